@@ -59,19 +59,31 @@ class SourceDocument:
         return "\n".join(self.lines)
 
     @classmethod
-    def open(cls, key: str) -> SourceDocument:
+    def open(cls, key: str, raw_dir: Path | None = None) -> SourceDocument:
         """Read one of the five source documents by its key in ``paths.SOURCE_FILES``.
 
         Parameters
         ----------
         key : str
             For example ``"cgip_2018"``.
+        raw_dir : pathlib.Path, optional
+            Folder holding the documents; defaults to ``paths.RAW_DIR``.
 
         Returns
         -------
         SourceDocument
+
+        Raises
+        ------
+        FileNotFoundError
+            If the document is not in the folder; the message names the path.
         """
-        return _open_cached(paths.raw_file(key))
+        path = paths.raw_file(key)
+        if raw_dir is not None:
+            path = Path(raw_dir) / path.name
+        if not path.is_file():
+            raise FileNotFoundError(f"source document {key!r} not found at {path}")
+        return _open_cached(path.resolve())
 
     def line(self, number: int) -> str:
         """Return line ``number`` (1-based)."""

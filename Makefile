@@ -1,0 +1,64 @@
+# kerslake-analysis — every command a user needs. `make help` lists them.
+# The first run creates .venv and installs the package with the pinned dependencies
+# of requirements.lock; later runs reuse it (and reinstall only when the pins change).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+CODE   := src tests benchmarks notebooks tools
+
+.DEFAULT_GOAL := help
+.PHONY: help install data report test lint format lab lock clean
+
+## help: list the targets with what they do
+help:
+	@echo "kerslake-analysis — make targets:"
+	@awk 'BEGIN {FS = ": "} /^## / {sub(/^## /, ""); printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+## install: create .venv and install the package with pinned dependencies
+install: $(STAMP)
+
+## data: rebuild data/curated/ from data/raw/ and data/transcriptions/
+data: $(STAMP)
+	$(BIN)/python -m kerslake_analysis.sources.build
+
+## report: render every period report into reports/ (open reports/index.html)
+report: $(STAMP)
+	$(BIN)/kerslake report --all
+
+## test: lint, then run every test and doctest
+test: lint
+	$(BIN)/python -m pytest
+
+## lint: ruff lint and format check on code and notebooks
+lint: $(STAMP)
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
+
+## format: apply ruff's fixes and formatting, strip notebook outputs
+format: $(STAMP)
+	$(BIN)/ruff check --fix $(CODE)
+	$(BIN)/ruff format $(CODE)
+	find notebooks -name '*.ipynb' -exec $(BIN)/nbstripout {} +
+
+## lab: open JupyterLab on the project for analysis
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=.
+
+## lock: regenerate requirements.lock and environment.yml from pyproject.toml
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --all-extras --python-version 3.11 --no-header --quiet -o requirements.lock
+	$(BIN)/python tools/write_environment_yml.py
+
+## clean: delete generated reports (keeps .venv and data)
+clean:
+	rm -rf reports

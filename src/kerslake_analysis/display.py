@@ -1,0 +1,110 @@
+"""Show tables, headings and charts in a report notebook, escaped and accessible.
+
+Report notebooks call these instead of building HTML themselves, so every piece of
+document text is escaped once, in one place, and every chart carries alt text.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+
+import pandas as pd
+from IPython.display import HTML, Image, display
+from matplotlib.figure import Figure
+
+
+def figure_png(fig: Figure, dpi: int = 100) -> bytes:
+    """Render a matplotlib figure to PNG bytes, identically on every run.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    dpi : int, default 100
+
+    Returns
+    -------
+    bytes
+        PNG data with no timestamp or software metadata.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from matplotlib.figure import Figure
+    >>> png = figure_png(Figure(figsize=(1, 1)))
+    >>> png[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+    True
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def show_figure(fig: Figure, alt: str) -> None:
+    """Display a figure as an inline PNG with alt text, then close it.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    alt : str
+        What the chart shows, for screen readers and mail clients that block images.
+    """
+    display(Image(data=figure_png(fig), format="png", alt=alt))
+    fig.clear()
+
+
+def table_html(frame: pd.DataFrame, caption: str | None = None) -> str:
+    """Return a frame as an HTML table with every cell escaped and no index.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    caption : str, optional
+        Table caption (escaped).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> table_html(pd.DataFrame({"text": ["<script>x</script>"]}))
+    '<table class="data">...&lt;script&gt;x&lt;/script&gt;...'
+    """
+    body = frame.to_html(index=False, escape=True, border=0, classes="data", na_rep="")
+    body = body.replace('<table class="dataframe data">', '<table class="data">', 1)
+    body = body.replace('<tr style="text-align: right;">', "<tr>")
+    if caption:
+        body = body.replace(
+            '<table class="data">',
+            f'<table class="data">\n<caption>{html.escape(caption)}</caption>',
+            1,
+        )
+    return body
+
+
+def show_table(frame: pd.DataFrame, caption: str | None = None) -> None:
+    """Display a frame as an escaped HTML table (see :func:`table_html`)."""
+    display(HTML(table_html(frame, caption)))
+
+
+def show_heading(text: str, level: int = 2) -> None:
+    """Display an escaped heading ``<h{level}>``.
+
+    Parameters
+    ----------
+    text : str
+    level : int, default 2
+    """
+    display(HTML(f"<h{level}>{html.escape(text)}</h{level}>"))
+
+
+def show_paragraph(text: str) -> None:
+    """Display an escaped paragraph.
+
+    Parameters
+    ----------
+    text : str
+    """
+    display(HTML(f"<p>{html.escape(text)}</p>"))
