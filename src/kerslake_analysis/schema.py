@@ -1,0 +1,266 @@
+"""Pandera schemas of the curated tables in ``data/curated/``.
+
+One :class:`pandera.pandas.DataFrameSchema` per table describes the *typed* frame that
+:mod:`kerslake_analysis.load` returns: column order, dtypes, ID formats, allowed values
+and the checks that tie a row to its source. :data:`TABLES` maps each table name to
+its schema; the column order of a schema is the column order of the CSV file.
+
+Examples
+--------
+>>> list(TABLES)[:4]
+['commitments', 'observations', 'snapshots', 'claims']
+>>> TABLES["commitments"].columns["commitment_id"].unique
+True
+>>> bool(COMMITMENT_ID.fullmatch("AP15-4.6a")), bool(COMMITMENT_ID.fullmatch("AP15-4"))
+(True, False)
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pandera.pandas as pa
+
+from kerslake_analysis import paths
+
+#: Plan slugs, in the order the plans were published.
+PLANS: tuple[str, ...] = ("ap-2015", "gap-2016", "cgip-2018", "iif-2021")
+
+#: The ID prefix of each plan's commitments.
+PLAN_PREFIXES: dict[str, str] = {
+    "ap-2015": "AP15",
+    "gap-2016": "GAP16",
+    "cgip-2018": "CGIP18",
+    "iif-2021": "IIF21",
+}
+
+#: States an observation can record.
+OBSERVATION_STATES: tuple[str, ...] = ("complete", "in_progress", "not_started", "unknown")
+
+#: The raw file names a ``source`` column may hold.
+SOURCE_NAMES: tuple[str, ...] = tuple(sorted(paths.SOURCE_FILES.values()))
+
+#: Commitment IDs of the four plans (see DESIGN.md, "The data model").
+COMMITMENT_ID = re.compile(
+    r"AP15-\d+\.\d+[a-z]?"  # AP15-1.22, AP15-4.6a
+    r"|CGIP18-\d+\.\d+[a-z]?(?:-\d+)?"  # CGIP18-4.10, CGIP18-4.10-2
+    r"|GAP16-[a-z0-9]+(?:-[a-z0-9]+)*"  # GAP16-political-leadership
+    r"|IIF21-\d+"  # IIF21-3
+)
+#: A Kerslake recommendation or one of its lettered sub-parts.
+RECOMMENDATION_ID = re.compile(r"KR-(?:[1-9]|1[01])[a-z]?")
+#: Zero or more recommendation IDs separated by ``;`` with no spaces.
+RECOMMENDATION_LIST = re.compile(
+    rf"(?:{RECOMMENDATION_ID.pattern}(?:;{RECOMMENDATION_ID.pattern})*)?"
+)
+#: A reporting period.
+PERIOD = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])")
+#: Identifiers of rows that are not commitments: letters, digits and ``.-_``.
+ROW_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+#: Column names a frame-wide check is about, by check name (used in error messages).
+ROW_CHECK_COLUMNS: dict[str, tuple[str, ...]] = {}
+
+DATE = "datetime64[us]"
+
+
+_ONE_LINE = pa.Check(
+    lambda s: ~s.str.contains("[\r\n]", regex=True), error="must be on one line (no line breaks)"
+)
+
+
+def _text(*checks: pa.Check, required: bool = False) -> pa.Column:
+    """A plain-text column on one line; ``required`` forbids the empty string."""
+    all_checks = [_ONE_LINE, *checks]
+    if required:
+        all_checks.append(pa.Check.str_length(min_value=1, error="must not be empty"))
+    return pa.Column(str, all_checks, nullable=False)
+
+
+def _id(pattern: re.Pattern[str]) -> pa.Column:
+    """A unique, non-empty identifier column matching ``pattern`` in full."""
+    return pa.Column(str, _matches(pattern), nullable=False, unique=True)
+
+
+def _matches(pattern: re.Pattern[str]) -> pa.Check:
+    """A check that the whole value matches ``pattern``."""
+    return pa.Check.str_matches(
+        rf"^(?:{pattern.pattern})\Z", error=f"does not match the pattern {pattern.pattern}"
+    )
+
+
+def _category(values: tuple[str, ...]) -> pa.Column:
+    return pa.Column(pd.CategoricalDtype(list(values)), nullable=False)
+
+
+def _date(nullable: bool) -> pa.Column:
+    return pa.Column(DATE, nullable=nullable)
+
+
+def _source_columns() -> dict[str, pa.Column]:
+    """The three columns that tie every curated row to a line of its raw file."""
+    return {
+        "source": pa.Column(
+            str, pa.Check.isin(SOURCE_NAMES, error="is not one of the five raw files")
+        ),
+        "source_line": pa.Column("int64", pa.Check.ge(1, error="must be a line number >= 1")),
+        "quote": _text(required=True),
+    }
+
+
+def _row_check(columns: tuple[str, ...], test, error: str) -> pa.Check:
+    """A check across ``columns`` of each row, remembered for error messages."""
+    ROW_CHECK_COLUMNS[error] = columns
+    return pa.Check(test, element_wise=False, name=error, error=error)
+
+
+def _id_matches_plan(frame: pd.DataFrame, id_column: str) -> pd.Series:
+    prefix = frame["plan"].astype(str).map(PLAN_PREFIXES)
+    return frame[id_column].str.split("-").str[0] == prefix
+
+
+def _table(
+    columns: dict[str, pa.Column], checks: list[pa.Check] | None = None, name: str = ""
+) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(columns, checks=checks or [], strict=True, name=name)
+
+
+commitments = _table(
+    {
+        "commitment_id": _id(COMMITMENT_ID),
+        "plan": _category(PLANS),
+        "theme": _text(required=True),
+        "sub_theme": _text(),
+        "ref": _text(),
+        "text": _text(required=True),
+        "owner": _text(),
+        "timescale": _text(),
+        "timescale_reference": _date(nullable=True),
+        "timescale_kind": _text(required=True),
+        "due_start": _date(nullable=True),
+        "due_end": _date(nullable=True),
+        "kerslake_refs": _text(_matches(RECOMMENDATION_LIST)),
+        "measures": _text(),
+        **_source_columns(),
+        "transcription_note": _text(),
+    },
+    checks=[
+        _row_check(
+            ("commitment_id", "plan"),
+            lambda f: _id_matches_plan(f, "commitment_id"),
+            "commitment_id prefix does not match plan",
+        ),
+        _row_check(
+            ("due_start", "due_end"),
+            lambda f: (
+                f["due_start"].isna() | f["due_end"].isna() | (f["due_start"] <= f["due_end"])
+            ),
+            "due_start is after due_end",
+        ),
+    ],
+    name="commitments",
+)
+
+observations = _table(
+    {
+        "observation_id": _id(ROW_ID),
+        "commitment_id": _text(_matches(COMMITMENT_ID)),
+        "period": _text(_matches(PERIOD)),
+        "observed_on": _date(nullable=False),
+        "state": _category(OBSERVATION_STATES),
+        "evidence": _text(),
+        **_source_columns(),
+        "transcription_note": _text(),
+    },
+    checks=[
+        _row_check(
+            ("period", "observed_on"),
+            lambda f: f["observed_on"].dt.strftime("%Y-%m") == f["period"],
+            "observed_on is not in period",
+        ),
+    ],
+    name="observations",
+)
+
+snapshots = _table(
+    {
+        "snapshot_id": _id(ROW_ID),
+        "plan": _category(PLANS),
+        "period": _text(_matches(PERIOD)),
+        "measure": _text(required=True),
+        "value": pa.Column("float64", nullable=False),
+        "unit": _text(),
+        **_source_columns(),
+    },
+    name="snapshots",
+)
+
+claims = _table(
+    {
+        "claim_id": _id(ROW_ID),
+        "quantity_key": _text(required=True),
+        "value": _text(required=True),
+        "unit": _text(),
+        "as_of": _text(),
+        "text": _text(required=True),
+        **_source_columns(),
+        "note": _text(),
+    },
+    name="claims",
+)
+
+
+def _document_table(
+    id_column: str, pattern: re.Pattern[str] = ROW_ID, **columns
+) -> pa.DataFrameSchema:
+    name = id_column.removesuffix("_id")
+    return _table({id_column: _id(pattern), **columns, **_source_columns()}, name=name)
+
+
+recommendations = _document_table("recommendation_id", RECOMMENDATION_ID)
+status_key = _document_table("status_id")
+slippage_reasons = _document_table("reason_id")
+cgip18_aims = _document_table("aim_id")
+cgip18_updates = _document_table("update_id")
+cgip18_temperature = _document_table("point_id")
+gap16_themes = _document_table("theme_id")
+iif21_structure = _document_table("role_id")
+iif21_meetings = _document_table("meeting_id")
+
+#: Every curated table's schema, by table (and CSV file) name.
+TABLES: dict[str, pa.DataFrameSchema] = {
+    "commitments": commitments,
+    "observations": observations,
+    "snapshots": snapshots,
+    "claims": claims,
+    "recommendations": recommendations,
+    "status_key": status_key,
+    "slippage_reasons": slippage_reasons,
+    "cgip18_aims": cgip18_aims,
+    "cgip18_updates": cgip18_updates,
+    "cgip18_temperature": cgip18_temperature,
+    "gap16_themes": gap16_themes,
+    "iif21_structure": iif21_structure,
+    "iif21_meetings": iif21_meetings,
+}
+
+
+def id_column(table: str) -> str:
+    """Return the name of a table's ID column (its first column).
+
+    Parameters
+    ----------
+    table : str
+        A key of :data:`TABLES`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> id_column("observations")
+    'observation_id'
+    """
+    return next(iter(TABLES[table].columns))
