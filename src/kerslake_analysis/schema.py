@@ -116,8 +116,8 @@ def _row_check(columns: tuple[str, ...], test, error: str) -> pa.Check:
 
 
 def _id_matches_plan(frame: pd.DataFrame, id_column: str) -> pd.Series:
-    prefix = frame["plan"].astype(str).map(PLAN_PREFIXES)
-    return frame[id_column].str.split("-").str[0] == prefix
+    prefix = frame["plan"].astype(object).map(PLAN_PREFIXES)
+    return prefix.isna() | (frame[id_column].str.split("-").str[0] == prefix)
 
 
 def _table(
