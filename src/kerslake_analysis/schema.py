@@ -35,6 +35,21 @@ PLAN_PREFIXES: dict[str, str] = {
     "iif-2021": "IIF21",
 }
 
+#: Kinds of timescale, as :data:`kerslake_analysis.timescales.KINDS` (a test keeps them equal).
+TIMESCALE_KINDS: tuple[str, ...] = (
+    "day",
+    "month",
+    "season",
+    "range",
+    "year",
+    "financial_year",
+    "relative",
+    "recurring",
+    "ongoing",
+    "tbc",
+    "none",
+)
+
 #: States an observation can record.
 OBSERVATION_STATES: tuple[str, ...] = ("complete", "in_progress", "not_started", "unknown")
 
@@ -137,7 +152,7 @@ commitments = _table(
         "owner": _text(),
         "timescale": _text(),
         "timescale_reference": _date(nullable=True),
-        "timescale_kind": _text(required=True),
+        "timescale_kind": _category(TIMESCALE_KINDS),
         "due_start": _date(nullable=True),
         "due_end": _date(nullable=True),
         "kerslake_refs": _text(_matches(RECOMMENDATION_LIST)),
