@@ -23,10 +23,13 @@ GAP = "003_5c42c1f83524bff3.txt"
 CGIP = "001_3e6875fb2dbcaf44.txt"
 
 
-def _status_rows(ids: list[str]) -> pd.DataFrame:
+def _reason_rows(ids: list[str]) -> pd.DataFrame:
+    """Rows of the slippage_reasons table, one per ID, all quoting line 3 of the gap analysis."""
     return pd.DataFrame(
         {
-            "status_id": ids,
+            "slippage_reason_id": ids,
+            "reason_order": range(1, len(ids) + 1),
+            "reason": ["A reason"] * len(ids),
             "source": [GAP] * len(ids),
             "source_line": [3] * len(ids),
             "quote": ["Gap analysis summary"] * len(ids),
@@ -79,36 +82,41 @@ def test_natural_key_orders_numbers_inside_ids():
 
 
 def test_rows_of_all_modules_are_joined_and_sorted_by_id(fake_sources, tmp_path):
-    a = fake_sources("fake_a", lambda: {"status_key": _status_rows(["s10", "s9"])})
-    b = fake_sources("fake_b", lambda: {"status_key": _status_rows(["s2"])})
+    a = fake_sources("fake_a", lambda: {"slippage_reasons": _reason_rows(["s10", "s9"])})
+    b = fake_sources("fake_b", lambda: {"slippage_reasons": _reason_rows(["s2"])})
     build.build_all(tmp_path, modules=(a, b))
-    assert load_table("status_key", tmp_path)["status_id"].tolist() == ["s2", "s9", "s10"]
+    assert load_table("slippage_reasons", tmp_path)["slippage_reason_id"].tolist() == [
+        "s2",
+        "s9",
+        "s10",
+    ]
 
 
 def test_output_is_identical_whatever_the_module_order(fake_sources, tmp_path):
-    a = fake_sources("fake_a", lambda: {"status_key": _status_rows(["s10", "s9"])})
-    b = fake_sources("fake_b", lambda: {"status_key": _status_rows(["s2"])})
+    a = fake_sources("fake_a", lambda: {"slippage_reasons": _reason_rows(["s10", "s9"])})
+    b = fake_sources("fake_b", lambda: {"slippage_reasons": _reason_rows(["s2"])})
     build.build_all(tmp_path / "ab", modules=(a, b))
     build.build_all(tmp_path / "ba", modules=(b, a))
-    first = (tmp_path / "ab" / "status_key.csv").read_bytes()
-    assert first == (tmp_path / "ba" / "status_key.csv").read_bytes()
+    first = (tmp_path / "ab" / "slippage_reasons.csv").read_bytes()
+    assert first == (tmp_path / "ba" / "slippage_reasons.csv").read_bytes()
 
 
 def test_csv_is_utf8_with_newline_endings_and_schema_column_order(fake_sources, tmp_path):
     def rows():
-        frame = _status_rows(["green"])
+        frame = _reason_rows(["green"])
         # columns deliberately out of order; the builder restores the schema's order
         return {
-            "status_key": frame.assign(source=CGIP, source_line=10, quote="Green – complete")[
-                ["quote", "source_line", "status_id", "source"]
+            "slippage_reasons": frame.assign(source=CGIP, source_line=10, quote="Green – complete")[
+                ["quote", "reason", "source_line", "slippage_reason_id", "source", "reason_order"]
             ]
         }
 
     build.build_all(tmp_path, modules=(fake_sources("fake", rows),))
-    data = (tmp_path / "status_key.csv").read_bytes()
+    data = (tmp_path / "slippage_reasons.csv").read_bytes()
     assert b"\r" not in data
     assert data.decode("utf-8") == (
-        "status_id,source,source_line,quote\ngreen,001_3e6875fb2dbcaf44.txt,10,Green – complete\n"
+        "slippage_reason_id,reason_order,reason,source,source_line,quote\n"
+        "green,1,A reason,001_3e6875fb2dbcaf44.txt,10,Green – complete\n"
     )
 
 
@@ -150,19 +158,19 @@ def test_every_unparseable_timescale_is_reported_with_its_row(fake_sources, tmp_
 
 def test_quote_not_on_its_line_names_table_row_column_and_module(fake_sources, tmp_path):
     def rows():
-        return {"status_key": _status_rows(["a", "b"]).assign(source_line=[3, 4])}
+        return {"slippage_reasons": _reason_rows(["a", "b"]).assign(source_line=[3, 4])}
 
     with pytest.raises(CuratedDataError) as error:
         build.build_all(tmp_path, modules=(fake_sources("fake_quotes", rows),))
     assert [str(p) for p in error.value.problems] == [
-        "status_key.csv, row 3, column quote: not on line 4 of 003_5c42c1f83524bff3.txt: "
+        "slippage_reasons.csv, row 3, column quote: not on line 4 of 003_5c42c1f83524bff3.txt: "
         "'Gap analysis summary' [sources/fake_quotes.py]"
     ]
 
 
 def test_duplicate_ids_across_modules_are_reported(fake_sources, tmp_path):
-    a = fake_sources("fake_a", lambda: {"status_key": _status_rows(["same"])})
-    b = fake_sources("fake_b", lambda: {"status_key": _status_rows(["same"])})
+    a = fake_sources("fake_a", lambda: {"slippage_reasons": _reason_rows(["same"])})
+    b = fake_sources("fake_b", lambda: {"slippage_reasons": _reason_rows(["same"])})
     with pytest.raises(CuratedDataError, match=r"duplicate 'same' \(rows 2, 3\)"):
         build.build_all(tmp_path, modules=(a, b))
 
@@ -191,12 +199,12 @@ def test_observation_of_unknown_commitment_fails_the_build(fake_sources, tmp_pat
 
 
 def test_missing_module_is_named_unless_allowed(fake_sources, tmp_path):
-    present = fake_sources("fake", lambda: {"status_key": _status_rows(["a"])})
+    present = fake_sources("fake", lambda: {"slippage_reasons": _reason_rows(["a"])})
     with pytest.raises(build.MissingSourceModuleError, match="no_such_document"):
         build.build_tables(modules=(present, "no_such_document"))
     tables, missing = build.build_tables(modules=(present, "no_such_document"), allow_missing=True)
     assert missing == ["no_such_document"]
-    assert list(tables) == ["status_key"]
+    assert list(tables) == ["slippage_reasons"]
 
 
 def test_failing_module_and_unknown_table_are_reported_together(fake_sources):
@@ -204,7 +212,7 @@ def test_failing_module_and_unknown_table_are_reported_together(fake_sources):
         raise ValueError("cannot find the table of aims")
 
     a = fake_sources("fake_broken", broken)
-    b = fake_sources("fake_odd", lambda: {"statuses": _status_rows(["a"])})
+    b = fake_sources("fake_odd", lambda: {"statuses": _reason_rows(["a"])})
     with pytest.raises(CuratedDataError) as error:
         build.build_tables(modules=(a, b))
     text = str(error.value)
@@ -213,20 +221,32 @@ def test_failing_module_and_unknown_table_are_reported_together(fake_sources):
 
 
 def test_failed_validation_leaves_existing_files_untouched(fake_sources, tmp_path):
-    good = fake_sources("fake_good", lambda: {"status_key": _status_rows(["a"])})
+    good = fake_sources("fake_good", lambda: {"slippage_reasons": _reason_rows(["a"])})
     build.build_all(tmp_path, modules=(good,))
-    before = (tmp_path / "status_key.csv").read_bytes()
-    bad = fake_sources("fake_bad", lambda: {"status_key": _status_rows(["a", "a"])})
+    before = (tmp_path / "slippage_reasons.csv").read_bytes()
+    bad = fake_sources("fake_bad", lambda: {"slippage_reasons": _reason_rows(["a", "a"])})
     with pytest.raises(CuratedDataError):
         build.build_all(tmp_path, modules=(bad,))
-    assert (tmp_path / "status_key.csv").read_bytes() == before
+    assert (tmp_path / "slippage_reasons.csv").read_bytes() == before
 
 
 def test_failed_write_leaves_no_half_written_tables(fake_sources, tmp_path, monkeypatch):
     def rows(suffix: str) -> dict[str, pd.DataFrame]:
-        status = _status_rows([f"s{suffix}"])
-        reasons = _status_rows([f"r{suffix}"]).rename(columns={"status_id": "reason_id"})
-        return {"status_key": status, "slippage_reasons": reasons}
+        reasons = _reason_rows([f"r{suffix}"])
+        snapshots = pd.DataFrame(
+            {
+                "snapshot_id": [f"s{suffix}"],
+                "plan": ["gap-2016"],
+                "period": ["2016-03"],
+                "measure": ["themes"],
+                "value": [7],
+                "unit": [""],
+                "source": [GAP],
+                "source_line": [3],
+                "quote": ["March 2016"],
+            }
+        )
+        return {"slippage_reasons": reasons, "snapshots": snapshots}
 
     module = fake_sources("fake", lambda: rows("1"))
     build.build_all(tmp_path, modules=(module,))
@@ -250,11 +270,11 @@ def test_failed_write_leaves_no_half_written_tables(fake_sources, tmp_path, monk
 
 
 def test_main_writes_to_out_and_reports_failure(fake_sources, tmp_path, monkeypatch, capsys):
-    good = fake_sources("fake_good", lambda: {"status_key": _status_rows(["a"])})
+    good = fake_sources("fake_good", lambda: {"slippage_reasons": _reason_rows(["a"])})
     monkeypatch.setattr(build, "SOURCE_MODULES", (good,))
     assert build.main(["--out", str(tmp_path)]) == 0
-    assert (tmp_path / "status_key.csv").is_file()
-    assert "status_key.csv (1 rows)" in capsys.readouterr().out
+    assert (tmp_path / "slippage_reasons.csv").is_file()
+    assert "slippage_reasons.csv (1 rows)" in capsys.readouterr().out
 
     monkeypatch.setattr(build, "SOURCE_MODULES", (good, "no_such_document"))
     assert build.main(["--out", str(tmp_path)]) == 1

@@ -250,11 +250,11 @@ def test_observation_columns_are_checked(curated, column, value, expected):
     )
 
 
-def test_observed_on_must_fall_in_its_period(curated):
+def test_observed_on_must_not_be_after_its_period(curated):
     frame = _observations()
     frame.loc[0, "observed_on"] = "2018-10-31"
     _write(curated, "observations", frame)
-    with pytest.raises(load.CuratedDataError, match=r"row 2, column period, observed_on"):
+    with pytest.raises(load.CuratedDataError, match=r"row 2, column period, observed_on: observed_on is after its period"):
         load.load_observations(curated)
 
 

@@ -165,14 +165,15 @@ def parse_table(text: pd.DataFrame, table: str, file: str | None = None) -> pd.D
 
     Examples
     --------
-    >>> text = pd.DataFrame({"status_id": ["complete"], "source": ["x.txt"],
-    ...                      "source_line": ["0"], "quote": ["Complete"]})
-    >>> parse_table(text, "status_key")
+    >>> text = pd.DataFrame({"slippage_reason_id": ["R-1"], "reason_order": ["1"],
+    ...                      "reason": ["More planning"], "source": ["x.txt"],
+    ...                      "source_line": ["0"], "quote": ["planned"]})
+    >>> parse_table(text, "slippage_reasons")
     Traceback (most recent call last):
     ...
     kerslake_analysis.load.CuratedDataError: 2 problems in curated data:
-      status_key.csv, row 2, column source: is not one of the five raw files: 'x.txt' (status_id complete)
-      status_key.csv, row 2, column source_line: must be a line number >= 1: 0 (status_id complete)
+      slippage_reasons.csv, row 2, column source: is not one of the five raw files: 'x.txt' (slippage_reason_id R-1)
+      slippage_reasons.csv, row 2, column source_line: must be a line number >= 1: 0 (slippage_reason_id R-1)
     """
     table_schema = schema.TABLES[table]
     file = file or f"{table}.csv"

@@ -191,8 +191,8 @@ observations = _table(
     checks=[
         _row_check(
             ("period", "observed_on"),
-            lambda f: f["observed_on"].dt.strftime("%Y-%m") == f["period"],
-            "observed_on is not in period",
+            lambda f: f["observed_on"].dt.strftime("%Y-%m") <= f["period"],
+            "observed_on is after its period",
         ),
     ],
     name="observations",
@@ -227,15 +227,54 @@ claims = _table(
 
 
 def _document_table(
-    id_column: str, pattern: re.Pattern[str] = ROW_ID, **columns
+    id_column: str, pattern: re.Pattern[str] = ROW_ID, checks=None, **columns: pa.Column
 ) -> pa.DataFrameSchema:
-    name = id_column.removesuffix("_id")
-    return _table({id_column: _id(pattern), **columns, **_source_columns()}, name=name)
+    """A document-specific table: its ID, its own columns, then the source columns."""
+    note = (
+        {"transcription_note": columns.pop("transcription_note")}
+        if "transcription_note" in columns
+        else {}
+    )
+    return _table(
+        {id_column: _id(pattern), **columns, **_source_columns(), **note},
+        checks=checks,
+        name=id_column.removesuffix("_id"),
+    )
 
 
-recommendations = _document_table("recommendation_id", RECOMMENDATION_ID)
-status_key = _document_table("status_id")
-slippage_reasons = _document_table("reason_id")
+def _order() -> pa.Column:
+    """A 1-based position in the document's own list."""
+    return pa.Column("int64", pa.Check.ge(1, error="must be a position >= 1"))
+
+
+recommendations = _document_table(
+    "recommendation_id",
+    RECOMMENDATION_ID,
+    checks=[
+        _row_check(
+            ("recommendation_id", "number", "part"),
+            lambda f: f["recommendation_id"] == "KR-" + f["number"].astype(str) + f["part"],
+            "recommendation_id is not KR-<number><part>",
+        )
+    ],
+    number=pa.Column("int64", pa.Check.in_range(1, 11, error="must be 1 to 11")),
+    part=_text(_matches(re.compile("[a-z]?"))),
+    text=_text(required=True),
+    transcription_note=_text(),
+)
+status_key = _document_table(
+    "status_key_id",
+    key_order=_order(),
+    status=_text(required=True),
+    description=_text(required=True),
+    rag=_text(
+        pa.Check.isin(("", "Green", "Amber", "Red"), error="is not Green, Amber, Red or empty")
+    ),
+    transcription_note=_text(),
+)
+slippage_reasons = _document_table(
+    "slippage_reason_id", reason_order=_order(), reason=_text(required=True)
+)
 cgip18_aims = _document_table("aim_id")
 cgip18_updates = _document_table("update_id")
 cgip18_temperature = _document_table("point_id")
