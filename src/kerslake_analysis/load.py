@@ -450,6 +450,35 @@ def load_all(directory: Path | None = None) -> dict[str, pd.DataFrame]:
     return frames
 
 
+def load_source_tables(key: str, directory: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Load the rows every curated table takes from one source document.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`kerslake_analysis.paths.SOURCE_FILES`, for example ``"gap_2016"``.
+    directory : pathlib.Path, optional
+        Folder of the curated tables; defaults to :data:`paths.CURATED_DIR`.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        By table name, only the tables with rows from that document; each frame keeps
+        the index of its file (record ``i`` is on spreadsheet row ``i + 2``).
+
+    Raises
+    ------
+    KeyError
+        If ``key`` names no source document.
+    CuratedDataError
+        If any curated file is malformed.
+    """
+    name = paths.raw_file(key).name
+    tables = load_all(directory)
+    selected = {table: frame[frame["source"] == name] for table, frame in tables.items()}
+    return {table: frame for table, frame in selected.items() if len(frame)}
+
+
 def unknown_commitments(
     observations: pd.DataFrame, commitments: pd.DataFrame, file: str
 ) -> list[Problem]:
@@ -482,6 +511,42 @@ def unknown_commitments(
         )
         for index, value in observations.loc[~known, "commitment_id"].items()
     ]
+
+
+def source_line_text(source: str, line: int) -> str:
+    """Return line ``line`` (1-based) of the raw file named ``source``.
+
+    Parameters
+    ----------
+    source : str
+        A raw file name as in the ``source`` column.
+    line : int
+        A ``source_line`` value.
+
+    Returns
+    -------
+    str
+        The line, without its line ending.
+
+    Raises
+    ------
+    KeyError
+        If ``source`` is not one of the five raw files.
+    IndexError
+        If the file has no such line.
+
+    Examples
+    --------
+    >>> source_line_text("003_5c42c1f83524bff3.txt", 3)
+    'Gap analysis summary - March 2016'
+    """
+    keys = {name: key for key, name in paths.SOURCE_FILES.items()}
+    if source not in keys:
+        raise KeyError(f"not one of the five raw files: {source!r}")
+    document = SourceDocument.open(keys[source])
+    if not 1 <= line <= len(document.lines):
+        raise IndexError(f"{source} has no line {line} (it has {len(document.lines)})")
+    return document.line(line)
 
 
 def verify_quotes(frame: pd.DataFrame, file: str = "table") -> None:

@@ -217,7 +217,7 @@ claims = _table(
         "quantity_key": _text(required=True),
         "value": _text(required=True),
         "unit": _text(),
-        "as_of": _text(),
+        "as_of": _date(nullable=True),
         "text": _text(required=True),
         **_source_columns(),
         "note": _text(),
