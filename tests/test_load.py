@@ -254,7 +254,10 @@ def test_observed_on_must_not_be_after_its_period(curated):
     frame = _observations()
     frame.loc[0, "observed_on"] = "2018-10-31"
     _write(curated, "observations", frame)
-    with pytest.raises(load.CuratedDataError, match=r"row 2, column period, observed_on: observed_on is after its period"):
+    with pytest.raises(
+        load.CuratedDataError,
+        match=r"row 2, column period, observed_on: observed_on is after its period",
+    ):
         load.load_observations(curated)
 
 
@@ -266,7 +269,7 @@ def test_observation_of_unknown_commitment_is_reported(curated):
         load.load_observations(curated)
     assert _messages(error) == [
         "observations.csv, row 2, column commitment_id: "
-        "no such commitment in commitments.csv: 'CGIP18-9.9-1'"
+        "no such commitment_id in commitments.csv: 'CGIP18-9.9-1'"
     ]
 
 

@@ -379,7 +379,7 @@ def load_observations(directory: Path | None = None) -> pd.DataFrame:
     """
     observations = load_table("observations", directory)
     commitments = load_commitments(directory)
-    problems = unknown_commitments(observations, commitments, "observations.csv")
+    problems = unknown_references({"observations": observations, "commitments": commitments})
     if problems:
         raise CuratedDataError(problems)
     return observations
@@ -431,8 +431,8 @@ def load_all(directory: Path | None = None) -> dict[str, pd.DataFrame]:
     Raises
     ------
     CuratedDataError
-        Listing the problems of every malformed file, including observations of
-        unknown commitments.
+        Listing the problems of every malformed file, including rows that name a
+        row missing from another table (see :func:`unknown_references`).
     """
     frames: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
@@ -441,10 +441,7 @@ def load_all(directory: Path | None = None) -> dict[str, pd.DataFrame]:
             frames[name] = load_table(name, directory)
         except CuratedDataError as error:
             problems += error.problems
-    if "observations" in frames and "commitments" in frames:
-        problems += unknown_commitments(
-            frames["observations"], frames["commitments"], "observations.csv"
-        )
+    problems += unknown_references(frames)
     if problems:
         raise CuratedDataError(problems)
     return frames
@@ -479,17 +476,17 @@ def load_source_tables(key: str, directory: Path | None = None) -> dict[str, pd.
     return {table: frame for table, frame in selected.items() if len(frame)}
 
 
-def unknown_commitments(
-    observations: pd.DataFrame, commitments: pd.DataFrame, file: str
-) -> list[Problem]:
-    """Return a problem for each observation whose commitment is not in ``commitments``.
+def unknown_references(tables: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Return a problem for each row naming a row that its other table lacks.
+
+    The pairs checked are :data:`kerslake_analysis.schema.REFERENCES` (an observation's
+    ``commitment_id`` must be in ``commitments``, an update's ``aim_id`` in
+    ``cgip18_aims``); pairs whose tables are not both given are skipped.
 
     Parameters
     ----------
-    observations, commitments : pandas.DataFrame
-        Frames with a ``commitment_id`` column; ``observations`` indexed by position.
-    file : str
-        Name of the observations file, for the messages.
+    tables : dict of str to pandas.DataFrame
+        Curated frames by table name, each indexed by record position.
 
     Returns
     -------
@@ -498,19 +495,26 @@ def unknown_commitments(
     Examples
     --------
     >>> obs = pd.DataFrame({"commitment_id": ["AP15-1.1", "AP15-9.9"]})
-    >>> [str(p) for p in unknown_commitments(obs, obs.iloc[:1], "observations.csv")]
-    ["observations.csv, row 3, column commitment_id: no such commitment in commitments.csv: 'AP15-9.9'"]
+    >>> tables = {"observations": obs, "commitments": obs.iloc[:1]}
+    >>> [str(p) for p in unknown_references(tables)]
+    ["observations.csv, row 3, column commitment_id: no such commitment_id in commitments.csv: 'AP15-9.9'"]
     """
-    known = observations["commitment_id"].isin(commitments["commitment_id"])
-    return [
-        Problem(
-            file,
-            spreadsheet_row(index),
-            "commitment_id",
-            f"no such commitment in commitments.csv: {value!r}",
-        )
-        for index, value in observations.loc[~known, "commitment_id"].items()
-    ]
+    problems = []
+    for table, column, other, other_column in schema.REFERENCES:
+        if table not in tables or other not in tables:
+            continue
+        values = tables[table][column]
+        unknown = values[~values.isin(tables[other][other_column])]
+        problems += [
+            Problem(
+                f"{table}.csv",
+                spreadsheet_row(index),
+                column,
+                f"no such {other_column} in {other}.csv: {value!r}",
+            )
+            for index, value in unknown.items()
+        ]
+    return problems
 
 
 def source_line_text(source: str, line: int) -> str:

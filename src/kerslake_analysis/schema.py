@@ -60,15 +60,21 @@ SOURCE_NAMES: tuple[str, ...] = tuple(sorted(paths.SOURCE_FILES.values()))
 COMMITMENT_ID = re.compile(
     r"AP15-\d+\.\d+[a-z]?"  # AP15-1.22, AP15-4.6a
     r"|CGIP18-\d+\.\d+[a-z]?(?:-\d+)?"  # CGIP18-4.10, CGIP18-4.10-2
-    r"|GAP16-[a-z0-9]+(?:-[a-z0-9]+)*"  # GAP16-political-leadership
+    r"|GAP16-[a-z0-9]+(?:-[a-z0-9]+)*"  # GAP16-political-leadership, GAP16-local-leadership-1
     r"|IIF21-\d+"  # IIF21-3
 )
+#: A theme of the 2016 gap analysis.
+GAP_THEME_ID = re.compile(r"GAP16-[a-z0-9]+(?:-[a-z0-9]+)*")
 #: A Kerslake recommendation or one of its lettered sub-parts.
 RECOMMENDATION_ID = re.compile(r"KR-(?:[1-9]|1[01])[a-z]?")
 #: Zero or more recommendation IDs separated by ``;`` with no spaces.
 RECOMMENDATION_LIST = re.compile(
     rf"(?:{RECOMMENDATION_ID.pattern}(?:;{RECOMMENDATION_ID.pattern})*)?"
 )
+#: A 2018 improvement aim (one unnumbered row under 6.1 is ``CGIP18-6.1a``).
+AIM_ID = re.compile(r"CGIP18-\d+\.\d+[a-z]?")
+#: An update of a 2018 aim, numbered in document order.
+UPDATE_ID = re.compile(rf"{AIM_ID.pattern}-upd-\d+")
 #: A reporting period.
 PERIOD = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])")
 #: Identifiers of rows that are not commitments: letters, digits and ``.-_``.
@@ -242,6 +248,11 @@ def _document_table(
     )
 
 
+def _line() -> pa.Column:
+    """A further 1-based line number of the row's source file."""
+    return pa.Column("int64", pa.Check.ge(1, error="must be a line number >= 1"))
+
+
 def _order() -> pa.Column:
     """A 1-based position in the document's own list."""
     return pa.Column("int64", pa.Check.ge(1, error="must be a position >= 1"))
@@ -275,12 +286,64 @@ status_key = _document_table(
 slippage_reasons = _document_table(
     "slippage_reason_id", reason_order=_order(), reason=_text(required=True)
 )
-cgip18_aims = _document_table("aim_id")
-cgip18_updates = _document_table("update_id")
-cgip18_temperature = _document_table("point_id")
-gap16_themes = _document_table("theme_id")
+cgip18_aims = _document_table(
+    "aim_id",
+    AIM_ID,
+    checks=[
+        _row_check(
+            ("aim_id", "ref"),
+            lambda f: (f["ref"] == "") | (f["aim_id"] == "CGIP18-" + f["ref"]),
+            "aim_id is not CGIP18-<ref>",
+        )
+    ],
+    section=pa.Column("int64", pa.Check.in_range(1, 7, error="must be a section 1 to 7")),
+    section_title=_text(required=True),
+    ref=_text(),
+    aim_text=_text(required=True),
+    required_actions=_text(),
+    outputs=_text(),
+    lead=_text(),
+    transcription_note=_text(),
+)
+cgip18_updates = _document_table(
+    "update_id",
+    UPDATE_ID,
+    aim_id=_text(_matches(AIM_ID)),
+    month=_text(_matches(re.compile(f"(?:{PERIOD.pattern})?"))),
+    text=_text(required=True),
+    bold=pa.Column(bool),
+    complete=pa.Column(bool),
+    transcription_note=_text(),
+)
+cgip18_temperature = _document_table(
+    "point_id",
+    kind=_text(pa.Check.isin(("precis", "point"), error="is not precis or point")),
+    partner=_text(),
+    date=_date(nullable=True),
+    point=_text(required=True),
+    transcription_note=_text(),
+)
+gap16_themes = _document_table(
+    "theme_id",
+    GAP_THEME_ID,
+    theme_order=_order(),
+    theme=_text(required=True),
+    position=_text(required=True),
+    in_six_months=_text(required=True),
+    to_achieve=_text(required=True),
+    position_line=_line(),
+    in_six_months_line=_line(),
+    to_achieve_line=_line(),
+    transcription_note=_text(),
+)
 iif21_structure = _document_table("role_id")
 iif21_meetings = _document_table("meeting_id")
+
+#: Columns that must name a row of another table: (table, column, other table, its ID column).
+REFERENCES: tuple[tuple[str, str, str, str], ...] = (
+    ("observations", "commitment_id", "commitments", "commitment_id"),
+    ("cgip18_updates", "aim_id", "cgip18_aims", "aim_id"),
+)
 
 #: Every curated table's schema, by table (and CSV file) name.
 TABLES: dict[str, pa.DataFrameSchema] = {
