@@ -317,3 +317,54 @@ def test_load_all_collects_problems_of_every_file(curated):
     assert ("observations.csv", 2, "state") in found
     # the other eleven tables are absent from this folder and reported as missing files
     assert ("claims.csv", None, "(file)") in found
+
+
+def test_update_of_unknown_aim_is_reported(tmp_path):
+    aims = pd.DataFrame(
+        {
+            "aim_id": ["CGIP18-1.1"],
+            "section": ["1"],
+            "section_title": ["Political Leadership"],
+            "ref": ["1.1"],
+            "aim_text": ["Well-organised, stable and effective political groups."],
+            "required_actions": [""],
+            "outputs": [""],
+            "lead": [""],
+            "source": [CGIP],
+            "source_line": ["11"],
+            "quote": ["Well-organised, stable and effective political groups."],
+            "transcription_note": [""],
+        }
+    )
+    updates = pd.DataFrame(
+        {
+            "update_id": ["CGIP18-1.1-upd-1", "CGIP18-1.2-upd-1"],
+            "aim_id": ["CGIP18-1.1", "CGIP18-1.2"],
+            "month": ["2018-09", ""],
+            "text": ["Group secretaries have been engaged", "Revised cycle"],
+            "bold": ["true", "false"],
+            "complete": ["false", "maybe"],
+            "source": [CGIP, CGIP],
+            "source_line": ["11", "12"],
+            "quote": ["Group secretaries have been engaged", "Revised"],
+            "transcription_note": ["", ""],
+        }
+    )
+    _write(tmp_path, "cgip18_aims", aims)
+    _write(tmp_path, "cgip18_updates", updates)
+    with pytest.raises(load.CuratedDataError) as error:
+        load.load_all(tmp_path)
+    messages = [str(p) for p in error.value.problems if p.file == "cgip18_updates.csv"]
+    assert messages == [
+        "cgip18_updates.csv, row 3, column complete: not true or false: 'maybe'",
+    ]
+    # the dangling aim is found once the flags are fixed
+    updates.loc[1, "complete"] = "false"
+    _write(tmp_path, "cgip18_updates", updates)
+    with pytest.raises(load.CuratedDataError) as error:
+        load.load_all(tmp_path)
+    assert [str(p) for p in error.value.problems if p.file == "cgip18_updates.csv"] == [
+        "cgip18_updates.csv, row 3, column aim_id: no such aim_id in cgip18_aims.csv: 'CGIP18-1.2'"
+    ]
+    frame = load.load_table("cgip18_updates", tmp_path)
+    assert frame["bold"].dtype == bool and frame["bold"].tolist() == [True, False]

@@ -336,8 +336,34 @@ gap16_themes = _document_table(
     to_achieve_line=_line(),
     transcription_note=_text(),
 )
-iif21_structure = _document_table("role_id")
-iif21_meetings = _document_table("meeting_id")
+iif21_structure = _document_table(
+    "role_id",
+    re.compile(r"IIF21-(?:core|delivery)-[a-z0-9]+(?:-[a-z0-9]+)*"),
+    checks=[
+        _row_check(
+            ("role_id", "element"),
+            lambda f: f["role_id"].str.split("-").str[1] == f["element"],
+            "role_id does not name its element",
+        )
+    ],
+    role_order=_order(),
+    element=_text(pa.Check.isin(("core", "delivery"), error="is not core or delivery")),
+    role=_text(required=True),
+    description=_text(required=True),
+    description_line=_line(),
+    transcription_note=_text(),
+)
+iif21_meetings = _document_table(
+    "meeting_id",
+    re.compile(r"IIF21-meeting-[a-z0-9]+(?:-[a-z0-9]+)*"),
+    meeting_order=_order(),
+    meeting=_text(required=True),
+    frequency=_text(required=True),
+    focus=_text(required=True),
+    led_by=_text(),
+    summary_line=_line(),
+    transcription_note=_text(),
+)
 
 #: Columns that must name a row of another table: (table, column, other table, its ID column).
 REFERENCES: tuple[tuple[str, str, str, str], ...] = (
