@@ -78,3 +78,44 @@ def test_make_data_regenerates_the_committed_tables_byte_for_byte(tmp_path):
     for name in written:
         committed = (paths.CURATED_DIR / name).read_bytes()
         assert (tmp_path / name).read_bytes() == committed, f"{name} differs from make data"
+
+
+README = paths.CURATED_DIR / "README.md"
+
+
+def _readme_section(name: str) -> str:
+    text = README.read_text(encoding="utf-8")
+    start = text.index(f"### {name}.csv")
+    end = text.find("\n### ", start + 1)
+    return text[start : end if end != -1 else None]
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_readme_describes_every_column(name):
+    section = _readme_section(name)
+    missing = [c for c in schema.TABLES[name].columns if f"`{c}`" not in section]
+    assert not missing, f"data/curated/README.md does not describe {name}.{missing}"
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_readme_row_counts_match_the_tables(curated, name):
+    rows = [
+        line
+        for line in README.read_text(encoding="utf-8").splitlines()
+        if line.startswith(f"| `{name}.csv` |")
+    ]
+    assert len(rows) == 1
+    assert rows[0].split("|")[2].strip() == str(len(curated[name]))
+
+
+def test_readme_counts_the_actions_of_each_2015_plan(curated):
+    ap15 = curated["commitments"].query("plan == 'ap-2015'")
+    plan = ap15["commitment_id"].str.extract(r"^AP15-(\d+)\.")[0]
+    lettered = ap15["commitment_id"].str.contains(r"[a-z]$")
+    text = README.read_text(encoding="utf-8")
+    for number in sorted(plan.unique(), key=int):
+        in_plan = plan == number
+        numbered, follow_on = int((in_plan & ~lettered).sum()), int((in_plan & lettered).sum())
+        row = next(line for line in text.splitlines() if line.startswith(f"| {number} | "))
+        cells = [cell.strip() for cell in row.split("|")[1:-1]]
+        assert cells[3:6] == [str(numbered), str(follow_on), str(numbered + follow_on)], row
