@@ -118,3 +118,15 @@ def test_cli_exits_non_zero_when_a_period_fails(tmp_path, failing_notebook, monk
 def test_cli_rejects_an_unknown_period(capsys):
     assert cli.main(["report", "--plan", "cgip-2018", "--period", "2019-01"]) == 2
     assert "known: cgip-2018 2018-07" in capsys.readouterr().err
+
+
+def test_september_page_shows_aims_per_section_counted_from_the_document(rendered):
+    # Hand count of the numbered rows of 001_3e6875fb2dbcaf44.txt (`grep -o '^| [0-9]\+\.[0-9]\+ '`):
+    # section 1 has 1.1–1.10 (10); section 6 has 6.1–6.5 plus the unnumbered aim under 6.1 (6);
+    # section 7 has 7.1–7.3 (3); 46 numbered rows + 1 unnumbered = 47 aims in all.
+    page = rendered[0].html_path.read_text(encoding="utf-8")
+    rows = dict(re.findall(r"<tr>\s*<td>(\d)</td>\s*<td>[^<]*</td>\s*<td>(\d+)</td>", page))
+    assert rows["1"] == "10"
+    assert rows["6"] == "6"
+    assert rows["7"] == "3"
+    assert sum(int(v) for v in rows.values()) == 47

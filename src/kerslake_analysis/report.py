@@ -26,6 +26,7 @@ from pathlib import Path
 
 import nbformat
 import papermill
+from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from tqdm.auto import tqdm
@@ -37,6 +38,25 @@ from kerslake_analysis.periods import PLAN_TITLES, ReportPeriod, embedded_period
 INJECTED_CELL_ID = "injected-parameters"
 #: Kernel the notebooks run in: the Python running this package.
 KERNEL_NAME = "python3"
+
+
+class IPCKernelManager(AsyncKernelManager):
+    """Kernel manager talking to the kernel over IPC sockets in a private temporary folder.
+
+    IPC instead of TCP means no ports to race for when several reports run at once,
+    and no "running over TCP without encryption" warning.
+    """
+
+    def __init__(self, **kwargs):
+        self._socket_dir = tempfile.TemporaryDirectory(prefix="kerslake-kernel-")
+        kwargs.setdefault("transport", "ipc")
+        kwargs.setdefault("ip", str(Path(self._socket_dir.name) / "kernel"))
+        super().__init__(**kwargs)
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart:
+            self._socket_dir.cleanup()
 
 
 class ReportError(RuntimeError):
@@ -91,6 +111,7 @@ def _atomic_write(path: Path, data: str | bytes) -> None:
             fd, mode, **({} if isinstance(data, bytes) else {"encoding": "utf-8"})
         ) as fh:
             fh.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; reports are shared, not secret
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -221,6 +242,7 @@ def render_period(
             kernel_name=KERNEL_NAME,
             progress_bar=False,
             cwd=str(notebook.parent),
+            kernel_manager_class=IPCKernelManager,
         )
     except Exception as exc:  # noqa: BLE001 - every failure is reported, none is fatal
         if partial_path.exists() and partial_path.stat().st_size:
