@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -69,8 +70,8 @@ class ReportResult:
 
     Attributes
     ----------
-    period : ReportPeriod
-        The plan and period rendered.
+    label : str
+        What was rendered, e.g. ``"cgip-2018 2018-09"``.
     ok : bool
         True when ``report.html`` was written.
     html_path : pathlib.Path
@@ -81,7 +82,7 @@ class ReportResult:
         Empty on success; otherwise which cell failed and why.
     """
 
-    period: ReportPeriod
+    label: str
     ok: bool
     html_path: Path
     notebook_path: Path
@@ -191,16 +192,95 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
     return _page(title, body)
 
 
-def _failure_message(period: ReportPeriod, exc: BaseException, nb_path: Path) -> str:
+def _failure_message(label: str, exc: BaseException, nb_path: Path) -> str:
     if isinstance(exc, papermill.PapermillExecutionError):
         where = f"cell {exc.cell_index} (execution count {exc.exec_count})"
         what = f"{exc.ename}: {exc.evalue}"
     else:
         where = "before any cell ran"
         what = f"{type(exc).__name__}: {exc}"
-    return (
-        f"{period.plan} {period.period}: {where} raised {what}; executed notebook kept at {nb_path}"
-    )
+    return f"{label}: {where} raised {what}; executed notebook kept at {nb_path}"
+
+
+def render_notebook(
+    notebook: Path,
+    parameters: dict[str, object],
+    out_dir: Path,
+    title: str,
+    label: str,
+    stem: str = "report",
+) -> ReportResult:
+    """Execute a parameterised notebook with papermill and export it as a page.
+
+    Writes ``<stem>.html`` and ``<stem>.ipynb`` into ``out_dir``. If the notebook
+    declares an ``output_dir`` parameter it is given a private staging folder; files
+    it writes there (``figures.json``, chart PNGs …) are moved into ``out_dir`` only
+    when every cell succeeded. On failure nothing in ``out_dir`` is replaced: the
+    partly executed notebook is kept as ``<stem>.failed.ipynb``.
+
+    Parameters
+    ----------
+    notebook : pathlib.Path
+        The notebook to run.
+    parameters : dict
+        Parameters injected by papermill.
+    out_dir : pathlib.Path
+        Where the page and its companions go (created if missing).
+    title : str
+        Page title.
+    label : str
+        Names the run in messages, e.g. ``"cgip-2018 2018-09"``.
+    stem : str, default "report"
+        File name stem of the outputs.
+
+    Returns
+    -------
+    ReportResult
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    html_path = out_dir / f"{stem}.html"
+    good_nb_path = out_dir / f"{stem}.ipynb"
+    failed_nb_path = out_dir / f"{stem}.failed.ipynb"
+    staging = Path(tempfile.mkdtemp(prefix=f".{stem}.", dir=out_dir))
+    partial_path = staging / f"{stem}.partial.ipynb"
+    declared = papermill.inspect_notebook(str(notebook))
+    injected = dict(parameters)
+    if "output_dir" in declared:
+        injected["output_dir"] = str(staging)
+    try:
+        try:
+            nb = papermill.execute_notebook(
+                str(notebook),
+                str(partial_path),
+                parameters=injected,
+                kernel_name=KERNEL_NAME,
+                progress_bar=False,
+                cwd=str(notebook.parent),
+                kernel_manager_class=IPCKernelManager,
+            )
+        except Exception as exc:  # noqa: BLE001 - every failure is reported, none is fatal
+            if partial_path.exists() and partial_path.stat().st_size:
+                failed = fix_injected_cell_id(nbformat.read(partial_path, as_version=4))
+                _atomic_write(failed_nb_path, nbformat.writes(failed))
+            return ReportResult(
+                label,
+                False,
+                html_path,
+                failed_nb_path,
+                _failure_message(label, exc, failed_nb_path),
+            )
+        partial_path.unlink()
+        nb = fix_injected_cell_id(nb)
+        page = notebook_to_html(nb, title=title)
+        for produced in sorted(staging.iterdir()):
+            os.chmod(produced, 0o644)
+            os.replace(produced, out_dir / produced.name)
+        _atomic_write(good_nb_path, nbformat.writes(nb))
+        _atomic_write(html_path, page)
+        failed_nb_path.unlink(missing_ok=True)
+        return ReportResult(label, True, html_path, good_nb_path)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def render_period(
@@ -225,40 +305,13 @@ def render_period(
         ``ok`` is False when a cell raised; ``error`` names the cell and the error,
         and the partly executed notebook is kept as ``report.failed.ipynb``.
     """
-    out_dir = paths.report_dir(period.plan, period.period, root=reports_root)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    notebook = notebook or paths.PERIOD_REPORT_NOTEBOOK
-    html_path = out_dir / "report.html"
-    good_nb_path = out_dir / "report.ipynb"
-    failed_nb_path = out_dir / "report.failed.ipynb"
-    fd, partial = tempfile.mkstemp(prefix=".report.", suffix=".ipynb", dir=out_dir)
-    os.close(fd)
-    partial_path = Path(partial)
-    try:
-        nb = papermill.execute_notebook(
-            str(notebook),
-            str(partial_path),
-            parameters=period.parameters(),
-            kernel_name=KERNEL_NAME,
-            progress_bar=False,
-            cwd=str(notebook.parent),
-            kernel_manager_class=IPCKernelManager,
-        )
-    except Exception as exc:  # noqa: BLE001 - every failure is reported, none is fatal
-        if partial_path.exists() and partial_path.stat().st_size:
-            failed = fix_injected_cell_id(nbformat.read(partial_path, as_version=4))
-            _atomic_write(failed_nb_path, nbformat.writes(failed))
-        partial_path.unlink(missing_ok=True)
-        return ReportResult(
-            period, False, html_path, failed_nb_path, _failure_message(period, exc, failed_nb_path)
-        )
-    partial_path.unlink(missing_ok=True)
-    nb = fix_injected_cell_id(nb)
-    page = notebook_to_html(nb, title=period.title)
-    _atomic_write(good_nb_path, nbformat.writes(nb))
-    _atomic_write(html_path, page)
-    failed_nb_path.unlink(missing_ok=True)
-    return ReportResult(period, True, html_path, good_nb_path)
+    return render_notebook(
+        notebook or paths.PERIOD_REPORT_NOTEBOOK,
+        period.parameters(),
+        paths.report_dir(period.plan, period.period, root=reports_root),
+        title=period.title,
+        label=f"{period.plan} {period.period}",
+    )
 
 
 def render_index(reports_root: Path | None = None) -> Path:
