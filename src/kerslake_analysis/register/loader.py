@@ -269,7 +269,8 @@ def _read(path: Path, mapping_path: Path) -> tuple[Register | None, list[Problem
         problems += snapshot.problems
         snapshots.append(snapshot)
     problems += _clashing_periods(snapshots)
-    problems += _stray_corrections(mapping, [f.name for f in files])
+    if path.is_dir():  # one file of a folder is checked without the others
+        problems += _stray_corrections(mapping, [f.name for f in files])
     if problems:
         return None, sort_problems(problems)
     return _assemble(path, mapping, snapshots), []
