@@ -31,6 +31,6 @@ def test_period_report_has_one_parameters_cell_of_typed_literals():
     assert len(tagged) == 1
     lines = [ln for ln in "".join(tagged[0]["source"]).splitlines() if ln.strip()]
     names = [ln.split(":")[0] for ln in lines]
-    assert names == ["plan", "period", "raw_dir"]
+    assert names == ["plan", "period", "curated_dir", "register", "mapping", "output_dir"]
     for line in lines:  # `name: type = literal  # comment`
         assert ": str = " in line and "  # " in line, line

@@ -117,7 +117,7 @@ def test_cli_exits_non_zero_when_a_period_fails(tmp_path, failing_notebook, monk
 
 def test_cli_rejects_an_unknown_period(capsys):
     assert cli.main(["report", "--plan", "cgip-2018", "--period", "2019-01"]) == 2
-    assert "known: cgip-2018 2018-07" in capsys.readouterr().err
+    assert "known: ap-2015 2015-12, ap-2015 2016-03, cgip-2018 2018-07" in capsys.readouterr().err
 
 
 def test_september_page_shows_aims_per_section_counted_from_the_document(rendered):

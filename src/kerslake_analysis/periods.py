@@ -106,10 +106,16 @@ class ReportPeriod:
         Plan slug, a key of :data:`PLAN_TITLES` or a register's own name.
     period : str
         ``YYYY-MM``.
+    register : str, optional
+        Folder of a council's tracker snapshots ("" for the embedded data).
+    mapping : str, optional
+        The tracker's TOML mapping ("" for the embedded data).
     """
 
     plan: str
     period: str
+    register: str = ""
+    mapping: str = ""
 
     def __post_init__(self) -> None:
         parse_period(self.period)
@@ -121,7 +127,10 @@ class ReportPeriod:
 
     def parameters(self) -> dict[str, str]:
         """Parameters passed to the report notebook by papermill."""
-        return {"plan": self.plan, "period": self.period}
+        params = {"plan": self.plan, "period": self.period}
+        if self.register:
+            params.update(register=self.register, mapping=self.mapping)
+        return params
 
 
 def embedded_periods() -> list[ReportPeriod]:
@@ -132,10 +141,15 @@ def embedded_periods() -> list[ReportPeriod]:
     list of ReportPeriod
         In plan, then period order.
 
+    The periods are the months in which the curated observations give evidence for
+    the plan: the December 2015 report and the March 2016 gap analysis for the 2015
+    action plan, the July, August and September 2018 updates for the 2018 plan.
+
     Examples
     --------
     >>> [f"{p.plan} {p.period}" for p in embedded_periods()]
-    ['cgip-2018 2018-07', 'cgip-2018 2018-08', 'cgip-2018 2018-09']
+    ['ap-2015 2015-12', 'ap-2015 2016-03', 'cgip-2018 2018-07', 'cgip-2018 2018-08', 'cgip-2018 2018-09']
     """
-    # The 2018 plan's document carries July, August and September 2018 updates.
-    return [ReportPeriod("cgip-2018", f"2018-{m:02d}") for m in (7, 8, 9)]
+    from kerslake_analysis.report_content import embedded_report_periods
+
+    return embedded_report_periods()

@@ -16,6 +16,8 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from kerslake_analysis.status import STATUS_COLOURS, STATUS_ORDER  # noqa: E402
+
 
 def _wrap(text: str, width: int = 28) -> str:
     return textwrap.fill(text, width=width)
@@ -58,5 +60,171 @@ def section_counts_chart(counts: pd.DataFrame, month_label: str) -> Figure:
     ax.legend(title="", loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False)
     for container in ax.containers:
         ax.bar_label(container, fontsize=8, padding=2)
+    fig.tight_layout()
+    return fig
+
+
+def status_by_theme_chart(counts: pd.DataFrame) -> Figure:
+    """Stacked horizontal bars of commitments by theme, in the six-status key and its colours.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        Columns ``theme``, ``status`` (the ordered categorical of
+        :mod:`kerslake_analysis.status`) and ``n``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"theme": ["Finance", "Finance"],
+    ...                       "status": pd.Categorical(["Complete", "TBC"],
+    ...                                                categories=STATUS_ORDER, ordered=True),
+    ...                       "n": [3, 1]})
+    >>> fig = status_by_theme_chart(frame)
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['Complete', 'TBC']
+    """
+    wide = counts.pivot_table(
+        index="theme", columns="status", values="n", aggfunc="sum", observed=False, fill_value=0
+    )
+    wide = wide[[s for s in STATUS_ORDER if s in wide.columns and wide[s].sum() > 0]]
+    wide = wide.loc[sorted(wide.index, reverse=True)]
+    wide.index = [_wrap(str(t), 32) for t in wide.index]
+    fig = Figure(figsize=(7.5, 1.4 + 0.55 * len(wide)))
+    ax = fig.subplots()
+    left = pd.Series(0, index=wide.index, dtype=float)
+    for status_name in wide.columns:
+        values = wide[status_name]
+        ax.barh(
+            wide.index,
+            values,
+            left=left,
+            color=STATUS_COLOURS[status_name],
+            edgecolor="white",
+            linewidth=0.5,
+            label=status_name,
+        )
+        left += values
+    ax.set_xlabel("commitments")
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False, fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def trajectory_chart(monthly: pd.DataFrame, as_of: pd.Timestamp, forecast_date=None) -> Figure:
+    """Burn-up: planned cumulative due against actual cumulative complete, by month.
+
+    Parameters
+    ----------
+    monthly : pandas.DataFrame
+        :attr:`kerslake_analysis.metrics.Trajectory.monthly` for one ``as_of``
+        (``month_end``, ``planned_due_cum``, ``actual_complete_cum``).
+    as_of : pandas.Timestamp
+        The report date, drawn as a vertical line.
+    forecast_date : pandas.Timestamp, optional
+        When all dated commitments would be complete at the recent rate.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig = Figure(figsize=(7.5, 3.8))
+    ax = fig.subplots()
+    ax.step(
+        monthly["month_end"],
+        monthly["planned_due_cum"],
+        where="post",
+        color="#1d70b8",
+        label="Planned: due by month end",
+    )
+    actual = monthly[monthly["actual_complete_cum"].notna()]
+    ax.plot(
+        actual["month_end"],
+        actual["actual_complete_cum"].astype(float),
+        marker="o",
+        markersize=3,
+        color="#00703c",
+        label="Actual: complete (with evidence)",
+    )
+    ax.axvline(as_of, color="#505a5f", linestyle="--", linewidth=1, label="Report date")
+    if forecast_date is not None and not pd.isna(forecast_date) and len(actual):
+        # Draw the forecast at most a year past the plan's last month, so a distant
+        # forecast does not squash the plan; the legend gives the forecast month.
+        last = actual.iloc[-1]
+        forecast = pd.Timestamp(forecast_date)
+        end = min(forecast, monthly["month_end"].max() + pd.DateOffset(months=12))
+        done = float(last["actual_complete_cum"])
+        total = float(monthly["planned_due_cum"].max())
+        span = max((forecast - last["month_end"]).days, 1)
+        reached = done + (total - done) * (end - last["month_end"]).days / span
+        ax.plot(
+            [last["month_end"], end],
+            [done, reached],
+            color="#00703c",
+            linestyle=":",
+            label=f"Forecast at recent rate (all complete {forecast:%b %Y})",
+        )
+    ax.set_ylabel("commitments (cumulative)")
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig
+
+
+#: Marker style of each milestone state on the milestone map.
+MILESTONE_MARKERS: dict[str, tuple[str, str]] = {
+    "complete": ("o", STATUS_COLOURS["Complete"]),
+    "in progress": ("s", STATUS_COLOURS["In progress"]),
+    "slipped": ("X", STATUS_COLOURS["In progress – completion slipped"]),
+    "no evidence": ("^", STATUS_COLOURS["No evidence"]),
+}
+
+
+def milestone_chart(milestones: pd.DataFrame, as_of: pd.Timestamp) -> Figure:
+    """Milestone map: each commitment's due date by theme, marked by its state.
+
+    Parameters
+    ----------
+    milestones : pandas.DataFrame
+        From :func:`kerslake_analysis.report_content.milestone_frame` (``theme``,
+        ``due_end``, ``marker``).
+    as_of : pandas.Timestamp
+        The report date, drawn as a vertical line.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    themes = sorted(milestones["theme"].fillna("(none)").unique(), reverse=True)
+    position = {t: i for i, t in enumerate(themes)}
+    fig = Figure(figsize=(7.5, 1.4 + 0.55 * len(themes)))
+    ax = fig.subplots()
+    offsets = milestones.groupby(["theme", "due_end"]).cumcount() * 0.12
+    for marker_name, (shape, colour) in MILESTONE_MARKERS.items():
+        rows = milestones["marker"] == marker_name
+        if not rows.any():
+            continue
+        y = milestones.loc[rows, "theme"].fillna("(none)").map(position) + offsets[rows] - 0.2
+        ax.scatter(
+            milestones.loc[rows, "due_end"],
+            y,
+            marker=shape,
+            color=colour,
+            s=28,
+            edgecolor="#0b0c0c",
+            linewidth=0.3,
+            label=marker_name.capitalize(),
+        )
+    ax.axvline(as_of, color="#505a5f", linestyle="--", linewidth=1, label="Report date")
+    ax.set_yticks(range(len(themes)), [_wrap(t, 32) for t in themes])
+    ax.set_xlabel("due date")
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, frameon=False, fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.autofmt_xdate()
     fig.tight_layout()
     return fig

@@ -1,27 +1,851 @@
-"""What a period report shows, computed from the data: the notebook only displays it."""
+"""What a period report shows, computed from the data; the notebook only displays it.
+
+The report of a plan at a period is built in three steps:
+
+1. :func:`embedded_plan` (or :func:`kerslake_analysis.register` for a council's own
+   tracker) gathers a :class:`PlanData`: commitments, observations, the figures the
+   documents published, and the source files.
+2. :func:`period_view` computes the statuses at the period and at the previous one,
+   and every metric (:func:`kerslake_analysis.metrics.metrics_as_of`).
+3. The functions below turn a :class:`PeriodView` into the tables, sentences and
+   ``figures.json`` the page shows.
+"""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from kerslake_analysis import paths
-from kerslake_analysis.periods import ReportPeriod
+from kerslake_analysis import load, paths, status
+from kerslake_analysis.metrics import Metrics, metrics_as_of
+from kerslake_analysis.periods import ReportPeriod, parse_period, period_end, period_label
 from kerslake_analysis.run_info import git_commit, package_versions, sha256_file
 
-#: The source documents each plan's report draws on (keys of ``paths.SOURCE_FILES``).
+#: The source documents each embedded plan's report draws on (keys of ``paths.SOURCE_FILES``).
 PLAN_SOURCES: dict[str, tuple[str, ...]] = {
+    "ap-2015": ("action_plan_2015", "progress_2015", "gap_2016"),
     "cgip-2018": ("cgip_2018",),
+    "gap-2016": ("gap_2016",),
+    "iif-2021": ("iif_2021",),
 }
+
+#: The version of the ``figures.json`` layout; bump it when a key changes meaning.
+FIGURES_VERSION = 1
 
 
 class UnsupportedPlanError(ValueError):
-    """The report has no content for this plan yet."""
+    """The report has no content for this plan or period."""
+
+
+@dataclass(frozen=True)
+class PlanData:
+    """Everything a plan's period reports are computed from.
+
+    Attributes
+    ----------
+    plan : str
+        Plan slug.
+    title : str
+        Human title.
+    commitments : pandas.DataFrame
+        One row per commitment (curated ``commitments`` columns).
+    observations : pandas.DataFrame
+        Evidence of state (curated ``observations`` columns).
+    published : pandas.DataFrame
+        Aggregates the documents published (curated ``snapshots`` columns).
+    sources : tuple of pathlib.Path
+        The files the figures come from, for the footer's checksums.
+    """
+
+    plan: str
+    title: str
+    commitments: pd.DataFrame
+    observations: pd.DataFrame
+    published: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sources: tuple[Path, ...] = ()
+
+    @property
+    def periods(self) -> list[str]:
+        """Reporting periods: the months in which the plan has observations, in order."""
+        return sorted(self.observations["period"].dropna().unique().tolist())
+
+
+def embedded_plan(plan: str, curated_dir: Path | None = None) -> PlanData:
+    """Load one of the embedded Birmingham plans from ``data/curated/``.
+
+    Parameters
+    ----------
+    plan : str
+        ``"ap-2015"`` or ``"cgip-2018"`` (the plans with observations).
+    curated_dir : pathlib.Path, optional
+        Folder of the curated tables; defaults to ``paths.CURATED_DIR``.
+
+    Returns
+    -------
+    PlanData
+
+    Raises
+    ------
+    UnsupportedPlanError
+        If the plan is unknown.
+
+    Examples
+    --------
+    >>> data = embedded_plan("cgip-2018")
+    >>> len(data.commitments), data.periods
+    (104, ['2018-07', '2018-08', '2018-09'])
+    """
+    from kerslake_analysis.periods import PLAN_TITLES
+
+    if plan not in PLAN_SOURCES:
+        raise UnsupportedPlanError(f"unknown plan {plan!r}; known: {', '.join(PLAN_SOURCES)}")
+    commitments = load.load_commitments(curated_dir)
+    commitments = commitments[commitments["plan"] == plan].reset_index(drop=True)
+    observations = load.load_observations(curated_dir)
+    observations = observations[
+        observations["commitment_id"].isin(commitments["commitment_id"])
+    ].reset_index(drop=True)
+    published = load.load_snapshots(curated_dir)
+    published = published[published["plan"] == plan].reset_index(drop=True)
+    sources = tuple(paths.raw_file(key) for key in PLAN_SOURCES[plan])
+    return PlanData(plan, PLAN_TITLES[plan], commitments, observations, published, sources)
+
+
+def register_plan(register_path: str | Path, mapping_path: str | Path) -> PlanData:
+    """Load a council's own tracker (a folder of snapshot files and a mapping) as a plan.
+
+    Parameters
+    ----------
+    register_path : str or pathlib.Path
+        Folder of snapshot files (CSV or XLSX, one per period).
+    mapping_path : str or pathlib.Path
+        The TOML mapping of the council's columns and status words.
+
+    Returns
+    -------
+    PlanData
+
+    Raises
+    ------
+    kerslake_analysis.register.RegisterError
+        Listing every problem found, each with file, row and column.
+    """
+    from kerslake_analysis.register import load_register
+
+    register = load_register(register_path, mapping_path)
+    folder = Path(register_path)
+    folder = folder if folder.is_dir() else folder.parent
+    sources = tuple(folder / name for name in register.files["source"]) + (Path(mapping_path),)
+    return PlanData(
+        plan=register.name,
+        title=register.title or register.name,
+        commitments=register.commitments,
+        observations=register.observations,
+        published=pd.DataFrame(),
+        sources=sources,
+    )
+
+
+def load_plan(plan: str, register: str = "", mapping: str = "", curated_dir: str = "") -> PlanData:
+    """Load the data of a report: a council's tracker if ``register`` is given, else embedded.
+
+    Parameters
+    ----------
+    plan : str
+        Plan slug of the embedded data (ignored for a register, which names itself).
+    register : str, default ""
+        Folder of a council's tracker snapshots.
+    mapping : str, default ""
+        The tracker's TOML mapping; required with ``register``.
+    curated_dir : str, default ""
+        Folder of the curated tables; empty for ``data/curated``.
+
+    Returns
+    -------
+    PlanData
+
+    Raises
+    ------
+    ValueError
+        If ``register`` is given without ``mapping``.
+    """
+    if register:
+        if not mapping:
+            raise ValueError("a register needs its mapping file (--mapping MAP.toml)")
+        return register_plan(register, mapping)
+    return embedded_plan(plan, Path(curated_dir) if curated_dir else None)
+
+
+def embedded_report_periods(curated_dir: Path | None = None) -> list[ReportPeriod]:
+    """Every (plan, period) of the embedded data that has evidence to report on.
+
+    Parameters
+    ----------
+    curated_dir : pathlib.Path, optional
+        Folder of the curated tables; defaults to ``paths.CURATED_DIR``.
+
+    Returns
+    -------
+    list of ReportPeriod
+    """
+    commitments = load.load_commitments(curated_dir)[["commitment_id", "plan"]]
+    observations = load.load_observations(curated_dir)[["commitment_id", "period"]]
+    pairs = observations.merge(commitments, on="commitment_id")[["plan", "period"]]
+    pairs = pairs.drop_duplicates().sort_values(["plan", "period"])
+    return [ReportPeriod(p, q) for p, q in pairs.itertuples(index=False)]
+
+
+# ------------------------------------------------------------------ the view of a period
+
+
+@dataclass(frozen=True)
+class PeriodView:
+    """A plan's statuses and metrics at one period, with the previous period's.
+
+    Attributes
+    ----------
+    data : PlanData
+    period : str
+        ``YYYY-MM``.
+    previous : str or None
+        The plan's reporting period before this one.
+    status : pandas.DataFrame
+        :func:`kerslake_analysis.status.status_as_of` at the period.
+    previous_status : pandas.DataFrame or None
+        The same at the previous period.
+    metrics : kerslake_analysis.metrics.Metrics
+        Every metric at the period (transitions against the previous period).
+    previous_metrics : kerslake_analysis.metrics.Metrics or None
+    """
+
+    data: PlanData
+    period: str
+    previous: str | None
+    status: pd.DataFrame
+    previous_status: pd.DataFrame | None
+    metrics: Metrics
+    previous_metrics: Metrics | None
+
+    @property
+    def as_of(self) -> pd.Timestamp:
+        """The date of the period (last day of its month)."""
+        return pd.Timestamp(period_end(self.period))
+
+
+def period_view(data: PlanData, period: str) -> PeriodView:
+    """Compute statuses and metrics of a plan at a period and at the period before.
+
+    Parameters
+    ----------
+    data : PlanData
+    period : str
+        ``YYYY-MM``; must be one of ``data.periods``.
+
+    Returns
+    -------
+    PeriodView
+
+    Raises
+    ------
+    UnsupportedPlanError
+        If the plan has no evidence for that period; the message lists the periods.
+    """
+    parse_period(period)
+    if period not in data.periods:
+        raise UnsupportedPlanError(
+            f"{data.plan} has no observations for {period}; periods: {', '.join(data.periods)}"
+        )
+    index = data.periods.index(period)
+    previous = data.periods[index - 1] if index else None
+    now = status.status_as_of(data.commitments, data.observations, period)
+    before = (
+        status.status_as_of(data.commitments, data.observations, previous) if previous else None
+    )
+    return PeriodView(
+        data=data,
+        period=period,
+        previous=previous,
+        status=now,
+        previous_status=before,
+        metrics=metrics_as_of(now, before=before),
+        previous_metrics=metrics_as_of(before) if before is not None else None,
+    )
+
+
+# ------------------------------------------------------------------ headline
+
+
+def _summary(metrics: Metrics) -> dict:
+    row = metrics.summary.iloc[0]
+    es = metrics.earned_schedule.iloc[0]
+    return {
+        "commitments": int(row["commitments"]),
+        "with_evidence": int(row["with_evidence"]),
+        "evidence_coverage": float(row["evidence_coverage"]),
+        "complete": int(row["complete"]),
+        "due": int(row["due"]),
+        "behind_schedule": int(row["behind"]),
+        "slippage_rate": _number(row["slippage_rate"]),
+        "behind_share": _number(row["behind_share"]),
+        "baseline_execution_index": _number(row["baseline_execution_index"]),
+        "schedule_variance_months": _number(es["sv_months"]),
+        "schedule_performance_index": _number(es["spi"]),
+    }
+
+
+def _number(value) -> float | None:
+    """A float for JSON, or None where the metric could not be computed."""
+    if value is None or pd.isna(value):
+        return None
+    return round(float(value), 6)
+
+
+def headline(view: PeriodView) -> dict:
+    """The headline figures of the period, with the previous period's and the change.
+
+    Parameters
+    ----------
+    view : PeriodView
+
+    Returns
+    -------
+    dict
+        ``now`` and ``previous`` (dicts of figures; ``previous`` is None for the first
+        period) and ``notes`` (why a figure could not be computed).
+    """
+    notes = [n for n in view.metrics.summary["note"].tolist() if n]
+    notes += [n for n in view.metrics.earned_schedule["note"].tolist() if n]
+    return {
+        "now": _summary(view.metrics),
+        "previous": _summary(view.previous_metrics) if view.previous_metrics else None,
+        "notes": notes,
+    }
+
+
+def _percent(share: float | None) -> str:
+    return "not computable" if share is None else f"{share * 100:.0f}%"
+
+
+def _months(value: float | None) -> str:
+    if value is None:
+        return "not computable"
+    months = abs(value)
+    if months < 0.05:
+        return "on schedule"
+    return f"{months:.1f} months {'behind' if value < 0 else 'ahead'}"
+
+
+def headline_sentence(view: PeriodView) -> str:
+    """The headline as a sentence a panel member can read aloud.
+
+    Parameters
+    ----------
+    view : PeriodView
+
+    Returns
+    -------
+    str
+    """
+    h = headline(view)
+    now = h["now"]
+    text = (
+        f"At the end of {period_label(view.period)}, {now['complete']} of the "
+        f"{now['commitments']} commitments in the {view.data.title} were complete and "
+        f"{now['behind_schedule']} were behind schedule. Of the {now['due']} commitments "
+        f"that were due and have evidence, {_percent(now['slippage_rate'])} had slipped; "
+        f"by earned schedule the plan is {_months(now['schedule_variance_months'])}. "
+        f"The documents give evidence for {now['with_evidence']} of the "
+        f"{now['commitments']} commitments ({_percent(now['evidence_coverage'])}); the "
+        f"other {now['commitments'] - now['with_evidence']} are counted as 'No evidence'."
+    )
+    if h["previous"]:
+        before = h["previous"]
+        text += (
+            f" Since {period_label(view.previous)}: complete "
+            f"{now['complete'] - before['complete']:+d}, behind schedule "
+            f"{now['behind_schedule'] - before['behind_schedule']:+d}."
+        )
+    return text
+
+
+def headline_table(view: PeriodView) -> pd.DataFrame:
+    """The headline figures as a small table: this period, the previous one, the change.
+
+    Parameters
+    ----------
+    view : PeriodView
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Measure``, the period label, the previous period's label (if any)
+        and ``Change``.
+    """
+    h = headline(view)
+    rows = [
+        ("Commitments", "commitments", "count"),
+        ("With evidence", "with_evidence", "count"),
+        ("Complete", "complete", "count"),
+        ("Due (with evidence)", "due", "count"),
+        ("Behind schedule", "behind_schedule", "count"),
+        ("Slippage rate (behind / due)", "slippage_rate", "share"),
+        ("Behind share (behind / all)", "behind_share", "share"),
+        ("Months ahead (+) or behind (−), earned schedule", "schedule_variance_months", "months"),
+    ]
+    now_label = period_label(view.period)
+    table = {"Measure": [label for label, _, _ in rows]}
+    table[now_label] = [_show(h["now"][key], kind) for _, key, kind in rows]
+    if h["previous"]:
+        table[period_label(view.previous)] = [_show(h["previous"][k], kind) for _, k, kind in rows]
+        table["Change"] = [_change(h["now"][k], h["previous"][k], kind) for _, k, kind in rows]
+    return pd.DataFrame(table)
+
+
+def _show(value, kind: str) -> str:
+    if value is None:
+        return "not computable"
+    if kind == "share":
+        return f"{value * 100:.1f}%"
+    if kind == "months":
+        return f"{value:+.1f}"
+    return f"{value:d}"
+
+
+def _change(now, before, kind: str) -> str:
+    if now is None or before is None:
+        return "—"
+    if kind == "share":
+        return f"{(now - before) * 100:+.1f} points"
+    if kind == "months":
+        return f"{now - before:+.1f}"
+    return f"{now - before:+d}"
+
+
+# ------------------------------------------------------------------ sections
+
+
+def status_by_theme(view: PeriodView) -> pd.DataFrame:
+    """Counts of commitments by theme and status (every status, zeros included).
+
+    Parameters
+    ----------
+    view : PeriodView
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``theme``, ``status`` (ordered categorical) and ``n``.
+    """
+    counts = (
+        view.status.assign(theme=view.status["theme"].fillna("(none)"))
+        .groupby(["theme", "status"], observed=False)
+        .size()
+        .rename("n")
+        .reset_index()
+    )
+    return counts
+
+
+def status_table(view: PeriodView) -> pd.DataFrame:
+    """Status counts of the period, in the key's order, with RAG and share.
+
+    Parameters
+    ----------
+    view : PeriodView
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Status``, ``RAG``, ``Commitments``, ``Share``.
+    """
+    counts = view.metrics.counts
+    return pd.DataFrame(
+        {
+            "Status": counts["status"].astype(str),
+            "RAG": counts["status"].astype(str).map(status.STATUS_RAG).replace("none", "—"),
+            "Commitments": counts["n"].astype(int),
+            "Share": [f"{s * 100:.1f}%" for s in counts["share"]],
+        }
+    )
+
+
+def earned_schedule_reading(view: PeriodView) -> str:
+    """The earned-schedule figures in one or two sentences.
+
+    Parameters
+    ----------
+    view : PeriodView
+
+    Returns
+    -------
+    str
+    """
+    es = view.metrics.earned_schedule.iloc[0]
+    if pd.isna(es["es_months"]):
+        return f"Earned schedule is not computable: {es['note']}"
+    text = (
+        f"Measured from the plan's start ({es['plan_start']:%B %Y}), {es['at_months']:.1f} months "
+        f"have passed; the {es['complete_dated']} dated commitments complete are what the plan "
+        f"had due after {es['es_months']:.1f} months. The schedule variance is "
+        f"{es['sv_months']:+.1f} months and the schedule performance index "
+        f"{es['spi']:.2f} (1.00 means on schedule)."
+    )
+    if es["note"]:
+        text += f" Caveat: {es['note']}."
+    return text
+
+
+def forecast_reading(view: PeriodView) -> str:
+    """The completion forecast in one sentence, or why there is none.
+
+    Parameters
+    ----------
+    view : PeriodView
+
+    Returns
+    -------
+    str
+    """
+    fc = view.metrics.trajectory.forecast.iloc[0]
+    if pd.isna(fc["forecast_date"]):
+        note = str(fc["note"]).removeprefix("no forecast: ")
+        return f"No forecast: {note}."
+    return (
+        f"At the recent rate ({fc['recent_completions']} dated completions seen in the last "
+        f"{fc['recent_months']} months, {fc['rate_per_month']:.2f} a month), the "
+        f"{fc['remaining']} dated commitments still open would all be complete by "
+        f"{fc['forecast_date']:%B %Y}."
+    )
+
+
+def _latest_evidence(view: PeriodView) -> pd.DataFrame:
+    obs = view.data.observations
+    obs = obs[obs["observed_on"] <= view.as_of].sort_values(["commitment_id", "observed_on"])
+    latest = obs.groupby("commitment_id", sort=False).tail(1)
+    return latest[["commitment_id", "observed_on", "evidence", "source", "source_line"]].rename(
+        columns={
+            "observed_on": "evidence_date",
+            "source": "evidence_source",
+            "source_line": "evidence_line",
+        }
+    )
+
+
+def overdue_list(view: PeriodView) -> pd.DataFrame:
+    """Commitments behind schedule at the period, most overdue first.
+
+    Parameters
+    ----------
+    view : PeriodView
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``ID``, ``Commitment``, ``Owner``, ``Due``, ``Days overdue`` and
+        ``Latest evidence [source]`` (the evidence, then its file and line).
+    """
+    behind = view.status[view.status["status"].isin(status.BEHIND_STATUSES)]
+    behind = behind.merge(_latest_evidence(view), on="commitment_id", how="left")
+    behind = behind.assign(days=(view.as_of - behind["due_end"]).dt.days).sort_values(
+        ["days", "commitment_id"], ascending=[False, True]
+    )
+    source = (
+        behind["evidence_source"].fillna("")
+        + " line "
+        + behind["evidence_line"].astype("Int64").astype(str)
+    )
+    evidence = behind["evidence"].fillna("") + " [" + source + "]"
+    return pd.DataFrame(
+        {
+            "ID": behind["commitment_id"],
+            "Commitment": behind["text"],
+            "Owner": behind["owner"].fillna(""),
+            "Due": behind["due_end"].dt.strftime("%d %b %Y"),
+            "Days overdue": behind["days"].astype(int),
+            "Latest evidence [source]": evidence.where(behind["evidence"].notna(), ""),
+        }
+    ).reset_index(drop=True)
+
+
+def changes_since_previous(view: PeriodView) -> dict[str, pd.DataFrame]:
+    """What changed since the previous period.
+
+    Parameters
+    ----------
+    view : PeriodView
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``transitions`` (status before × status now, non-zero cells only),
+        ``newly_complete`` and ``newly_slipped`` (ID, commitment, owner, due). Empty
+        frames for the first period.
+    """
+    if view.previous_status is None:
+        empty = pd.DataFrame(columns=["ID", "Commitment", "Owner", "Due"])
+        return {"transitions": pd.DataFrame(), "newly_complete": empty, "newly_slipped": empty}
+    t = view.metrics.transitions
+    t = t[t["n"] > 0]
+    transitions = pd.DataFrame(
+        {
+            f"Status at {period_label(view.previous)}": t["status_before"].astype(str),
+            f"Status at {period_label(view.period)}": t["status_after"].astype(str),
+            "Commitments": t["n"].astype(int),
+        }
+    ).reset_index(drop=True)
+    pair = view.status[["commitment_id", "text", "owner", "due_end", "status"]].merge(
+        view.previous_status[["commitment_id", "status"]],
+        on="commitment_id",
+        suffixes=("", "_before"),
+    )
+    newly_complete = pair[
+        (pair["status"] == status.COMPLETE) & (pair["status_before"] != status.COMPLETE)
+    ]
+    slipped_now = pair["status"].isin(status.BEHIND_STATUSES)
+    newly_slipped = pair[slipped_now & ~pair["status_before"].isin(status.BEHIND_STATUSES)]
+    return {
+        "transitions": transitions,
+        "newly_complete": _brief(newly_complete),
+        "newly_slipped": _brief(newly_slipped),
+    }
+
+
+def _brief(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "ID": frame["commitment_id"],
+            "Commitment": frame["text"],
+            "Owner": frame["owner"].fillna(""),
+            "Due": frame["due_end"].dt.strftime("%d %b %Y").fillna("no date"),
+        }
+    ).reset_index(drop=True)
+
+
+def published_against_recomputed(view: PeriodView) -> pd.DataFrame:
+    """The figures a document published for the period beside the recomputed ones.
+
+    Parameters
+    ----------
+    view : PeriodView
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Measure``, ``Published``, ``Published source`` (file:line),
+        ``Published quote``, ``Recomputed`` and ``Why they differ``; empty when no
+        document published figures for the period.
+    """
+    pub = view.data.published
+    pub = pub[pub["period"] == view.period] if len(pub) else pub
+    if not len(pub):
+        return pd.DataFrame(
+            columns=[
+                "Measure",
+                "Published",
+                "Published source",
+                "Published quote",
+                "Recomputed",
+                "Why they differ",
+            ]
+        )
+    counts = view.metrics.counts.set_index(view.metrics.counts["status"].astype(str))["n"]
+    summary = _summary(view.metrics)
+    by_name = {s.casefold(): s for s in status.STATUS_ORDER}
+    total_published = pub.loc[pub["measure"].str.casefold() == "total", "value"]
+    total_published = int(total_published.iloc[0]) if len(total_published) else None
+    rows = []
+    for item in pub.itertuples(index=False):
+        measure = item.measure
+        if measure.casefold() == "total":
+            label, recomputed = "Total", summary["commitments"]
+        else:
+            label = by_name.get(measure.casefold(), measure)
+            recomputed = int(counts.get(label, 0))
+        published = int(item.value) if float(item.value).is_integer() else float(item.value)
+        rows.append(
+            {
+                "Measure": label,
+                "Published": published,
+                "Published source": f"{item.source}:{item.source_line}",
+                "Published quote": item.quote,
+                "Recomputed": recomputed,
+                "Why they differ": _difference_reason(
+                    label, published, recomputed, total_published, summary
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _difference_reason(label, published, recomputed, total_published, summary) -> str:
+    if published == recomputed:
+        return "They agree."
+    if label == "Total":
+        return (
+            f"The document counts {published} items; the plan as published lists "
+            f"{recomputed} commitments, so the two count different things."
+        )
+    unevidenced = summary["commitments"] - summary["with_evidence"]
+    reason = (
+        f"The published figure is the council's own tracker count over {total_published} items; "
+        f"the recomputed figure counts only commitments the documents give evidence for "
+        f"({summary['with_evidence']} of {summary['commitments']}; {unevidenced} have none)."
+    )
+    if recomputed > published:
+        reason += " The recomputed count is higher, which the missing evidence cannot explain."
+    return reason
+
+
+def milestone_frame(view: PeriodView) -> pd.DataFrame:
+    """Each dated commitment's due date and state at the period, for the milestone map.
+
+    Parameters
+    ----------
+    view : PeriodView
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``commitment_id``, ``theme``, ``due_end``, ``completed_on``,
+        ``status`` and ``marker`` (``complete``, ``in progress``, ``slipped``,
+        ``no evidence``).
+    """
+    dated = view.status[view.status["due_end"].notna()].copy()
+    marker = pd.Series("in progress", index=dated.index)
+    marker[dated["status"] == status.COMPLETE] = "complete"
+    marker[dated["status"].isin(status.BEHIND_STATUSES)] = "slipped"
+    marker[dated["status"] == status.NO_EVIDENCE] = "no evidence"
+    dated["marker"] = marker
+    return dated[["commitment_id", "theme", "due_end", "completed_on", "status", "marker"]]
+
+
+def footer_table(report: ReportPeriod, data: PlanData | None = None) -> pd.DataFrame:
+    """The report footer: sources with SHA-256, package version, git commit, parameters.
+
+    Parameters
+    ----------
+    report : ReportPeriod
+    data : PlanData, optional
+        Whose ``sources`` are listed; defaults to the embedded plan's documents.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``item`` and ``value``, one row per fact.
+
+    Examples
+    --------
+    >>> table = footer_table(ReportPeriod("cgip-2018", "2018-09"))
+    >>> table.loc[table["item"] == "parameter period", "value"].item()
+    '2018-09'
+    """
+    sources = (
+        data.sources
+        if data is not None
+        else tuple(paths.raw_file(k) for k in PLAN_SOURCES.get(report.plan, ()))
+    )
+    rows = [(f"source {p.name}", f"SHA-256 {sha256_file(p)}") for p in sources]
+    rows.append(
+        ("kerslake-analysis version", package_versions(("kerslake-analysis",))["kerslake-analysis"])
+    )
+    rows.append(("git commit", git_commit()))
+    rows += [(f"parameter {name}", value) for name, value in report.parameters().items()]
+    return pd.DataFrame(rows, columns=["item", "value"])
+
+
+# ------------------------------------------------------------------ figures.json
+
+
+def figures(view: PeriodView) -> dict:
+    """Every headline figure the page shows, under stable keys, for ``figures.json``.
+
+    Parameters
+    ----------
+    view : PeriodView
+
+    Returns
+    -------
+    dict
+        JSON-ready: ``plan``, ``period``, ``as_of``, ``previous_period``,
+        ``headline_sentence``, ``headline`` (this period's figures), ``previous``
+        (the previous period's or null), ``status_counts`` (status → count),
+        ``status_by_theme`` (theme → status → count), ``forecast``,
+        ``earned_schedule``, ``overdue`` (count and IDs), ``published_vs_recomputed``
+        and ``notes``.
+    """
+    h = headline(view)
+    counts = view.metrics.counts
+    by_theme = status_by_theme(view)
+    es = view.metrics.earned_schedule.iloc[0]
+    fc = view.metrics.trajectory.forecast.iloc[0]
+    overdue = overdue_list(view)
+    pub = published_against_recomputed(view)
+    return {
+        "figures_version": FIGURES_VERSION,
+        "plan": view.data.plan,
+        "plan_title": view.data.title,
+        "period": view.period,
+        "as_of": view.as_of.date().isoformat(),
+        "previous_period": view.previous,
+        "headline_sentence": headline_sentence(view),
+        "headline": h["now"],
+        "previous": h["previous"],
+        "status_counts": {
+            str(s): int(n) for s, n in zip(counts["status"], counts["n"], strict=True)
+        },
+        "status_by_theme": {
+            theme: {str(s): int(n) for s, n in zip(g["status"], g["n"], strict=True)}
+            for theme, g in by_theme.groupby("theme", sort=True)
+        },
+        "earned_schedule": {
+            "es_months": _number(es["es_months"]),
+            "at_months": _number(es["at_months"]),
+            "sv_months": _number(es["sv_months"]),
+            "spi": _number(es["spi"]),
+            "note": es["note"],
+        },
+        "forecast": {
+            "forecast_month": None if pd.isna(fc["forecast_month"]) else str(fc["forecast_month"]),
+            "rate_per_month": _number(fc["rate_per_month"]),
+            "remaining": int(fc["remaining"]),
+            "note": fc["note"],
+        },
+        "overdue": {"count": len(overdue), "ids": overdue["ID"].tolist()},
+        "published_vs_recomputed": [
+            {"measure": r["Measure"], "published": r["Published"], "recomputed": r["Recomputed"]}
+            for r in pub.to_dict("records")
+        ],
+        "notes": h["notes"],
+    }
+
+
+def write_figures(data: dict, output_dir: str | Path) -> Path | None:
+    """Write ``figures.json`` (sorted keys, two-space indent) into ``output_dir``.
+
+    Parameters
+    ----------
+    data : dict
+        From :func:`figures`.
+    output_dir : str or pathlib.Path
+        Folder to write into; an empty string writes nothing (interactive use).
+
+    Returns
+    -------
+    pathlib.Path or None
+        The file written.
+    """
+    if not output_dir:
+        return None
+    path = Path(output_dir) / "figures.json"
+    path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", "utf-8")
+    return path
 
 
 def section_counts(plan: str, period: str, raw_dir: Path | None = None) -> pd.DataFrame:
-    """Improvement aims per section and updates dated in the period, from the raw document.
+    """Improvement aims per section and updates dated in the period (2018 plan only).
 
     Parameters
     ----------
@@ -49,37 +873,3 @@ def section_counts(plan: str, period: str, raw_dir: Path | None = None) -> pd.Da
     from kerslake_analysis.sources import cgip_2018
 
     return cgip_2018.aims_and_updates_by_section(period, raw_dir=raw_dir)
-
-
-def footer_table(report: ReportPeriod, raw_dir: Path | None = None) -> pd.DataFrame:
-    """The report footer: sources with SHA-256, package version, git commit, parameters.
-
-    Parameters
-    ----------
-    report : ReportPeriod
-    raw_dir : pathlib.Path, optional
-        Folder holding the source documents; defaults to ``paths.RAW_DIR``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``item`` and ``value``, one row per fact.
-
-    Examples
-    --------
-    >>> table = footer_table(ReportPeriod("cgip-2018", "2018-09"))
-    >>> table.loc[table["item"] == "parameter period", "value"].item()
-    '2018-09'
-    """
-    folder = raw_dir or paths.RAW_DIR
-    rows = []
-    for key in PLAN_SOURCES.get(report.plan, ()):
-        name = paths.SOURCE_FILES[key]
-        rows.append((f"source {name}", f"SHA-256 {sha256_file(folder / name)}"))
-    rows.append(
-        ("kerslake-analysis version", package_versions(("kerslake-analysis",))["kerslake-analysis"])
-    )
-    rows.append(("git commit", git_commit()))
-    for name, value in report.parameters().items():
-        rows.append((f"parameter {name}", value))
-    return pd.DataFrame(rows, columns=["item", "value"])
