@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import io
+from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML, Image, display
@@ -41,7 +42,7 @@ def figure_png(fig: Figure, dpi: int = 100) -> bytes:
     return buffer.getvalue()
 
 
-def show_figure(fig: Figure, alt: str) -> None:
+def show_figure(fig: Figure, alt: str, save_as: str | Path | None = None) -> None:
     """Display a figure as an inline PNG with alt text, then close it.
 
     Parameters
@@ -49,8 +50,13 @@ def show_figure(fig: Figure, alt: str) -> None:
     fig : matplotlib.figure.Figure
     alt : str
         What the chart shows, for screen readers and mail clients that block images.
+    save_as : str or pathlib.Path, optional
+        Also write the same PNG bytes to this file (e.g. for the e-mail body).
     """
-    display(Image(data=figure_png(fig), format="png", alt=alt))
+    png = figure_png(fig)
+    if save_as:
+        Path(save_as).write_bytes(png)
+    display(Image(data=png, format="png", alt=alt))
     fig.clear()
 
 

@@ -356,11 +356,17 @@ def headline_sentence(view: PeriodView) -> str:
         f"{now['commitments']} commitments in the {view.data.title} were complete and "
         f"{now['behind_schedule']} were behind schedule. Of the {now['due']} commitments "
         f"that were due and have evidence, {_percent(now['slippage_rate'])} had slipped; "
-        f"by earned schedule the plan is {_months(now['schedule_variance_months'])}. "
-        f"The documents give evidence for {now['with_evidence']} of the "
-        f"{now['commitments']} commitments ({_percent(now['evidence_coverage'])}); the "
-        f"other {now['commitments'] - now['with_evidence']} are counted as 'No evidence'."
+        f"by earned schedule the plan is {_months(now['schedule_variance_months'])}."
     )
+    missing = now["commitments"] - now["with_evidence"]
+    if missing:
+        text += (
+            f" The documents give evidence for {now['with_evidence']} of the "
+            f"{now['commitments']} commitments ({_percent(now['evidence_coverage'])}); the "
+            f"other {missing} are counted as 'No evidence'."
+        )
+    else:
+        text += " Every commitment has evidence for the period."
     if h["previous"]:
         before = h["previous"]
         text += (
@@ -368,6 +374,12 @@ def headline_sentence(view: PeriodView) -> str:
             f"{now['complete'] - before['complete']:+d}, behind schedule "
             f"{now['behind_schedule'] - before['behind_schedule']:+d}."
         )
+        if now["with_evidence"] != before["with_evidence"]:
+            text += (
+                f" Evidence covered {before['with_evidence']} commitments then and "
+                f"{now['with_evidence']} now, so part of the change is new evidence, not new "
+                "progress or slippage."
+            )
     return text
 
 
@@ -470,6 +482,46 @@ def status_table(view: PeriodView) -> pd.DataFrame:
             "Share": [f"{s * 100:.1f}%" for s in counts["share"]],
         }
     )
+
+
+#: File name of the status-by-theme chart written beside ``figures.json``.
+STATUS_CHART_FILE = "status_by_theme.png"
+
+
+def status_chart_alt(view: PeriodView) -> str:
+    """Alt text of the status-by-theme chart: what it shows, in words.
+
+    Parameters
+    ----------
+    view : PeriodView
+
+    Returns
+    -------
+    str
+    """
+    counts = view.metrics.counts
+    parts = [f"{s} {int(n)}" for s, n in zip(counts["status"], counts["n"], strict=True) if n]
+    return (
+        f"Stacked bar chart of the {int(counts['n'].sum())} commitments by theme and status "
+        f"at the end of {period_label(view.period)}: " + "; ".join(parts) + "."
+    )
+
+
+def chart_path(output_dir: str | Path, name: str) -> Path | None:
+    """Where to save a chart beside ``figures.json``, or None when not writing files.
+
+    Parameters
+    ----------
+    output_dir : str or pathlib.Path
+        The report's output folder; empty for interactive use.
+    name : str
+        File name, e.g. :data:`STATUS_CHART_FILE`.
+
+    Returns
+    -------
+    pathlib.Path or None
+    """
+    return Path(output_dir) / name if output_dir else None
 
 
 def earned_schedule_reading(view: PeriodView) -> str:
@@ -819,6 +871,7 @@ def figures(view: PeriodView) -> dict:
             for r in pub.to_dict("records")
         ],
         "notes": h["notes"],
+        "charts": {"status_by_theme": {"file": STATUS_CHART_FILE, "alt": status_chart_alt(view)}},
     }
 
 
