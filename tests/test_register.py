@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from kerslake_analysis import paths, status
+from kerslake_analysis import metrics, paths, status
 from kerslake_analysis.register import (
     MappingError,
     Problem,
@@ -210,6 +210,12 @@ def test_register_frames_work_with_the_status_rules(tmp_path):
         "2.1": "In progress – completion slipped",
         "3.1": "No evidence",
     }
+    # Metrics at 31 Aug 2018: 4 commitments, 3 with evidence (3.1 not yet listed); due by
+    # then: 1.1 (31 Aug) and 2.1 (31 Jul) = 2; behind: 2.1 = 1; slippage rate 1/2;
+    # behind share 1/4.
+    summary = metrics.metrics_as_of(as_of).summary.iloc[0]
+    assert summary[["commitments", "with_evidence", "due", "behind"]].tolist() == [4, 3, 2, 1]
+    assert summary["slippage_rate"] == 0.5 and summary["behind_share"] == 0.25
     as_of = status.status_as_of(register.commitments, register.observations, "2018-09")
     assert as_of.set_index("commitment_id")["status"].astype(str).to_dict() == {
         "1.1": "Complete",
@@ -610,6 +616,29 @@ def test_load_raises_listing_every_problem(tmp_path):
         "  2018-08.csv, row 3, column 'Ref' (cell A3): duplicate ID '1' in this snapshot (rows 2, 3)",
     ]
     assert len(caught.value.problems) == 6
+
+
+def test_period_from_month_names_and_sheet_choice(tmp_path):
+    mapping = MAPPING.replace(
+        "[files]",
+        "[files]\nperiod_pattern = '(?P<month>[a-z]+) (?P<year>\\d{4})'\nsheet = \"Tracker\"",
+    )
+    folder, mapping_path = make_register(
+        tmp_path, {"Tracker Sept 2018.xlsx": [HEADER, *AUGUST]}, mapping
+    )
+    assert load_register(folder, mapping_path).periods == ["2018-09"]
+    (tmp_path / "MAP.toml").write_text(mapping.replace('sheet = "Tracker"', 'sheet = "Actions"'))
+    assert str(only_problem(folder, mapping_path)) == (
+        "Tracker Sept 2018.xlsx: there is no sheet 'Actions'; sheets: ['Tracker']"
+    )
+
+
+def test_corrupt_workbook(tmp_path):
+    folder, mapping = make_register(tmp_path, {})
+    (folder / "2018-08.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    problem = only_problem(folder, mapping)
+    assert (problem.file, problem.row, problem.column) == ("2018-08.xlsx", None, None)
+    assert problem.message.startswith("not a readable Excel workbook")
 
 
 def test_missing_folder(tmp_path):

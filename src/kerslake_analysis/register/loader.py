@@ -304,17 +304,18 @@ def _period(name: str, fixed: str | None, pattern: str) -> tuple[str, Problem | 
     if fixed is not None:
         return fixed, None
     match = re.search(pattern, name, flags=re.IGNORECASE)
-    month = None
+    year, month = None, None
     if match:
-        word = match.group("month").casefold()
-        month = int(word) if word.isdigit() else _MONTHS.get(word)
-    if not match or month is None or not 1 <= month <= 12:
+        year_text, month_text = match.group("year") or "", (match.group("month") or "").casefold()
+        year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
+        month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text)
+    if year is None or month is None or not 1 <= month <= 12:
         return "", Problem(
             name,
             message="no period (YYYY-MM) in the file name; rename it (e.g. 2018-09.xlsx) "
             "or set 'period' in an [[override]] for it",
         )
-    return f"{int(match.group('year')):04d}-{month:02d}", None
+    return f"{year:04d}-{month:02d}", None
 
 
 def _clashing_periods(snapshots: list[SnapshotFile]) -> list[Problem]:
