@@ -331,7 +331,7 @@ def completion_trajectory(
     """Planned cumulative due against actual cumulative complete, month by month.
 
     Months run from the earliest month of any commitment's window (``due_start`` or
-    ``due_end``) or completion to the later of the last due month
+    ``due_end``), completion or ``as_of`` to the later of the last due month
     and ``as_of``'s month. Only dated commitments are counted, so planned and actual
     are comparable (a completed TBC commitment has no planned month).
 
@@ -752,12 +752,15 @@ def _completion_trajectory(p: _Prepared, recent_months: int) -> Trajectory:
             monthly[name] = pd.Series(dtype=object)
         return Trajectory(monthly=monthly, forecast=forecast)
     grid = p.month_grid
-    first, last = grid.first, max(grid.last_due, int(as_of_month.max()))
+    first = min(grid.first, int(as_of_month.min()))
+    last = max(grid.last_due, int(as_of_month.max()))
     n_months = last - first + 1
-    # Bins 1.. of the grid are months first.. (bin 0 holds rows with no month).
+    # Bins 1.. of the grid are months grid.first.. (bin 0 holds rows with no month).
     planned = np.cumsum(p.due_month_table[:, 1:], axis=1)
     actual = np.cumsum(p.done_month_table.sum(axis=1)[:, 1:], axis=1)
-    planned, actual = _pad_months(planned, n_months), _pad_months(actual, n_months)
+    before = grid.first - first  # months before the grid, when as_of is earlier
+    planned = _pad_months(planned, n_months, before)
+    actual = _pad_months(actual, n_months, before)
     month = np.tile(np.arange(first, last + 1), len(keys))
     commitments = np.repeat(p.row_counts[keys], n_months)
     observed = month <= np.repeat(as_of_month[p.period_of(keys)], n_months)
@@ -1091,13 +1094,13 @@ class _Prepared:
     @cached_property
     def month_grid(self) -> _MonthGrid:
         """Months of the dated rows' windows and of completions (needs a dated row)."""
-        due, completed = self.due_us, self._dates("completed_on")
+        due, (_, completed) = self.due_us, self.done
         first_window = _min_date(due)
         if "due_start" in self.status.columns:
             first_window = min(first_window, _min_date(self._dates("due_start")))
-        lowest = min(first_window, _min_date(completed))
+        lowest = min(first_window, int(completed.min(initial=_BIG)))
         last_due = int(due.max())  # NaT is the smallest int64, never the maximum
-        highest = max(last_due, int(completed.max()), int(self.as_of_us.max()))
+        highest = max(last_due, int(completed.max(initial=_NAT)), int(self.as_of_us.max()))
         low_month = int(_month_numbers(np.array([lowest]))[0])
         first_day, last_day = lowest // _DAY_US, highest // _DAY_US
         days = np.arange(first_day, last_day + 1) * _DAY_US
@@ -1121,10 +1124,16 @@ class _Prepared:
         """(key, seen happening, month bin) counts of dated complete rows (needs a dated row)."""
         grid = self.month_grid
         n_bins = len(grid.table)
-        rows = np.flatnonzero(self.dated & (self.codes == _COMPLETE_CODE))
-        done = grid.bins(self._dates("completed_on")[rows])
+        rows, completed = self.done
+        done = grid.bins(completed)
         happening = (self.seen_us[rows] != _NAT).astype(np.intp)
         return self.tally(done + n_bins * happening, 2 * n_bins, rows).reshape(-1, 2, n_bins)
+
+    @cached_property
+    def done(self) -> tuple[np.ndarray, np.ndarray]:
+        """Rows dated and complete, and their ``completed_on``."""
+        rows = np.flatnonzero(self.dated & (self.codes == _COMPLETE_CODE))
+        return rows, self._dates("completed_on")[rows]
 
     @cached_property
     def slips(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -1198,8 +1207,10 @@ def _grouped_quantiles(
     return out
 
 
-def _pad_months(table: np.ndarray, n_months: int) -> np.ndarray:
-    """Cumulative (key, month) counts extended to ``n_months`` with their last value."""
+def _pad_months(table: np.ndarray, n_months: int, before: int = 0) -> np.ndarray:
+    """Cumulative (key, month) counts as ``n_months`` columns: ``before`` zero columns
+    first, then the table, extended with its last value or cut."""
+    table = np.concatenate([np.zeros((len(table), before), dtype=table.dtype), table], axis=1)
     if table.shape[1] >= n_months:
         return table[:, :n_months]
     tail = np.repeat(table[:, -1:], n_months - table.shape[1], axis=1)

@@ -60,6 +60,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
@@ -173,6 +174,7 @@ _CHUNK = 1 << 20
 #: RAG code of each status code, as :func:`_rag_codes` computes it (a test keeps them equal).
 _RAG_OF_CODE = np.array([RAG_ORDER.index(STATUS_RAG[s]) for s in STATUS_ORDER], dtype=np.int8)
 _DATE_UNIT = "datetime64[us]"
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _status_rule(complete: bool, evidence: bool, dated: bool, overdue: bool, started: bool) -> str:
@@ -245,6 +247,8 @@ def as_of_date(value: str | dt.date | pd.Timestamp | np.datetime64) -> pd.Timest
             return pd.Timestamp(period_end(value))
         except PeriodError as error:
             raise ValueError(str(error)) from None
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise ValueError(f"as_of {value!r} is neither a period YYYY-MM nor a date YYYY-MM-DD")
     try:
         stamp = pd.Timestamp(value)
     except (TypeError, ValueError):
@@ -676,7 +680,7 @@ def _state_codes(states: pd.Series) -> np.ndarray:
     if isinstance(states.dtype, pd.CategoricalDtype):
         categorical = states.array
     else:
-        categorical = pd.Categorical(states.astype(object), categories=list(OBSERVATION_STATES))
+        categorical = pd.Categorical(states.astype(object))
     categories = list(categorical.categories)
     codes = np.asarray(categorical.codes)
     if categories == list(OBSERVATION_STATES):  # the internal codes already
