@@ -504,15 +504,28 @@ def status_transitions(
     """
     if before is None:
         p = _Prepared(after, by)
-        out = p.labels(p.present)
-        out.insert(0, "as_of_before", pd.Series(pd.NaT, index=out.index, dtype=_DATE_UNIT))
-        out.insert(1, "period_before", pd.Series(pd.NA, index=out.index, dtype="str"))
-        out["status_before"] = pd.Categorical([None] * len(out), dtype=TRANSITION_DTYPE)
-        out["status_after"] = pd.Categorical([None] * len(out), dtype=TRANSITION_DTYPE)
-        out["n"] = pd.array([pd.NA] * len(out), dtype="Int64")
-        out["note"] = "not computable: one period only (no earlier status frame to compare with)"
-        return out
+        n = len(p.present)
+        out = {
+            "as_of_before": np.full(n, np.datetime64("NaT"), dtype=_DATE_UNIT),
+            "period_before": pd.array([pd.NA] * n, dtype="str"),
+            **p.labels(p.present),
+            "status_before": pd.Categorical([None] * n, dtype=TRANSITION_DTYPE),
+            "status_after": pd.Categorical([None] * n, dtype=TRANSITION_DTYPE),
+            "n": pd.array([pd.NA] * n, dtype="Int64"),
+            "note": "not computable: one period only (no earlier status frame to compare with)",
+        }
+        return pd.DataFrame(out)
 
+    return _transitions(before, after, by)
+
+
+def _transitions(
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    by: str | Sequence[str] | None,
+    prepared: _Prepared | None = None,
+) -> pd.DataFrame:
+    """:func:`status_transitions` with two frames; ``prepared`` may key ``after`` already."""
     before_at, before_period = _single_as_of(before, "before")
     after_at, _ = _single_as_of(after, "after")
     if before_at >= after_at:
@@ -536,22 +549,25 @@ def status_transitions(
         frame["as_of"], frame["period"] = after["as_of"].iloc[0], after["period"].iloc[0]
         status_before = np.concatenate([status_before, before_codes[gone]])
         after_codes = np.concatenate([after_codes, np.full(int(gone.sum()), absent, np.int8)])
-    p = _Prepared(frame, by)
+    p = prepared if prepared is not None and frame is after else _Prepared(frame, by)
     n_states = absent + 1
     pair = p.take(status_before) * np.int8(n_states) + p.take(after_codes)
     keys = p.present
     counts = p.tally(pair, n_states * n_states)
-    out = p.labels(np.repeat(keys, n_states * n_states))
-    out.insert(0, "as_of_before", np.datetime64(int(before_at), "us"))
-    out.insert(1, "period_before", before_period)
     pairs = np.tile(np.arange(n_states * n_states), len(keys))
-    out["status_before"] = pd.Categorical.from_codes(pairs // n_states, dtype=TRANSITION_DTYPE)
-    out["status_after"] = pd.Categorical.from_codes(pairs % n_states, dtype=TRANSITION_DTYPE)
-    out["n"] = counts.ravel()
-    out["note"] = ""
-    # A commitment cannot be missing from both frames: drop that pair.
-    impossible = (pairs // n_states == absent) & (pairs % n_states == absent)
-    return out.loc[~impossible].reset_index(drop=True)
+    # A commitment cannot be missing from both frames: leave that pair out.
+    possible = np.flatnonzero((pairs // n_states != absent) | (pairs % n_states != absent))
+    pairs = pairs[possible]
+    out = {
+        "as_of_before": np.full(len(pairs), np.datetime64(int(before_at), "us")),
+        "period_before": np.full(len(pairs), before_period),
+        **p.labels(np.repeat(keys, n_states * n_states)[possible]),
+        "status_before": pd.Categorical.from_codes(pairs // n_states, dtype=TRANSITION_DTYPE),
+        "status_after": pd.Categorical.from_codes(pairs % n_states, dtype=TRANSITION_DTYPE),
+        "n": counts.ravel()[possible],
+        "note": "",
+    }
+    return pd.DataFrame(out)
 
 
 # ------------------------------------------------------------------ all at once
@@ -631,7 +647,11 @@ def metrics_as_of(
         ageing=_ageing(p),
         trajectory=_completion_trajectory(p, recent_months),
         earned_schedule=_earned_schedule(p, plan_start),
-        transitions=status_transitions(before, status, by),
+        transitions=(
+            status_transitions(None, status, by)
+            if before is None
+            else _transitions(before, status, by, prepared=p)
+        ),
     )
 
 
@@ -648,7 +668,7 @@ def _status_counts(p: _Prepared) -> pd.DataFrame:
     )
     out["n"] = counts.ravel()
     out["share"] = (counts / counts.sum(axis=1, keepdims=True)).ravel()
-    return out
+    return pd.DataFrame(out)
 
 
 def _schedule_summary(p: _Prepared) -> pd.DataFrame:
@@ -676,7 +696,7 @@ def _schedule_summary(p: _Prepared) -> pd.DataFrame:
         "not computable: nothing due yet (slippage rate, baseline execution index)",
         "",
     )
-    return out
+    return pd.DataFrame(out)
 
 
 def _on_time_completion(p: _Prepared) -> pd.DataFrame:
@@ -701,7 +721,7 @@ def _on_time_completion(p: _Prepared) -> pd.DataFrame:
         ],
         default="",
     )
-    return out
+    return pd.DataFrame(out)
 
 
 def _slip_summary(p: _Prepared) -> pd.DataFrame:
@@ -719,7 +739,7 @@ def _slip_summary(p: _Prepared) -> pd.DataFrame:
     out["note"] = np.where(
         out["slipped"] == 0, "not computable: nothing slipped (no late or overdue commitment)", ""
     )
-    return out
+    return pd.DataFrame(out)
 
 
 def _ageing(p: _Prepared) -> pd.DataFrame:
@@ -739,7 +759,7 @@ def _ageing(p: _Prepared) -> pd.DataFrame:
     out["note"] = np.repeat(
         np.where(totals[:, 0] == 0, "not computable: nothing open and overdue", ""), n_buckets
     )
-    return out
+    return pd.DataFrame(out)
 
 
 def _completion_trajectory(p: _Prepared, recent_months: int) -> Trajectory:
@@ -750,7 +770,7 @@ def _completion_trajectory(p: _Prepared, recent_months: int) -> Trajectory:
         monthly = p.labels(keys[:0])
         for name in _MONTHLY_COLUMNS:
             monthly[name] = pd.Series(dtype=object)
-        return Trajectory(monthly=monthly, forecast=forecast)
+        return Trajectory(monthly=pd.DataFrame(monthly), forecast=forecast)
     grid = p.month_grid
     first = min(grid.first, int(as_of_month.min()))
     last = max(grid.last_due, int(as_of_month.max()))
@@ -771,11 +791,11 @@ def _completion_trajectory(p: _Prepared, recent_months: int) -> Trajectory:
     monthly["month_end"] = _month_ends(month)
     monthly["planned_due_cum"] = planned
     monthly["planned_share"] = planned / commitments
-    monthly["actual_complete_cum"] = _masked(actual, observed, "Int64")
-    monthly["actual_share"] = _masked(actual / commitments, observed, "Float64")
+    monthly["actual_complete_cum"] = _masked(actual, observed)
+    monthly["actual_share"] = _masked(actual / commitments, observed)
     monthly["observed"] = observed
     monthly["note"] = np.where(observed, "", "after as_of: not yet observed")
-    return Trajectory(monthly=monthly, forecast=forecast)
+    return Trajectory(monthly=pd.DataFrame(monthly), forecast=forecast)
 
 
 _MONTHLY_COLUMNS = (
@@ -833,7 +853,7 @@ def _forecast(p: _Prepared, as_of_month: np.ndarray, recent_months: int) -> pd.D
         ],
         default="",
     )
-    return out
+    return pd.DataFrame(out)
 
 
 def _earned_schedule(p: _Prepared, plan_start) -> pd.DataFrame:
@@ -883,7 +903,7 @@ def _earned_schedule(p: _Prepared, plan_start) -> pd.DataFrame:
         ],
         default="",
     )
-    return out
+    return pd.DataFrame(out)
 
 
 def _lipke(pv: np.ndarray, ev: np.ndarray, duration: np.ndarray) -> np.ndarray:
@@ -979,6 +999,7 @@ class _Prepared:
                 0 if group_code is None else group_code
             )
         self._key = group_code  # None: every row has key 0
+        self._read: dict[str, np.ndarray] = {}
 
     def keys(self) -> np.ndarray:
         """The key of every (expanded) row."""
@@ -1009,15 +1030,17 @@ class _Prepared:
             return self._key
         return self._key[rows]
 
-    def labels(self, keys: np.ndarray) -> pd.DataFrame:
-        """The ``as_of``, ``period`` and ``by`` columns of ``keys``."""
+    def labels(self, keys: np.ndarray) -> dict[str, np.ndarray]:
+        """The ``as_of``, ``period`` and ``by`` columns of ``keys``, to build a frame from.
+
+        Metrics collect their columns in a dict and make the frame once at the end: adding
+        columns one by one to a DataFrame costs more than the counting itself.
+        """
         period = self.period_of(keys)
-        out = pd.DataFrame(
-            {
-                "as_of": self.as_of_us[period].view(_DATE_UNIT),
-                "period": np.array(self.periods)[period],
-            }
-        )
+        out = {
+            "as_of": self.as_of_us[period].view(_DATE_UNIT),
+            "period": np.array(self.periods)[period],
+        }
         groups = keys % self.n_groups
         for name in self.group_labels.columns:
             out[name] = self.group_labels[name].to_numpy()[groups]
@@ -1042,8 +1065,11 @@ class _Prepared:
         return self.take(_status_codes(self.status))
 
     def _dates(self, column: str) -> np.ndarray:
-        _require(self.status, (column,))
-        return self.take(_micros(self.status, column))
+        """A date column of every (expanded) row, as int64 microseconds (read once)."""
+        if column not in self._read:
+            _require(self.status, (column,))
+            self._read[column] = self.take(_micros(self.status, column))
+        return self._read[column]
 
     @cached_property
     def due_us(self) -> np.ndarray:
@@ -1217,11 +1243,11 @@ def _pad_months(table: np.ndarray, n_months: int, before: int = 0) -> np.ndarray
     return np.concatenate([table, tail], axis=1)
 
 
-def _masked(values: np.ndarray, keep: np.ndarray, dtype: str):
-    """``values`` as a nullable array of ``dtype``, NA where ``keep`` is False."""
-    array = pd.array(np.where(keep, values, 0), dtype=dtype)
-    array[~keep] = pd.NA
-    return array
+def _masked(values: np.ndarray, keep: np.ndarray):
+    """``values`` as a nullable (Int64 or Float64) array, NA where ``keep`` is False."""
+    if np.issubdtype(values.dtype, np.integer):
+        return pd.arrays.IntegerArray(values.astype(np.int64), ~keep)
+    return pd.arrays.FloatingArray(values.astype(np.float64), ~keep)
 
 
 def _period_codes(frame: pd.DataFrame) -> tuple[np.ndarray | None, list[str], np.ndarray]:
