@@ -54,6 +54,13 @@ def test_invalid_addresses_say_why(address, reason):
         panel.check_address(address)
 
 
+def test_international_domains_are_sent_in_ascii_form():
+    member = panel.Recipient("Ann", "ann@exämple.org")
+    # The IDNA (punycode) form of "exämple" is the often-quoted "xn--exmple-cua".
+    assert member.envelope == "ann@xn--exmple-cua.org"
+    assert str(member.mailbox) == "Ann <ann@xn--exmple-cua.org>"
+
+
 # ------------------------------------------------------------------ the panel file
 
 

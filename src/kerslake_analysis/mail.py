@@ -746,18 +746,20 @@ def send(
                     log.record(who, _SENDING, message_id)
                     try:
                         refused = smtp.send_message(
-                            message, from_addr=settings.from_address, to_addrs=[who.address]
+                            message, from_addr=settings.sender.addr_spec, to_addrs=[who.envelope]
                         )
                     except smtplib.SMTPRecipientsRefused as exc:
                         code, reply = next(iter(exc.recipients.values()), (0, b""))
                         fail(who, f"recipient refused by the server: {scrub(_text(code, reply))}")
                     except smtplib.SMTPResponseException as exc:
                         fail(who, f"message refused by the server: {_reply(exc, scrub)}")
-                    except (OSError, smtplib.SMTPException) as exc:
+                    except (OSError, smtplib.SMTPServerDisconnected) as exc:
                         reason = f"connection lost: {scrub(_describe(exc))}"
                         for lost in pending[index:]:
                             fail(lost, reason)
                         break
+                    except smtplib.SMTPException as exc:
+                        fail(who, f"not sent: {scrub(_describe(exc))}")
                     else:
                         if refused:
                             code, reply = next(iter(refused.values()))

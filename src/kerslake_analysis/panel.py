@@ -83,9 +83,14 @@ class Recipient:
 
     @property
     def mailbox(self) -> Address:
-        """The member as a header address, ``Name <address>``."""
-        username, domain = self.address.rsplit("@", 1)
+        """The member as a header address, ``Name <address>`` (domain in ASCII form)."""
+        username, domain = ascii_address(self.address).rsplit("@", 1)
         return Address(display_name=self.name, username=username, domain=domain)
+
+    @property
+    def envelope(self) -> str:
+        """The address given to the SMTP server (domain in ASCII form)."""
+        return ascii_address(self.address)
 
     @property
     def key(self) -> str:
@@ -153,8 +158,8 @@ class MailSettings:
 
     @property
     def sender(self) -> Address:
-        """The sender as a header address."""
-        username, domain = self.from_address.rsplit("@", 1)
+        """The sender as a header address (domain in ASCII form)."""
+        username, domain = ascii_address(self.from_address).rsplit("@", 1)
         return Address(display_name=self.from_name, username=username, domain=domain)
 
 
@@ -273,6 +278,27 @@ def check_address(address: object) -> str:
         raise ValueError(f"{address!r} uses an IP address; use a domain name")
     check_domain(parsed.domain)
     return address
+
+
+def ascii_address(address: str) -> str:
+    """An address with its domain in ASCII (IDNA) form, as SMTP servers take it.
+
+    Parameters
+    ----------
+    address : str
+        An address accepted by :func:`check_address`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> ascii_address("chair@exämple.org")
+    'chair@xn--exmple-cua.org'
+    """
+    username, domain = address.rsplit("@", 1)
+    return f"{username}@{domain.encode('idna').decode('ascii')}"
 
 
 # ------------------------------------------------------------------ locating lines
