@@ -25,13 +25,17 @@ $(STAMP): pyproject.toml requirements.lock
 ## install: create .venv and install the package with pinned dependencies
 install: $(STAMP)
 
-## data: rebuild data/curated/ from data/raw/ and data/transcriptions/
+## data: rebuild data/curated/ (from data/raw/ and data/transcriptions/) and data/registers/
 data: $(STAMP)
 	$(BIN)/python -m kerslake_analysis.sources.build
+	$(BIN)/python -m kerslake_analysis.tracker_export
 
-## report: render every period report into reports/ (open reports/index.html)
+GMPP_DATA := ../shared/external/gmpp
+
+## report: render every period report into reports/ (open reports/index.html), and the GMPP example
 report: $(STAMP)
 	$(BIN)/kerslake report --all
+	$(BIN)/kerslake report --register $(GMPP_DATA) --mapping examples/gmpp/mapping.toml --out examples/gmpp/reports
 
 ## test: lint, then run every test and doctest
 test: lint

@@ -4,6 +4,8 @@ Subcommands
 -----------
 ``kerslake report``  render period reports (``--all``, ``--plan``, ``--period``).
 ``kerslake periods`` list the (plan, period) pairs the embedded data supports.
+``kerslake validate`` check a council's tracker against its mapping.
+``kerslake email``   write a report as an e-mail to the outbox, or send it to the panel.
 """
 
 from __future__ import annotations
@@ -16,11 +18,42 @@ from pathlib import Path
 from kerslake_analysis import __version__
 
 
+def _register_periods(args: argparse.Namespace) -> list:
+    """The (plan, period) pairs of a council's tracker given by --register/--mapping."""
+    from kerslake_analysis.periods import ReportPeriod
+    from kerslake_analysis.register import load_register
+
+    if not args.mapping:
+        raise ValueError("--register needs --mapping MAP.toml")
+    register = load_register(args.register, args.mapping)
+    periods = [
+        ReportPeriod(
+            register.name,
+            period,
+            register=str(Path(args.register).resolve()),
+            mapping=str(Path(args.mapping).resolve()),
+            plan_title=register.title,
+        )
+        for period in register.periods
+        if args.period is None or period == args.period
+    ]
+    if not periods:
+        raise ValueError(f"register has no period {args.period}; periods: {register.periods}")
+    return periods
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from kerslake_analysis import report
+    from kerslake_analysis.register import RegisterError
 
     try:
-        chosen = report.select_periods(args.plan, args.period, args.all)
+        if args.register:
+            chosen = _register_periods(args)
+        else:
+            chosen = report.select_periods(args.plan, args.period, args.all)
+    except RegisterError as exc:
+        print(f"kerslake report: the register cannot be read:\n{exc}", file=sys.stderr)
+        return 2
     except (report.ReportError, ValueError) as exc:
         print(f"kerslake report: {exc}", file=sys.stderr)
         return 2
@@ -35,9 +68,56 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_periods(args: argparse.Namespace) -> int:
     from kerslake_analysis.periods import embedded_periods
 
-    for p in embedded_periods():
+    try:
+        periods = _register_periods(args) if args.register else embedded_periods()
+    except ValueError as exc:
+        print(f"kerslake periods: {exc}", file=sys.stderr)
+        return 2
+    for p in periods:
         print(f"{p.plan}\t{p.period}\t{p.title}")
     return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from kerslake_analysis.register import format_problems, validate_register
+
+    problems = validate_register(args.path, args.mapping)
+    if problems:
+        print(format_problems(problems))
+        print(f"{len(problems)} problem(s) found in {args.path}", file=sys.stderr)
+        return 1
+    print(f"{args.path}: no problems found")
+    return 0
+
+
+def _cmd_email(args: argparse.Namespace) -> int:
+    from kerslake_analysis import mail
+
+    try:
+        outcome, code = mail.email_report(
+            args.plan,
+            args.period,
+            send=args.send,
+            outbox=args.outbox,
+            retry_failed=args.retry_failed,
+            panel_path=args.panel,
+            settings_path=args.mail_config,
+        )
+    except ValueError as exc:  # MailError, ConfigError and PeriodError are ValueErrors
+        print(f"kerslake email: {exc}", file=sys.stderr)
+        return 2
+    if isinstance(outcome, Path):
+        print(f"wrote {outcome} (not sent; add --send to deliver it)")
+    else:
+        print(outcome)
+    return code
+
+
+def _register_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--register", type=Path, help="folder of a council's tracker snapshots, one file per period"
+    )
+    parser.add_argument("--mapping", type=Path, help="the tracker's MAP.toml (with --register)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,10 +146,36 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--all", action="store_true", help="every embedded (plan, period)")
     rep.add_argument("--out", type=Path, default=None, help="reports folder (default: reports/)")
     rep.add_argument("--quiet", action="store_true", help="no progress bar")
+    _register_options(rep)
     rep.set_defaults(func=_cmd_report)
 
-    per = sub.add_parser("periods", help="list the embedded (plan, period) pairs")
+    per = sub.add_parser("periods", help="list the (plan, period) pairs that can be reported")
+    per.add_argument("--period", help=argparse.SUPPRESS)
+    _register_options(per)
     per.set_defaults(func=_cmd_periods)
+
+    val = sub.add_parser(
+        "validate", help="check a council's tracker against its mapping; list every problem"
+    )
+    val.add_argument("path", type=Path, help="folder of snapshot files (CSV or XLSX)")
+    val.add_argument("--mapping", type=Path, required=True, help="the tracker's MAP.toml")
+    val.set_defaults(func=_cmd_validate)
+
+    eml = sub.add_parser(
+        "email", help="write a period report as an e-mail to reports/outbox/, or --send it"
+    )
+    eml.add_argument("--plan", required=True, help="plan slug, e.g. cgip-2018")
+    eml.add_argument("--period", required=True, help="reporting month, YYYY-MM")
+    eml.add_argument("--send", action="store_true", help="deliver by SMTP (config/mail.toml)")
+    eml.add_argument(
+        "--retry-failed", action="store_true", help="send only to those not yet reached"
+    )
+    eml.add_argument("--outbox", type=Path, default=None, help="folder for .eml files and log")
+    eml.add_argument("--panel", type=Path, default=None, help="panel file (config/panel.toml)")
+    eml.add_argument(
+        "--mail-config", type=Path, default=None, help="SMTP settings (config/mail.toml)"
+    )
+    eml.set_defaults(func=_cmd_email)
     return parser
 
 

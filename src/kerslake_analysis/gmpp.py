@@ -46,9 +46,9 @@ from kerslake_analysis.register import Register, load_register
 from kerslake_analysis.register.mapping import normalise_key
 
 #: The GMPP annual data files (outside the repository, read in place).
-GMPP_DIR = paths.PROJ_ROOT.parent / "shared" / "external" / "gmpp"
+GMPP_DIR = paths.GMPP_DIR
 #: The mapping of the GMPP data onto the register model.
-GMPP_MAPPING = paths.PROJ_ROOT / "examples" / "gmpp" / "mapping.toml"
+GMPP_MAPPING = paths.GMPP_MAPPING
 
 #: Columns of :func:`end_date_slippage`.
 SLIPPAGE_COLUMNS: tuple[str, ...] = (

@@ -38,6 +38,14 @@ REPORTS_DIR: Path = PROJ_ROOT / "reports"
 REPORTS_INDEX: Path = REPORTS_DIR / "index.html"
 
 CONFIG_DIR: Path = PROJ_ROOT / "config"
+EXAMPLES_DIR: Path = PROJ_ROOT / "examples"
+#: The UK Government Major Projects Portfolio example: mapping here, data in ``../shared``.
+GMPP_EXAMPLE_DIR: Path = EXAMPLES_DIR / "gmpp"
+GMPP_MAPPING: Path = GMPP_EXAMPLE_DIR / "mapping.toml"
+#: Where ``make report`` renders the GMPP example's reports (not committed).
+GMPP_REPORTS_DIR: Path = GMPP_EXAMPLE_DIR / "reports"
+#: The GMPP annual data files, read in place from the shared folder beside the repository.
+GMPP_DIR: Path = PROJ_ROOT.parent / "shared" / "external" / "gmpp"
 BENCHMARKS_DIR: Path = PROJ_ROOT / "benchmarks"
 
 #: File names of the five source documents in ``RAW_DIR``.

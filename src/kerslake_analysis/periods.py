@@ -110,12 +110,15 @@ class ReportPeriod:
         Folder of a council's tracker snapshots ("" for the embedded data).
     mapping : str, optional
         The tracker's TOML mapping ("" for the embedded data).
+    plan_title : str, optional
+        Title of a register's plan (the embedded plans' titles are in :data:`PLAN_TITLES`).
     """
 
     plan: str
     period: str
     register: str = ""
     mapping: str = ""
+    plan_title: str = ""
 
     def __post_init__(self) -> None:
         parse_period(self.period)
@@ -123,7 +126,8 @@ class ReportPeriod:
     @property
     def title(self) -> str:
         """The report's title: plan title and period in words."""
-        return f"{PLAN_TITLES.get(self.plan, self.plan)} — {period_label(self.period)}"
+        title = self.plan_title or PLAN_TITLES.get(self.plan, self.plan)
+        return f"{title} — {period_label(self.period)}"
 
     def parameters(self) -> dict[str, str]:
         """Parameters passed to the report notebook by papermill."""

@@ -228,3 +228,47 @@ def milestone_chart(milestones: pd.DataFrame, as_of: pd.Timestamp) -> Figure:
     fig.autofmt_xdate()
     fig.tight_layout()
     return fig
+
+
+#: Colours of five-point delivery-confidence or RAG ratings; other categories are grey.
+RATING_COLOURS: dict[str, str] = {
+    "Green": "#00703c",
+    "Amber/Green": "#85994b",
+    "Amber": "#ffbf00",
+    "Amber/Red": "#f47738",
+    "Red": "#d4351c",
+}
+
+
+def rating_chart(counts: pd.DataFrame, title: str) -> Figure:
+    """Horizontal bars of commitments (or projects) by rating, best rating first.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        Columns ``rating`` (ordered categorical) and ``projects``.
+    title : str
+        Axis title, e.g. the period.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"rating": ["Green", "Red"], "projects": [4, 1]})
+    >>> [t.get_text() for t in rating_chart(frame, "2023").axes[0].get_yticklabels()]
+    ['Green', 'Red']
+    """
+    labels = [str(r) for r in counts["rating"]]
+    fig = Figure(figsize=(7, 0.8 + 0.4 * len(labels)))
+    ax = fig.subplots()
+    colours = [RATING_COLOURS.get(label, "#b1b4b6") for label in labels]
+    bars = ax.barh(labels, counts["projects"], color=colours, edgecolor="#0b0c0c", linewidth=0.3)
+    ax.bar_label(bars, fontsize=8, padding=2)
+    ax.invert_yaxis()
+    ax.set_xlabel("count")
+    ax.set_title(title, fontsize=10)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig

@@ -237,6 +237,7 @@ def render_notebook(
     -------
     ReportResult
     """
+    out_dir = Path(out_dir).resolve()  # the kernel runs in the notebook's folder
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path = out_dir / f"{stem}.html"
     good_nb_path = out_dir / f"{stem}.ipynb"

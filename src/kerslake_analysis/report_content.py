@@ -22,6 +22,7 @@ import pandas as pd
 from kerslake_analysis import load, paths, status
 from kerslake_analysis.metrics import Metrics, metrics_as_of
 from kerslake_analysis.periods import ReportPeriod, parse_period, period_end, period_label
+from kerslake_analysis.register import Register, load_register
 from kerslake_analysis.run_info import git_commit, package_versions, sha256_file
 
 #: The source documents each embedded plan's report draws on (keys of ``paths.SOURCE_FILES``).
@@ -58,6 +59,8 @@ class PlanData:
         Aggregates the documents published (curated ``snapshots`` columns).
     sources : tuple of pathlib.Path
         The files the figures come from, for the footer's checksums.
+    register : kerslake_analysis.register.Register or None
+        The council's tracker, when the plan is one (None for the embedded data).
     """
 
     plan: str
@@ -66,6 +69,7 @@ class PlanData:
     observations: pd.DataFrame
     published: pd.DataFrame = field(default_factory=pd.DataFrame)
     sources: tuple[Path, ...] = ()
+    register: Register | None = None
 
     @property
     def periods(self) -> list[str]:
@@ -133,8 +137,6 @@ def register_plan(register_path: str | Path, mapping_path: str | Path) -> PlanDa
     kerslake_analysis.register.RegisterError
         Listing every problem found, each with file, row and column.
     """
-    from kerslake_analysis.register import load_register
-
     register = load_register(register_path, mapping_path)
     folder = Path(register_path)
     folder = folder if folder.is_dir() else folder.parent
@@ -146,6 +148,7 @@ def register_plan(register_path: str | Path, mapping_path: str | Path) -> PlanDa
         observations=register.observations,
         published=pd.DataFrame(),
         sources=sources,
+        register=register,
     )
 
 
@@ -260,10 +263,8 @@ def period_view(data: PlanData, period: str) -> PeriodView:
         )
     index = data.periods.index(period)
     previous = data.periods[index - 1] if index else None
-    now = status.status_as_of(data.commitments, data.observations, period)
-    before = (
-        status.status_as_of(data.commitments, data.observations, previous) if previous else None
-    )
+    now = status.status_as_of(*_listed(data, period), period)
+    before = status.status_as_of(*_listed(data, previous), previous) if previous else None
     return PeriodView(
         data=data,
         period=period,
@@ -272,6 +273,25 @@ def period_view(data: PlanData, period: str) -> PeriodView:
         previous_status=before,
         metrics=metrics_as_of(now, before=before),
         previous_metrics=metrics_as_of(before) if before is not None else None,
+    )
+
+
+def _listed(data: PlanData, period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The commitments a period reports on, and their observations.
+
+    For the embedded plans, every commitment of the plan. For a council's tracker,
+    the commitments listed in that period's snapshot: a tracker says what it covers
+    each period, and an item it has dropped (a project that left a portfolio) is no
+    longer one of its commitments.
+    """
+    if data.register is None:
+        return data.commitments, data.observations
+    listed = data.observations.loc[data.observations["period"] == period, "commitment_id"]
+    keep = data.commitments["commitment_id"].isin(listed)
+    seen = data.observations["commitment_id"].isin(listed)
+    return (
+        data.commitments[keep].reset_index(drop=True),
+        data.observations[seen].reset_index(drop=True),
     )
 
 
@@ -351,10 +371,17 @@ def headline_sentence(view: PeriodView) -> str:
     """
     h = headline(view)
     now = h["now"]
+    if not now["with_evidence"]:
+        return (
+            f"At the end of {period_label(view.period)}, the {view.data.title} lists "
+            f"{now['commitments']} items. It records no state of progress for any of them, "
+            "so how many are complete or behind schedule cannot be measured from it."
+        )
     text = (
         f"At the end of {period_label(view.period)}, {now['complete']} of the "
         f"{now['commitments']} commitments in the {view.data.title} were complete and "
-        f"{now['behind_schedule']} were behind schedule. Of the {now['due']} commitments "
+        f"{now['behind_schedule']} {'was' if now['behind_schedule'] == 1 else 'were'} behind "
+        f"schedule. Of the {now['due']} commitments "
         f"that were due and have evidence, {_percent(now['slippage_rate'])} had slipped; "
         f"by earned schedule the plan is {_months(now['schedule_variance_months'])}."
     )
@@ -872,7 +899,31 @@ def figures(view: PeriodView) -> dict:
         ],
         "notes": h["notes"],
         "charts": {"status_by_theme": {"file": STATUS_CHART_FILE, "alt": status_chart_alt(view)}},
+        **_register_figures(view),
     }
+
+
+def _register_figures(view: PeriodView) -> dict:
+    if view.data.register is None:
+        return {}
+    extra: dict = {}
+    if has_ratings(view.data):
+        counts = rating_counts(view)
+        extra["rating_counts"] = {
+            str(r): int(n) for r, n in zip(counts["rating"], counts["projects"], strict=True)
+        }
+    if view.previous:
+        summary, _ = due_date_changes(view)
+        if len(summary):
+            row = summary.iloc[0]
+            extra["due_date_changes"] = {
+                "linked": int(row["Linked"]),
+                "moved_later": int(row["Moved later"]),
+                "moved_earlier": int(row["Moved earlier"]),
+                "unchanged": int(row["Unchanged"]),
+                "median_slip_days": _number(row["Median change (days)"]),
+            }
+    return extra
 
 
 def write_figures(data: dict, output_dir: str | Path) -> Path | None:
@@ -895,6 +946,150 @@ def write_figures(data: dict, output_dir: str | Path) -> Path | None:
     path = Path(output_dir) / "figures.json"
     path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", "utf-8")
     return path
+
+
+def has_status_evidence(view: PeriodView) -> bool:
+    """True when some commitment has evidence of its state at the period.
+
+    A register that records no states (the GMPP data rate delivery confidence but
+    never say whether a project is complete) gives every commitment No evidence; the
+    status sections of the report then have nothing to show.
+
+    Parameters
+    ----------
+    view : PeriodView
+
+    Returns
+    -------
+    bool
+    """
+    return headline(view)["now"]["with_evidence"] > 0
+
+
+def has_ratings(data: PlanData) -> bool:
+    """True when the plan is a register whose mapping rates each commitment (RAG, DCA …)."""
+    return data.register is not None and data.register.mapping.rating is not None
+
+
+def rating_table(view: PeriodView) -> pd.DataFrame:
+    """Commitments by rating at the period and at the previous one.
+
+    Parameters
+    ----------
+    view : PeriodView
+        Of a register with ratings (:func:`has_ratings`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Rating``, then for each of the two periods the count and share.
+    """
+    from kerslake_analysis.gmpp import rating_distribution
+
+    dist = rating_distribution(view.data.register)
+    table = pd.DataFrame({"Rating": dist["rating"].cat.categories.astype(str)})
+    for period in [p for p in (view.previous, view.period) if p]:
+        rows = dist[dist["period"] == period]
+        rows = rows.set_index(rows["rating"].astype(str))
+        label = period_label(period)
+        table[label] = table["Rating"].map(rows["projects"]).fillna(0).astype(int)
+        table[f"{label} share"] = [
+            f"{x * 100:.1f}%" for x in table["Rating"].map(rows["share"]).fillna(0)
+        ]
+    return table
+
+
+def rating_counts(view: PeriodView) -> pd.DataFrame:
+    """Counts by rating at the period (for the chart and ``figures.json``).
+
+    Parameters
+    ----------
+    view : PeriodView
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``rating`` (ordered categorical) and ``projects``.
+    """
+    from kerslake_analysis.gmpp import rating_distribution
+
+    dist = rating_distribution(view.data.register)
+    return dist.loc[dist["period"] == view.period, ["rating", "projects"]].reset_index(drop=True)
+
+
+def due_date_changes(view: PeriodView) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """How the due (end) dates moved between the previous snapshot and this one.
+
+    Commitments are linked between the two snapshots by ID, then by unique name
+    (:func:`kerslake_analysis.gmpp.link_snapshots`).
+
+    Parameters
+    ----------
+    view : PeriodView
+        Of a register.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        A one-row summary (linked, moved later, moved earlier, unchanged, median slip
+        in days) and the ten commitments whose dates moved furthest later.
+    """
+    from kerslake_analysis.gmpp import end_date_slippage, end_date_slippage_summary
+
+    summary = end_date_slippage_summary(view.data.register)
+    summary = summary[summary["period_to"] == view.period].reset_index(drop=True)
+    summary = summary.drop(columns=["period_from", "period_to"]).rename(
+        columns={
+            "months_between": "Months between",
+            "projects_from": "Items then",
+            "projects_to": "Items now",
+            "linked": "Linked",
+            "linked_by_id": "Linked by ID",
+            "linked_by_name": "Linked by name",
+            "with_both_end_dates": "With both end dates",
+            "moved_later": "Moved later",
+            "moved_earlier": "Moved earlier",
+            "unchanged": "Unchanged",
+            "median_slip_days": "Median change (days)",
+            "median_slip_days_later": "Median change of those moved later (days)",
+        }
+    )
+    slips = end_date_slippage(view.data.register)
+    slips = slips[slips["period_to"] == view.period]
+    later = slips[slips["slip_days"] > 0].sort_values(
+        ["slip_days", "id_to"], ascending=[False, True]
+    )
+    top = pd.DataFrame(
+        {
+            "ID": later["id_to"],
+            "Name": later["name_to"],
+            f"End date at {period_label(view.previous)}"
+            if view.previous
+            else "End date before": later["end_from"].dt.strftime("%d %b %Y"),
+            f"End date at {period_label(view.period)}": later["end_to"].dt.strftime("%d %b %Y"),
+            "Moved later (days)": later["slip_days"].astype(int),
+        }
+    ).head(10)
+    return summary, top.reset_index(drop=True)
+
+
+def due_date_summary_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """The one-row summary of :func:`due_date_changes` as a two-column table for reading.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Measure`` and ``Value``.
+    """
+    if summary.empty:
+        return pd.DataFrame(columns=["Measure", "Value"])
+    row = summary.iloc[0]
+    values = ["—" if pd.isna(v) else f"{v:g}" if isinstance(v, float) else str(v) for v in row]
+    return pd.DataFrame({"Measure": list(summary.columns), "Value": values})
 
 
 def section_counts(plan: str, period: str, raw_dir: Path | None = None) -> pd.DataFrame:
