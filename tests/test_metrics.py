@@ -674,3 +674,77 @@ def test_2015_plan_planned_share_due_by_month_against_a_hand_count():
 def test_module_exports():
     assert metrics.AGEING_BUCKETS == ("0–30", "31–90", "91–180", ">180")
     assert list(metrics.TRANSITION_DTYPE.categories) == [*STATUS_ORDER, "Not in register"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(registers(), st.integers(1, 11), st.sampled_from(["theme", "kerslake_refs"]))
+def test_breakdowns_agree_with_the_reference_run_on_each_group(register, k, by):
+    # Each group's figures must be the reference's figures on that group's commitments
+    # alone (a commitment referencing two recommendations is in both groups).
+    rows, obs = register
+    commitments, observations = to_frames(register)
+    refs = ["KR-1;KR-3a", "KR-3a", "", "KR-1"]
+    commitments["kerslake_refs"] = [refs[i % 4] for i in range(len(commitments))]
+    before_date, as_of = MONTH_ENDS[k - 1], MONTH_ENDS[k]
+    index = StatusIndex(commitments, observations, [before_date, as_of])
+    every = metrics_as_of(index.status_as_of(as_of), by=by, before=index.status_as_of(before_date))
+    column = "kerslake_ref" if by == "kerslake_refs" else by
+
+    pairs = [(r[0], r[2]) for r in rows]
+    records = reference_status(pairs, obs, as_of.date())
+    previous = reference_status(pairs, obs, before_date.date())
+    starts = [r[1] or r[2] for r in rows if r[1] or r[2]]
+    plan_start = min(starts).replace(day=1) if starts else None
+    groups: dict[str, list[int]] = {}
+    for i, value in enumerate(commitments[by]):
+        for label in (
+            (value.split(";") if value else ["(none)"]) if by == "kerslake_refs" else [value]
+        ):
+            groups.setdefault(label, []).append(i)
+    assert sorted(every.summary[column]) == sorted(groups)
+    for label, members in groups.items():
+        ref_rows = [
+            {
+                "commitment_id": rows[i][0],
+                "due_start": rows[i][1],
+                "due_end": rows[i][2],
+                **records[i],
+            }
+            for i in members
+        ]
+        expected = reference_metrics(
+            ref_rows,
+            as_of.date(),
+            previous={rows[i][0]: previous[i]["status"] for i in members},
+            plan_start=plan_start,
+        )
+        summary = one(every.summary[every.summary[column] == label])
+        for name in ("commitments", "due", "behind", "complete_due", "planned_due"):
+            assert summary[name] == (len(members) if name == "commitments" else expected[name]), (
+                name
+            )
+        slips = one(every.slips[every.slips[column] == label])
+        assert close(slips["median_days"], expected["median_days"])
+        assert close(slips["p90_days"], expected["p90_days"])
+        on_time = one(every.on_time[every.on_time[column] == label])
+        assert (on_time["on_time"], on_time["late"]) == (expected["on_time"], expected["late"])
+        ageing_n = every.ageing.loc[every.ageing[column] == label, "n"].tolist()
+        assert ageing_n == expected["ageing"]
+        forecast = one(every.trajectory.forecast[every.trajectory.forecast[column] == label])
+        assert forecast["remaining"] == expected["remaining"]
+        monthly = every.trajectory.monthly[every.trajectory.monthly[column] == label]
+        for month, planned, actual in monthly[
+            ["month", "planned_due_cum", "actual_complete_cum"]
+        ].itertuples(index=False):
+            if month in expected["monthly"]:
+                assert (planned, None if pd.isna(actual) else actual) == expected["monthly"][month]
+        es = one(every.earned_schedule[every.earned_schedule[column] == label])
+        assert close(es["es_months"], expected["es_months"])
+        moves = every.transitions[
+            (every.transitions[column] == label) & (every.transitions["n"] > 0)
+        ]
+        got = {
+            (str(b), str(a)): n
+            for b, a, n in moves[["status_before", "status_after", "n"]].itertuples(index=False)
+        }
+        assert got == dict(expected["transitions"])

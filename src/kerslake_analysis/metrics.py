@@ -6,8 +6,9 @@ Every function takes a *status frame*: the output of
 :func:`~kerslake_analysis.status.status_by_period` (one or many ``as_of`` dates). Each
 returns a tidy frame (or a small dataclass of frames) with one row per ``as_of`` and
 group, and a ``note`` column: empty when the figures are computable, otherwise saying
-why not (``"not computable: nothing due yet"``). A figure that cannot be computed is
-NaN *and* explained; it is never a silent zero or NaN.
+why not (``"not computable: nothing due yet"``) or how to read them (earned schedule
+with partial evidence). A figure that cannot be computed is NaN (or NA) *and* explained;
+it is never a silent zero or NaN. :func:`metrics_as_of` computes them all at once.
 
 Breakdowns: ``by`` names commitment columns, for example ``"theme"``, ``"owner"`` or
 ``"kerslake_refs"``. ``kerslake_refs`` holds ``;``-separated recommendation IDs; a
@@ -30,7 +31,11 @@ Definitions, as of the date ``t`` (DESIGN.md):
   ``due_end`` in between, its timing is *unknown* and it is left out of the rate.
 - **Slip in days**: a late completion slipped ``completed_on - due_end`` (an upper
   bound, see above); an open overdue commitment (a slipped status) has slipped
-  ``t - due_end``. Quantiles interpolate linearly (numpy's default).
+  ``t - due_end``. Quantiles interpolate linearly (numpy's default). **Ageing** buckets
+  the open overdue commitments only, by days overdue.
+
+Every function reads the frame's columns once into arrays and counts with
+``np.bincount`` (no per-row Python), so a million-row frame takes tens of milliseconds.
 
 Examples
 --------
