@@ -34,9 +34,18 @@ other: they are evidence of a state at their date.
 ``completed_on`` is the date of the first observation saying ``complete``. A completion
 observed at period *k* but not at *k−1* happened in (*k−1*, *k*]; the period date *k* is
 used, so ``completed_on`` is an upper bound. ``last_seen_incomplete`` is the date of the
-latest earlier observation that recorded a state other than complete (NaT when the
-commitment was already complete when first observed, so its completion date is unknown
-beyond "on or before ``completed_on``").
+latest earlier observation that recorded a known state other than complete (NaT when
+the commitment was already complete when first observed, so its completion date is
+unknown beyond "on or before ``completed_on``").
+
+For charts, :data:`STATUS_COLOURS` gives each status its RAG colour (:data:`RAG_COLOURS`:
+green, amber, red), a lighter amber and a darker red for the second status of each
+colour, a neutral slate blue for TBC and grey for No evidence.
+
+The rules run as array operations (no per-row Python): :class:`StatusIndex` reads the
+observations once and gives the status at each indexed date in a few milliseconds per
+hundred thousand commitments; ``kerslake_analysis._reference`` keeps a plain per-row
+version that the tests compare with.
 
 Examples
 --------
@@ -476,6 +485,15 @@ class StatusIndex:
         ------
         ValueError
             If ``as_of`` is not indexed.
+
+        Examples
+        --------
+        >>> c = pd.DataFrame({"commitment_id": ["A"], "due_end": pd.to_datetime(["2015-01-31"])})
+        >>> o = pd.DataFrame({"commitment_id": ["A"], "observed_on": pd.to_datetime(
+        ...     ["2015-01-15"]), "state": ["not_started"]})
+        >>> index = StatusIndex(c, o, ["2015-01", "2015-02"])
+        >>> [str(index.status_as_of(p)["status"].iloc[0]) for p in index.periods]
+        ['Not due to have started', 'Not started – completion slipped']
         """
         j = self._position(as_of)
         t = self._at[j]
