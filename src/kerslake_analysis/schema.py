@@ -365,10 +365,62 @@ iif21_meetings = _document_table(
     transcription_note=_text(),
 )
 
+#: A lineage chain (``LC-<slug>``) and one of its links (``LC-<slug>.<step>``).
+CHAIN_ID = re.compile(r"LC-[a-z0-9]+(?:-[a-z0-9]+)*")
+LINK_ID = re.compile(rf"{CHAIN_ID.pattern}\.[1-9][0-9]*")
+#: How a link's later end relates to the promise, and what that end is.
+LINEAGE_RELATIONS: tuple[str, ...] = ("restates", "progress", "completes")
+LINEAGE_TO_KINDS: tuple[str, ...] = ("commitment", "observation", "update", "aim", "statement")
+#: How precisely ``to_on`` is known (``document``: only the document's date).
+LINEAGE_PRECISIONS: tuple[str, ...] = ("day", "month", "season", "document")
+
+lineage = _document_table(
+    "link_id",
+    LINK_ID,
+    checks=[
+        _row_check(
+            ("link_id", "chain_id", "step"),
+            lambda f: f["link_id"] == f["chain_id"] + "." + f["step"].astype(str),
+            "link_id is not <chain_id>.<step>",
+        ),
+        _row_check(
+            ("to_kind", "to_ref"),
+            lambda f: (f["to_kind"] == "statement") == (f["to_ref"] == ""),
+            "to_ref must be empty exactly for a statement",
+        ),
+        _row_check(
+            ("relation", "to_due"),
+            lambda f: (f["relation"] == "restates") | f["to_due"].isna(),
+            "only a restatement has a to_due",
+        ),
+    ],
+    chain_id=_text(_matches(CHAIN_ID)),
+    chain_title=_text(required=True),
+    step=pa.Column("int64", pa.Check.ge(1, error="must be a step >= 1")),
+    relation=_category(LINEAGE_RELATIONS),
+    from_commitment_id=_text(_matches(COMMITMENT_ID)),
+    from_on=_date(nullable=False),
+    from_due=_date(nullable=True),
+    from_source=pa.Column(
+        str, pa.Check.isin(SOURCE_NAMES, error="is not one of the five raw files")
+    ),
+    from_source_line=_line(),
+    from_quote=_text(required=True),
+    to_kind=_category(LINEAGE_TO_KINDS),
+    to_ref=_text(_matches(re.compile(f"(?:{ROW_ID.pattern})?"))),
+    to_on=_date(nullable=False),
+    to_on_precision=_category(LINEAGE_PRECISIONS),
+    to_due=_date(nullable=True),
+    to_timescale=_text(),
+    reason=_text(required=True),
+    transcription_note=_text(),
+)
+
 #: Columns that must name a row of another table: (table, column, other table, its ID column).
 REFERENCES: tuple[tuple[str, str, str, str], ...] = (
     ("observations", "commitment_id", "commitments", "commitment_id"),
     ("cgip18_updates", "aim_id", "cgip18_aims", "aim_id"),
+    ("lineage", "from_commitment_id", "commitments", "commitment_id"),
 )
 
 #: Every curated table's schema, by table (and CSV file) name.
@@ -386,6 +438,7 @@ TABLES: dict[str, pa.DataFrameSchema] = {
     "gap16_themes": gap16_themes,
     "iif21_structure": iif21_structure,
     "iif21_meetings": iif21_meetings,
+    "lineage": lineage,
 }
 
 

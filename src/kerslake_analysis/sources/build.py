@@ -51,6 +51,7 @@ SOURCE_MODULES: tuple[str, ...] = (
     "cgip_2018",
     "iif_2021",
     "claims",
+    "lineage",
 )
 
 #: Columns the builder adds to ``commitments`` from its ``timescale``.
