@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -114,3 +115,49 @@ def show_paragraph(text: str) -> None:
     text : str
     """
     display(HTML(f"<p>{html.escape(text)}</p>"))
+
+
+#: An HTML ``id`` the anchored headings accept: a letter, then letters, digits, ``._-``.
+_ANCHOR = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")
+
+
+def anchored_heading_html(text: str, anchor: str, level: int = 2) -> str:
+    """Return an escaped heading ``<h{level} id="{anchor}">`` that a link can point at.
+
+    Parameters
+    ----------
+    text : str
+        The heading (escaped).
+    anchor : str
+        The element ``id``, so that ``page.html#<anchor>`` opens at the heading.
+    level : int, default 2
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        If ``anchor`` is not a letter followed by letters, digits, ``.``, ``_`` or ``-``.
+
+    Examples
+    --------
+    >>> anchored_heading_html("Plan <b>", "LC-workforce-plan", 3)
+    '<h3 id="LC-workforce-plan">Plan &lt;b&gt;</h3>'
+    """
+    if not _ANCHOR.fullmatch(anchor):
+        raise ValueError(f"not a safe HTML id: {anchor!r}")
+    return f'<h{level} id="{html.escape(anchor)}">{html.escape(text)}</h{level}>'
+
+
+def show_anchored_heading(text: str, anchor: str, level: int = 2) -> None:
+    """Display an escaped heading with an ``id`` (see :func:`anchored_heading_html`).
+
+    Parameters
+    ----------
+    text : str
+    anchor : str
+    level : int, default 2
+    """
+    display(HTML(anchored_heading_html(text, anchor, level)))
