@@ -135,3 +135,25 @@ def test_gmpp_snapshot_reports_its_own_projects_and_ratings():
     assert sum(figures["rating_counts"].values()) == 244
     assert "records no state of progress" in figures["headline_sentence"]
     assert not content.has_status_evidence(view)
+
+
+def test_period_report_links_to_the_lineage_chains_of_its_commitments():
+    # LC-whistleblowing starts at AP15-3.14 (data/transcriptions/lineage.csv, checked by
+    # hand in tests/test_lineage.py); the 2015 plan's report must link to it.
+    view = content.period_view(content.embedded_plan("ap-2015"), "2015-12")
+    links = content.lineage_links(view).set_index("chain_id")
+    assert links.loc["LC-whistleblowing", "href"] == "../../lineage/lineage.html#LC-whistleblowing"
+    assert "AP15-3.14" in links.loc["LC-whistleblowing", "label"]
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://example.org/x", "javascript:alert(1)", "//example.org/x", "data:text/html,x"],
+)
+def test_links_to_anything_outside_the_reports_are_refused(target):
+    import pandas as pd
+
+    from kerslake_analysis.display import link_list_html
+
+    with pytest.raises(ValueError, match="not a relative path"):
+        link_list_html(pd.DataFrame({"t": ["x"], "h": [target]}), "t", "h")

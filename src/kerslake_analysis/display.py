@@ -161,3 +161,48 @@ def show_anchored_heading(text: str, anchor: str, level: int = 2) -> None:
     level : int, default 2
     """
     display(HTML(anchored_heading_html(text, anchor, level)))
+
+
+#: A link target the report pages accept: a relative path with an optional #fragment,
+#: never a scheme (http:, javascript:, data:) or a protocol-relative //host.
+_RELATIVE_HREF = re.compile(r"^(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!//)[A-Za-z0-9._/#-]+$")
+
+
+def link_list_html(links: pd.DataFrame, text: str, href: str) -> str:
+    """Return an escaped ``<ul>`` of links to other pages of the report set.
+
+    Parameters
+    ----------
+    links : pandas.DataFrame
+        One row per link.
+    text : str
+        Column with the link text (escaped).
+    href : str
+        Column with the relative target (``../../lineage/lineage.html#LC-x``).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        If a target is not a plain relative path: the pages link to nothing outside.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"t": ["A <b>"], "h": ["../x.html#A"]})
+    >>> link_list_html(frame, "t", "h")
+    '<ul>\\n<li><a href="../x.html#A">A &lt;b&gt;</a></li>\\n</ul>'
+    """
+    items = []
+    for label, target in zip(links[text], links[href], strict=True):
+        if not _RELATIVE_HREF.match(str(target)):
+            raise ValueError(f"link target {target!r} is not a relative path within the reports")
+        items.append(f'<li><a href="{html.escape(target)}">{html.escape(str(label))}</a></li>')
+    return "<ul>\n" + "\n".join(items) + "\n</ul>"
+
+
+def show_link_list(links: pd.DataFrame, text: str, href: str) -> None:
+    """Display :func:`link_list_html`."""
+    display(HTML(link_list_html(links, text, href)))

@@ -1092,6 +1092,39 @@ def due_date_summary_table(summary: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"Measure": list(summary.columns), "Value": values})
 
 
+def lineage_links(view: PeriodView) -> pd.DataFrame:
+    """The lineage chains this plan's commitments belong to, with links to the lineage page.
+
+    Parameters
+    ----------
+    view : PeriodView
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per chain: ``chain_id``, ``label`` (title, then the plan's commitments
+        in it and their role) and ``href`` (relative link from a period report). Empty
+        for a council's tracker.
+    """
+    if view.data.register is not None:
+        return pd.DataFrame(columns=["chain_id", "label", "href"])
+    from kerslake_analysis.lineage import chains_for
+
+    chains = chains_for(view.data.commitments["commitment_id"])
+    if chains.empty:
+        return pd.DataFrame(columns=["chain_id", "label", "href"])
+    members = chains.groupby("chain_id", sort=True).agg(
+        title=("chain_title", "first"),
+        href=("href", "first"),
+        ids=("commitment_id", lambda s: ", ".join(s)),
+        roles=("role", lambda s: ", ".join(sorted(set(s)))),
+    )
+    label = members["title"] + " — " + members["ids"] + " (" + members["roles"] + ")"
+    return pd.DataFrame(
+        {"chain_id": members.index, "label": label.to_numpy(), "href": members["href"].to_numpy()}
+    )
+
+
 def section_counts(plan: str, period: str, raw_dir: Path | None = None) -> pd.DataFrame:
     """Improvement aims per section and updates dated in the period (2018 plan only).
 
