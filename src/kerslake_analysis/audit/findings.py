@@ -230,6 +230,48 @@ def write_findings(findings: Sequence[Finding], path: str | Path) -> Path:
     return target
 
 
+def read_findings(path: str | Path) -> list[Finding]:
+    """Read findings back from a ``findings.json`` written by :func:`write_findings`.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file, or the folder holding ``findings.json``.
+
+    Returns
+    -------
+    list of Finding
+
+    Raises
+    ------
+    ValueError
+        If an entry lacks a field or names an unknown check or status; the message
+        names the file and the entry's position.
+    """
+    source = Path(path)
+    if source.is_dir():
+        source = source / "findings.json"
+    findings = []
+    for position, item in enumerate(json.loads(source.read_text(encoding="utf-8"))):
+        try:
+            refs = tuple(
+                ClaimRef(c["claim_id"], c["source"], int(c["source_line"]), c["quote"])
+                for c in item["claims"]
+            )
+            findings.append(
+                Finding(
+                    item["check"],
+                    item["status"],
+                    item.get("subject", ""),
+                    item["explanation"],
+                    refs,
+                )
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"{source}, finding {position}: {error}") from None
+    return findings
+
+
 def strict_exit_code(findings: Iterable[Finding]) -> int:
     """Return the exit status of ``kerslake audit --strict``: 1 if anything is inconsistent.
 
@@ -319,6 +361,78 @@ def summary(findings: Sequence[Finding]) -> dict[str, int]:
     verdicts = claim_status(findings)["status"].value_counts()
     counts = {status: int(verdicts.get(status, 0)) for status in STATUSES}
     return {"claims_checked": int(sum(counts.values())), **counts, "findings": len(findings)}
+
+
+def summary_line(findings: Sequence[Finding]) -> str:
+    """One line for the command line: claims checked and what was found.
+
+    Parameters
+    ----------
+    findings : sequence of Finding
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> ref = ClaimRef("C-1", "f", 1, "q")
+    >>> summary_line([Finding("sums", CONSISTENT, "s", "e", (ref,))])
+    '1 claims checked: 1 consistent, 0 inconsistent, 0 unverifiable (1 findings, 0 inconsistent)'
+    """
+    counts = summary(findings)
+    failing = sum(f.status == INCONSISTENT for f in findings)
+    return (
+        f"{counts['claims_checked']} claims checked: {counts['consistent']} consistent, "
+        f"{counts['inconsistent']} inconsistent, {counts['unverifiable']} unverifiable "
+        f"({counts['findings']} findings, {failing} inconsistent)"
+    )
+
+
+def figures(findings: Sequence[Finding]) -> dict[str, object]:
+    """The audit's headline numbers, for ``figures.json`` (compared by ``--rebuild``).
+
+    Parameters
+    ----------
+    findings : sequence of Finding
+
+    Returns
+    -------
+    dict
+        :func:`summary` plus ``findings_by_check``: check -> status -> count.
+    """
+    table = counts_by_check(findings).set_index("check")
+    return {
+        **summary(findings),
+        "findings_by_check": {
+            check: {status: int(table.loc[check, status]) for status in STATUSES}
+            for check in CHECKS
+        },
+    }
+
+
+def write_figures(findings: Sequence[Finding], path: str | Path) -> Path:
+    """Write :func:`figures` as JSON (sorted keys, two-space indent) to a file or folder.
+
+    Parameters
+    ----------
+    findings : sequence of Finding
+    path : str or pathlib.Path
+        A ``.json`` file, or an existing folder (the file is ``figures.json`` in it).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    target = Path(path)
+    if target.is_dir():
+        target = target / "figures.json"
+    target.write_text(
+        json.dumps(figures(findings), indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    return target
 
 
 def counts_by_check(findings: Sequence[Finding]) -> pd.DataFrame:
