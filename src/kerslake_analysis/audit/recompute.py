@@ -350,11 +350,12 @@ def check_due_dates(claims: pd.DataFrame, commitments: pd.DataFrame) -> list[Fin
     Returns
     -------
     list of Finding
-        One per paired claim (see :func:`due_date_matches`): consistent when the
+        One per paired claim whose commitment has a due window (see
+        :func:`due_date_matches`; a TBC or undated commitment has none): consistent when the
         commitment's window is the claim's (or, for an open-ended "… onwards"
         commitment, starts within it).
     """
-    pairs = due_date_matches(claims, commitments)
+    pairs = due_date_matches(claims, commitments).dropna(subset=["due_start"])
     open_ended = pairs["due_end"].isna()
     same = pairs["due_start"].eq(pairs["start"]) & pairs["due_end"].eq(pairs["end"])
     starts_within = pairs["due_start"].between(pairs["start"], pairs["end"])
