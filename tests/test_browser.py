@@ -34,6 +34,9 @@ REPORTS = {
     ),
     "2015 plan, December 2015": ReportPeriod("ap-2015", "2015-12"),
     "2018 plan, September 2018": ReportPeriod("cgip-2018", "2018-09"),
+    "GMPP example, March 2023": ReportPeriod(
+        "gmpp", "2023-03", register=str(paths.GMPP_DIR), mapping=str(paths.GMPP_MAPPING)
+    ),
 }
 
 
