@@ -17,7 +17,7 @@ What is timed, for each size, in a fresh process (so memory is that size's own):
   previous period's frame (counts, summary, on-time, slips, ageing, trajectory and
   forecast, earned schedule, transitions), overall (``by=None``).
 
-The best of three repeats is reported (the machine is shared: a repeat can be slowed by
+The best of five repeats is reported (the machine is shared: a repeat can be slowed by
 other work), with CPU time beside wall time. Peak memory is the process's peak resident
 set size (``resource.getrusage(RUSAGE_SELF).ru_maxrss``), which includes the interpreter,
 the imported libraries and the synthetic data itself.
@@ -53,7 +53,7 @@ SEED = 20151231
 N_PERIODS = 12
 SIZES = (100_000, 250_000, 500_000, 1_000_000)
 SAMPLE = 20_000
-REPEATS = 3
+REPEATS = 5
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 START, END = "<!-- bench_metrics:start -->", "<!-- bench_metrics:end -->"
 
@@ -227,6 +227,18 @@ def one_size(n: int, extra: bool) -> dict:
     return out
 
 
+def string_ids(n: int) -> dict:
+    """Index time when the observations' IDs and states are plain strings, not categoricals."""
+    commitments, observations, periods = synthetic_register(n)
+    clock = time.perf_counter()
+    StatusIndex(commitments, observations, periods)
+    categorical = time.perf_counter() - clock
+    observations = observations.astype({"commitment_id": "str", "state": "str"})
+    clock = time.perf_counter()
+    StatusIndex(commitments, observations, periods)
+    return {"n": n, "categorical": categorical, "strings": time.perf_counter() - clock}
+
+
 def speedup(n_sample: int) -> dict:
     """Reference against vectorised on the first ``n_sample`` commitments of the 1M register."""
     commitments, observations, periods = synthetic_register(1_000_000)
@@ -284,7 +296,7 @@ def in_child(*args: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def report(info: dict, sizes: list[dict], fast: dict) -> str:
+def report(info: dict, sizes: list[dict], fast: dict, strings: dict) -> str:
     lines = [
         "## bench_metrics — status and every metric, 12 periods, synthetic register",
         "",
@@ -294,7 +306,7 @@ def report(info: dict, sizes: list[dict], fast: dict) -> str:
         f"{', '.join(f'{x:.2f}' for x in info['load_average'])} (the machine is shared).",
         "",
         "Synthetic register (seeded), observed at the end of each month of 2015; every size "
-        "runs in a fresh process; best of three repeats (wall), with CPU time of that "
+        "runs in a fresh process; best of five repeats (wall), with CPU time of that "
         "repeat; peak memory = peak RSS of the process (`ru_maxrss`), data included.",
         "",
         "| commitments | observations | wall s | CPU s | index s | status s | metrics s "
@@ -310,6 +322,20 @@ def report(info: dict, sizes: list[dict], fast: dict) -> str:
             f"{size['peak_rss_mib']:.0f} |"
         )
     largest = sizes[-1]
+    best = min(largest["repeats"], key=lambda r: r["wall"])
+    per_million = [min(r["wall"] for r in size["repeats"]) / size["n"] * 1e6 for size in sizes]
+    verdict = "met" if best["wall"] < 2 else f"missed by {best['wall'] - 2:.2f} s"
+    lines += [
+        "",
+        f"Target at 1,000,000 (all 12 periods under 2 s, peak memory under 2 GiB, at least "
+        f"50× the reference, growth close to linear): time {verdict} "
+        f"({best['wall']:.2f} s wall, {best['cpu']:.2f} s CPU); memory "
+        f"{'met' if largest['peak_rss_mib'] < 2048 else 'missed'} "
+        f"({largest['peak_rss_mib']:.0f} MiB); speed-up "
+        f"{'met' if min(fast['speedup'], fast['speedup_cpu']) >= 50 else 'missed'}; "
+        f"seconds per million commitments from {per_million[0]:.2f} (100k) to "
+        f"{per_million[-1]:.2f} (1M).",
+    ]
     lines += [
         "",
         "Breakdowns at 1,000,000 (one run, wall s): by theme "
@@ -322,6 +348,18 @@ def report(info: dict, sizes: list[dict], fast: dict) -> str:
         f"(vectorised), wall {fast['reference']:.2f} s against {fast['vectorised']:.3f} s, "
         f"**{fast['speedup']:.0f}×**; CPU {fast['reference_cpu']:.2f} s against "
         f"{fast['vectorised_cpu']:.3f} s, **{fast['speedup_cpu']:.0f}×**.",
+        "",
+        "Notes. The table's inputs hold the repeated text (observation IDs, states, themes) "
+        "as categoricals. With plain strings for the observations' `commitment_id` and "
+        f"`state`, building the index at {strings['n']:,} took {strings['strings']:.2f} s "
+        f"instead of {strings['categorical']:.2f} s (hashing {sizes[-1]['observations']:,} "
+        "strings): convert such columns to categoricals once, on loading. "
+        "The machine is shared by other sessions: under load the wall time rises above "
+        "the CPU time (runs of this benchmark at load average 3–4 gave 2.0–2.8 s wall and "
+        "1.7–1.9 s CPU at 1,000,000), so CPU time is the steadier figure. The 100k row "
+        "costs more per million because of fixed costs per period (12 × about 10 small "
+        "result frames). The Kerslake breakdown expands each commitment into one row per "
+        "referenced recommendation before counting, hence its extra time.",
     ]
     return "\n".join(lines)
 
@@ -342,12 +380,16 @@ def main() -> None:
     parser.add_argument("--record", action="store_true", help="rewrite RESULTS.md's section")
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--speedup", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--strings", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.size:
         print(json.dumps(one_size(args.size, extra=args.size == SIZES[-1])))
         return
     if args.speedup:
         print(json.dumps(speedup(SAMPLE)))
+        return
+    if args.strings:
+        print(json.dumps(string_ids(SIZES[-1])))
         return
 
     info = machine()
@@ -368,7 +410,12 @@ def main() -> None:
         f"{fast['vectorised']:.3f} s -> {fast['speedup']:.0f}x wall, "
         f"{fast['speedup_cpu']:.0f}x CPU ({fast['figures_compared']} figures agree)"
     )
-    text = report(info, sizes, fast)
+    strings = in_child("--strings")
+    print(
+        f"index with string IDs and states: {strings['strings']:.2f} s "
+        f"(categoricals {strings['categorical']:.2f} s)"
+    )
+    text = report(info, sizes, fast, strings)
     print()
     print(text)
     if args.record:
