@@ -40,7 +40,7 @@ from kerslake_analysis.sources.lineage import DOCUMENT_DATES  # noqa: E402
 from kerslake_analysis.sources.provenance import strip_markup  # noqa: E402
 
 #: The notebook that makes the page.
-LINEAGE_NOTEBOOK: Path = paths.REPORT_NOTEBOOKS_DIR / "lineage.ipynb"
+LINEAGE_NOTEBOOK: Path = paths.LINEAGE_NOTEBOOK
 #: The page's title.
 PAGE_TITLE = "Commitment lineage 2014–2021: how long did the promises take?"
 #: The summary written beside the page.
@@ -419,7 +419,7 @@ def render_lineage(out_dir: Path | None = None) -> ReportResult:
     return render_notebook(
         LINEAGE_NOTEBOOK,
         {},
-        out_dir or paths.REPORTS_DIR / "lineage",
+        out_dir or paths.LINEAGE_DIR,
         title=PAGE_TITLE,
         label="lineage",
         stem="lineage",

@@ -36,6 +36,12 @@ PERIOD_REPORT_NOTEBOOK: Path = REPORT_NOTEBOOKS_DIR / "period_report.ipynb"
 #: Generated output; never committed.
 REPORTS_DIR: Path = PROJ_ROOT / "reports"
 REPORTS_INDEX: Path = REPORTS_DIR / "index.html"
+#: The audit of the published figures (``kerslake audit``).
+AUDIT_DIR: Path = REPORTS_DIR / "audit"
+AUDIT_NOTEBOOK: Path = REPORT_NOTEBOOKS_DIR / "audit.ipynb"
+#: The commitment lineage page (``kerslake lineage``).
+LINEAGE_DIR: Path = REPORTS_DIR / "lineage"
+LINEAGE_NOTEBOOK: Path = REPORT_NOTEBOOKS_DIR / "lineage.ipynb"
 
 CONFIG_DIR: Path = PROJ_ROOT / "config"
 EXAMPLES_DIR: Path = PROJ_ROOT / "examples"

@@ -29,9 +29,9 @@ from kerslake_analysis.audit.findings import (  # noqa: E402
 from kerslake_analysis.audit.prepared import document_name  # noqa: E402
 
 #: Where the audit page and its findings are written.
-AUDIT_DIR: Path = paths.REPORTS_DIR / "audit"
+AUDIT_DIR: Path = paths.AUDIT_DIR
 #: The audit notebook.
-AUDIT_NOTEBOOK: Path = paths.REPORT_NOTEBOOKS_DIR / "audit.ipynb"
+AUDIT_NOTEBOOK: Path = paths.AUDIT_NOTEBOOK
 
 #: Colours of the statuses (GOV.UK palette: red, green, mid grey).
 STATUS_COLOURS: dict[str, str] = {
