@@ -2,7 +2,8 @@
 
 Subcommands
 -----------
-``kerslake report``  render period reports (``--all``, ``--plan``, ``--period``).
+``kerslake report``  render period reports (``--all``, ``--plan``, ``--period``; ``--jobs N``
+                    to render N at once, ``--executor dask --scheduler ADDRESS`` on a cluster).
 ``kerslake periods`` list the (plan, period) pairs the embedded data supports.
 ``kerslake validate`` check a council's tracker against its mapping.
 ``kerslake email``   write a report as an e-mail to the outbox, or send it to the panel.
@@ -42,7 +43,27 @@ def _register_periods(args: argparse.Namespace) -> list:
     return periods
 
 
+def _start_worker_server() -> None:
+    """Start the ``forkserver`` that ``--jobs`` workers fork from, before the heavy imports.
+
+    The server imports :mod:`kerslake_analysis.report` while this process imports it
+    and reads the data, so the workers are ready when the first report is submitted.
+    The same settings as :func:`kerslake_analysis.report.worker_context`.
+    """
+    import multiprocessing
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        from multiprocessing import forkserver
+
+        multiprocessing.get_context("forkserver").set_forkserver_preload(
+            ["kerslake_analysis.report"]
+        )
+        forkserver.ensure_running()
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
+    if args.jobs > 1 and args.executor == "local":
+        _start_worker_server()
     from kerslake_analysis import report
     from kerslake_analysis.register import RegisterError
 
@@ -57,7 +78,25 @@ def _cmd_report(args: argparse.Namespace) -> int:
     except (report.ReportError, ValueError) as exc:
         print(f"kerslake report: {exc}", file=sys.stderr)
         return 2
-    results = report.render_reports(chosen, reports_root=args.out, progress=not args.quiet)
+    if args.executor == "dask" and args.jobs != 1:
+        print(
+            "kerslake report: --jobs is for the local executor; with --executor dask the "
+            "cluster's workers set how many reports run at once",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        results = report.render_reports(
+            chosen,
+            reports_root=args.out,
+            progress=not args.quiet,
+            jobs=args.jobs,
+            executor=args.executor,
+            scheduler=args.scheduler,
+        )
+    except report.ReportError as exc:
+        print(f"kerslake report: {exc}", file=sys.stderr)
+        return 2
     print(report.summary_line(results))
     for result in results:
         if result.ok:
@@ -113,6 +152,17 @@ def _cmd_email(args: argparse.Namespace) -> int:
     return code
 
 
+def _positive_int(text: str) -> int:
+    """An argparse type: a whole number of 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
 def _register_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--register", type=Path, help="folder of a council's tracker snapshots, one file per period"
@@ -146,6 +196,24 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--all", action="store_true", help="every embedded (plan, period)")
     rep.add_argument("--out", type=Path, default=None, help="reports folder (default: reports/)")
     rep.add_argument("--quiet", action="store_true", help="no progress bar")
+    rep.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="render up to N reports at once, each in its own process (default 1)",
+    )
+    rep.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="where reports run: this machine (default) or a dask.distributed cluster",
+    )
+    rep.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="the dask scheduler's address, e.g. tcp://10.0.0.5:8786 (with --executor dask)",
+    )
     _register_options(rep)
     rep.set_defaults(func=_cmd_report)
 

@@ -11,16 +11,23 @@ One report per (plan, period). Each run writes into ``reports/<plan>/<period>/``
   temporary file, then renamed).
 
 ``reports/index.html`` links every report found under the reports folder.
+
+Rendering (:func:`execute_notebook`, in memory) and writing (:func:`write_rendering`)
+are separate steps, so several reports can render at once in worker processes
+(``kerslake report --jobs N``) or on a dask.distributed cluster (``--executor dask``)
+while the calling process alone writes into the reports folder.
 """
 
 from __future__ import annotations
 
 import html
+import multiprocessing
 import os
-import shutil
 import sys
 import tempfile
+import uuid
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -192,14 +199,146 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
     return _page(title, body)
 
 
-def _failure_message(label: str, exc: BaseException, nb_path: Path) -> str:
+@dataclass(frozen=True)
+class Rendering:
+    """A notebook run, held in memory until it is written into its report folder.
+
+    Rendering and writing are separate so that a report can be rendered in another
+    process (``--jobs``) or on another machine (``--executor dask``) while only the
+    process that asked for it writes into the reports folder.
+
+    Attributes
+    ----------
+    label : str
+        What was rendered, e.g. ``"cgip-2018 2018-09"``.
+    ok : bool
+        True when every cell ran and the page was exported.
+    files : dict of str to bytes
+        On success, every file of the report folder by name: the page, the executed
+        notebook and whatever the notebook wrote into its ``output_dir``.
+    failed_notebook : bytes or None
+        On failure, the partly executed notebook (None if no cell ran).
+    error : str
+        Empty on success; otherwise which cell failed and why (without the path of
+        the kept notebook, which :func:`write_rendering` adds).
+    """
+
+    label: str
+    ok: bool
+    files: dict[str, bytes]
+    failed_notebook: bytes | None = None
+    error: str = ""
+
+
+def _failure_reason(exc: BaseException) -> str:
     if isinstance(exc, papermill.PapermillExecutionError):
-        where = f"cell {exc.cell_index} (execution count {exc.exec_count})"
-        what = f"{exc.ename}: {exc.evalue}"
-    else:
-        where = "before any cell ran"
-        what = f"{type(exc).__name__}: {exc}"
-    return f"{label}: {where} raised {what}; executed notebook kept at {nb_path}"
+        return f"cell {exc.cell_index} (execution count {exc.exec_count}) raised {exc.ename}: {exc.evalue}"
+    if type(exc).__name__ == "DeadKernelError":
+        return f"the kernel died while a cell ran (DeadKernelError: {exc})"
+    return f"before any cell ran raised {type(exc).__name__}: {exc}"
+
+
+def execute_notebook(
+    notebook: Path,
+    parameters: dict[str, object],
+    title: str,
+    label: str,
+    stem: str = "report",
+) -> Rendering:
+    """Run a parameterised notebook with papermill and export its page, writing nothing.
+
+    The notebook runs in a fresh kernel (IPC transport) with its own folder as working
+    directory. If it declares an ``output_dir`` parameter it is given a private
+    temporary folder; the files it writes there are returned with the page.
+
+    Parameters
+    ----------
+    notebook : pathlib.Path
+        The notebook to run.
+    parameters : dict
+        Parameters injected by papermill.
+    title : str
+        Page title.
+    label : str
+        Names the run in messages, e.g. ``"cgip-2018 2018-09"``.
+    stem : str, default "report"
+        File name stem of the page and notebook (``<stem>.html``, ``<stem>.ipynb``).
+
+    Returns
+    -------
+    Rendering
+        Never raises for a failing cell or a dying kernel: ``ok`` is then False.
+    """
+    notebook = Path(notebook).resolve()
+    with tempfile.TemporaryDirectory(prefix=f"kerslake-{stem}-") as work:
+        staging = Path(work) / "output"
+        staging.mkdir()
+        partial_path = Path(work) / f"{stem}.partial.ipynb"
+        injected = dict(parameters)
+        if "output_dir" in papermill.inspect_notebook(str(notebook)):
+            injected["output_dir"] = str(staging)
+        try:
+            nb = papermill.execute_notebook(
+                str(notebook),
+                str(partial_path),
+                parameters=injected,
+                kernel_name=KERNEL_NAME,
+                progress_bar=False,
+                cwd=str(notebook.parent),
+                kernel_manager_class=IPCKernelManager,
+            )
+        except Exception as exc:  # noqa: BLE001 - every failure is reported, none is fatal
+            failed = None
+            if partial_path.exists() and partial_path.stat().st_size:
+                partial = fix_injected_cell_id(nbformat.read(partial_path, as_version=4))
+                failed = nbformat.writes(partial).encode("utf-8")
+            return Rendering(label, False, {}, failed, _failure_reason(exc))
+        nb = fix_injected_cell_id(nb)
+        files = {p.name: p.read_bytes() for p in sorted(staging.iterdir()) if p.is_file()}
+        files[f"{stem}.ipynb"] = nbformat.writes(nb).encode("utf-8")
+        files[f"{stem}.html"] = notebook_to_html(nb, title=title).encode("utf-8")
+        return Rendering(label, True, files)
+
+
+def write_rendering(rendering: Rendering, out_dir: Path, stem: str = "report") -> ReportResult:
+    """Write a rendering into its report folder, never damaging an earlier good report.
+
+    On success every file is written through a temporary file and renamed into place
+    (the page last) and any ``<stem>.failed.ipynb`` of an earlier run is removed. On
+    failure only ``<stem>.failed.ipynb`` is written: the earlier page, notebook and
+    figures stay as they were.
+
+    Parameters
+    ----------
+    rendering : Rendering
+        What :func:`execute_notebook` returned.
+    out_dir : pathlib.Path
+        The report folder (created if missing).
+    stem : str, default "report"
+        File name stem of the page and notebook.
+
+    Returns
+    -------
+    ReportResult
+    """
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    html_path = out_dir / f"{stem}.html"
+    failed_nb_path = out_dir / f"{stem}.failed.ipynb"
+    if not rendering.ok:
+        if rendering.failed_notebook is not None:
+            _atomic_write(failed_nb_path, rendering.failed_notebook)
+        message = (
+            f"{rendering.label}: {rendering.error}; executed notebook kept at {failed_nb_path}"
+        )
+        return ReportResult(rendering.label, False, html_path, failed_nb_path, message)
+    page = rendering.files[html_path.name]
+    for name, data in rendering.files.items():
+        if name != html_path.name:
+            _atomic_write(out_dir / name, data)
+    _atomic_write(html_path, page)
+    failed_nb_path.unlink(missing_ok=True)
+    return ReportResult(rendering.label, True, html_path, out_dir / f"{stem}.ipynb")
 
 
 def render_notebook(
@@ -237,51 +376,8 @@ def render_notebook(
     -------
     ReportResult
     """
-    out_dir = Path(out_dir).resolve()  # the kernel runs in the notebook's folder
-    out_dir.mkdir(parents=True, exist_ok=True)
-    html_path = out_dir / f"{stem}.html"
-    good_nb_path = out_dir / f"{stem}.ipynb"
-    failed_nb_path = out_dir / f"{stem}.failed.ipynb"
-    staging = Path(tempfile.mkdtemp(prefix=f".{stem}.", dir=out_dir))
-    partial_path = staging / f"{stem}.partial.ipynb"
-    declared = papermill.inspect_notebook(str(notebook))
-    injected = dict(parameters)
-    if "output_dir" in declared:
-        injected["output_dir"] = str(staging)
-    try:
-        try:
-            nb = papermill.execute_notebook(
-                str(notebook),
-                str(partial_path),
-                parameters=injected,
-                kernel_name=KERNEL_NAME,
-                progress_bar=False,
-                cwd=str(notebook.parent),
-                kernel_manager_class=IPCKernelManager,
-            )
-        except Exception as exc:  # noqa: BLE001 - every failure is reported, none is fatal
-            if partial_path.exists() and partial_path.stat().st_size:
-                failed = fix_injected_cell_id(nbformat.read(partial_path, as_version=4))
-                _atomic_write(failed_nb_path, nbformat.writes(failed))
-            return ReportResult(
-                label,
-                False,
-                html_path,
-                failed_nb_path,
-                _failure_message(label, exc, failed_nb_path),
-            )
-        partial_path.unlink()
-        nb = fix_injected_cell_id(nb)
-        page = notebook_to_html(nb, title=title)
-        for produced in sorted(staging.iterdir()):
-            os.chmod(produced, 0o644)
-            os.replace(produced, out_dir / produced.name)
-        _atomic_write(good_nb_path, nbformat.writes(nb))
-        _atomic_write(html_path, page)
-        failed_nb_path.unlink(missing_ok=True)
-        return ReportResult(label, True, html_path, good_nb_path)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    rendering = execute_notebook(notebook, parameters, title=title, label=label, stem=stem)
+    return write_rendering(rendering, out_dir, stem=stem)
 
 
 def render_period(
@@ -306,13 +402,29 @@ def render_period(
         ``ok`` is False when a cell raised; ``error`` names the cell and the error,
         and the partly executed notebook is kept as ``report.failed.ipynb``.
     """
-    return render_notebook(
-        notebook or paths.PERIOD_REPORT_NOTEBOOK,
-        period.parameters(),
-        paths.report_dir(period.plan, period.period, root=reports_root),
-        title=period.title,
-        label=f"{period.plan} {period.period}",
-    )
+    rendering = execute_period(period, notebook or paths.PERIOD_REPORT_NOTEBOOK)
+    return write_rendering(rendering, paths.report_dir(period.plan, period.period, reports_root))
+
+
+def execute_period(period: ReportPeriod, notebook: Path) -> Rendering:
+    """Run the period notebook for one (plan, period) and return the report in memory.
+
+    This is the unit of work a worker process or a dask worker runs; it writes
+    nothing outside a private temporary folder.
+
+    Parameters
+    ----------
+    period : ReportPeriod
+        Plan and reporting period.
+    notebook : pathlib.Path
+        The notebook to run.
+
+    Returns
+    -------
+    Rendering
+    """
+    label = f"{period.plan} {period.period}"
+    return execute_notebook(notebook, period.parameters(), title=period.title, label=label)
 
 
 def render_index(reports_root: Path | None = None) -> Path:
@@ -350,13 +462,28 @@ def render_index(reports_root: Path | None = None) -> Path:
     return index
 
 
+#: Ways of running several period reports (``--executor``).
+EXECUTORS = ("local", "dask")
+
+
 def render_reports(
     periods: Sequence[ReportPeriod],
     reports_root: Path | None = None,
     notebook: Path | None = None,
     progress: bool = True,
+    jobs: int = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> list[ReportResult]:
     """Render several period reports, one failure never stopping the others, then the index.
+
+    With ``jobs=1`` the reports run one after the other in this process (each in its
+    own kernel). With ``jobs > 1`` up to ``jobs`` reports run at once, each in its own
+    worker process (started by ``forkserver`` where the platform has it, else
+    ``spawn``); with ``executor="dask"`` they run as tasks on the dask.distributed
+    cluster at ``scheduler``. In every case the workers only render: this process
+    writes each report into its folder as it arrives, and the index once at the end,
+    so a failed or killed worker can never leave a half-written report.
 
     Parameters
     ----------
@@ -368,22 +495,144 @@ def render_reports(
         Notebook to run; defaults to ``paths.PERIOD_REPORT_NOTEBOOK``.
     progress : bool, default True
         Show a progress bar across periods on stderr.
+    jobs : int, default 1
+        Reports rendered at once by local worker processes (``executor="local"``).
+    executor : {"local", "dask"}, default "local"
+        Where the reports run.
+    scheduler : str, optional
+        Address of the dask scheduler (``tcp://host:8786``); required for ``"dask"``.
+        The workers need this package installed and the notebook and data at the
+        same paths as here; they send the reports back, so the reports folder need
+        not be shared.
 
     Returns
     -------
     list of ReportResult
         One per period, in order. Failures are also written to stderr.
+
+    Raises
+    ------
+    ReportError
+        If ``jobs`` is below 1, ``executor`` is unknown, or dask is asked for without
+        a scheduler address or without dask.distributed installed.
     """
-    results = []
-    bar = tqdm(periods, desc="period reports", unit="report", disable=not progress, file=sys.stderr)
-    for period in bar:
-        bar.set_postfix_str(f"{period.plan} {period.period}")
-        result = render_period(period, reports_root=reports_root, notebook=notebook)
+    if jobs < 1:
+        raise ReportError(f"jobs must be 1 or more, not {jobs}")
+    if executor not in EXECUTORS:
+        raise ReportError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
+    if executor == "dask" and not scheduler:
+        raise ReportError("the dask executor needs the scheduler's address (--scheduler)")
+    notebook = Path(notebook or paths.PERIOD_REPORT_NOTEBOOK).resolve()
+    root = Path(reports_root or paths.REPORTS_DIR)
+    periods = list(periods)
+    bar = tqdm(
+        total=len(periods),
+        desc="period reports",
+        unit="report",
+        disable=not progress,
+        file=sys.stderr,
+    )
+    results: dict[int, ReportResult] = {}
+
+    def write(index: int, rendering: Rendering) -> None:
+        period = periods[index]
+        result = write_rendering(rendering, paths.report_dir(period.plan, period.period, root))
         if not result.ok:
             tqdm.write(f"error: {result.error}", file=sys.stderr)
-        results.append(result)
-    render_index(reports_root)
-    return results
+        results[index] = result
+        bar.set_postfix_str(rendering.label)
+        bar.update()
+
+    try:
+        if executor == "dask":
+            _run_on_dask(periods, notebook, scheduler, write)
+        elif jobs > 1 and len(periods) > 1:
+            _run_in_processes(periods, notebook, jobs, write)
+        else:
+            for index, period in enumerate(periods):
+                bar.set_postfix_str(f"{period.plan} {period.period}")
+                write(index, execute_period(period, notebook))
+    finally:
+        bar.close()
+    render_index(root)
+    return [results[i] for i in range(len(periods))]
+
+
+def _lost(period: ReportPeriod, exc: BaseException) -> Rendering:
+    """The rendering of a period whose worker failed before it could report back."""
+    label = f"{period.plan} {period.period}"
+    reason = f"the worker rendering it failed ({type(exc).__name__}: {exc})"
+    return Rendering(label, False, {}, None, reason)
+
+
+def worker_context() -> multiprocessing.context.BaseContext:
+    """The start method of ``--jobs`` workers: ``forkserver``, or ``spawn`` where it is missing.
+
+    ``forkserver`` workers are forked from a clean server process that has imported
+    this module once (so no worker pays for importing papermill and nbconvert); never
+    plain ``fork``, which would copy the parent's threads mid-operation.
+
+    Returns
+    -------
+    multiprocessing.context.BaseContext
+
+    Examples
+    --------
+    >>> worker_context().get_start_method() in ("forkserver", "spawn")
+    True
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _run_in_processes(periods, notebook, jobs, write) -> None:
+    workers = min(jobs, len(periods))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
+        futures = {
+            pool.submit(execute_period, period, notebook): index
+            for index, period in enumerate(periods)
+        }
+        for future in as_completed(futures):
+            index = futures[future]
+            try:
+                rendering = future.result()
+            except Exception as exc:  # noqa: BLE001 - a lost worker fails its period only
+                rendering = _lost(periods[index], exc)
+            write(index, rendering)
+
+
+def _run_on_dask(periods, notebook, scheduler, write) -> None:
+    try:
+        from distributed import Client
+        from distributed import as_completed as dask_as_completed
+    except ImportError as exc:  # pragma: no cover - distributed is a dependency
+        raise ReportError("the dask executor needs dask.distributed installed") from exc
+    try:
+        client = Client(scheduler, set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise ReportError(f"cannot reach the dask scheduler at {scheduler}: {exc}") from exc
+    with client:
+        futures = {
+            client.submit(
+                execute_period,
+                period,
+                notebook,
+                key=f"kerslake-report-{period.plan}-{period.period}-{uuid.uuid4().hex}",
+                pure=False,
+            ): index
+            for index, period in enumerate(periods)
+        }
+        for future in dask_as_completed(list(futures), loop=client.loop):
+            index = futures[future]
+            try:
+                rendering = future.result()
+            except Exception as exc:  # noqa: BLE001 - a lost task fails its period only
+                rendering = _lost(periods[index], exc)
+            write(index, rendering)
+            future.release()
 
 
 def select_periods(
