@@ -37,6 +37,7 @@ import papermill
 from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
+from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 from tqdm.auto import tqdm
 
 from kerslake_analysis import __version__, paths
@@ -65,6 +66,71 @@ class IPCKernelManager(AsyncKernelManager):
         await super()._async_cleanup_resources(restart=restart)
         if not restart:
             self._socket_dir.cleanup()
+
+
+class _SaveAtEndManager(NotebookExecutionManager):
+    """Papermill's execution manager, writing the output notebook when the run starts and ends.
+
+    Papermill rewrites the whole output notebook before and after every cell (two JSON
+    encodings of a notebook holding every chart per cell). The report only needs the
+    notebook at the end, which papermill writes whatever happened, a failing cell or a
+    dead kernel included (``notebook_complete`` runs in a ``finally``).
+    """
+
+    _saving = False
+
+    def save(self, **kwargs) -> None:  # noqa: D102 - papermill hook
+        if self._saving:
+            super().save(**kwargs)
+
+    def notebook_start(self, **kwargs) -> None:  # noqa: D102 - papermill hook
+        self._saving = True
+        try:
+            super().notebook_start(**kwargs)
+        finally:
+            self._saving = False
+
+    def notebook_complete(self, **kwargs) -> None:  # noqa: D102 - papermill hook
+        self._saving = True
+        try:
+            super().notebook_complete(**kwargs)
+        finally:
+            self._saving = False
+
+
+class _ReportEngine(NBClientEngine):
+    """Papermill's nbclient engine with :class:`_SaveAtEndManager` (as ``Engine.execute_notebook``)."""
+
+    @classmethod
+    def execute_notebook(
+        cls,
+        nb,
+        kernel_name,
+        output_path=None,
+        progress_bar=True,
+        log_output=False,
+        autosave_cell_every=30,
+        **kwargs,
+    ):
+        manager = _SaveAtEndManager(
+            nb,
+            output_path=output_path,
+            progress_bar=progress_bar,
+            log_output=log_output,
+            autosave_cell_every=autosave_cell_every,
+        )
+        manager.notebook_start()
+        try:
+            cls.execute_managed_notebook(manager, kernel_name, log_output=log_output, **kwargs)
+        finally:
+            manager.cleanup_pbar()
+            manager.notebook_complete()
+        return manager.nb
+
+
+#: Name under which :class:`_ReportEngine` is registered with papermill.
+ENGINE_NAME = "kerslake"
+papermill_engines.register(ENGINE_NAME, _ReportEngine)
 
 
 class ReportError(RuntimeError):
@@ -286,6 +352,7 @@ def execute_notebook(
                 progress_bar=False,
                 cwd=str(notebook.parent),
                 kernel_manager_class=IPCKernelManager,
+                engine_name=ENGINE_NAME,
             )
         except Exception as exc:  # noqa: BLE001 - every failure is reported, none is fatal
             failed = None

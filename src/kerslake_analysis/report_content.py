@@ -106,9 +106,14 @@ def embedded_plan(plan: str, curated_dir: Path | None = None) -> PlanData:
 
     if plan not in PLAN_SOURCES:
         raise UnsupportedPlanError(f"unknown plan {plan!r}; known: {', '.join(PLAN_SOURCES)}")
-    commitments = load.load_commitments(curated_dir)
-    commitments = commitments[commitments["plan"] == plan].reset_index(drop=True)
-    observations = load.load_observations(curated_dir)
+    every_commitment = load.load_commitments(curated_dir)
+    commitments = every_commitment[every_commitment["plan"] == plan].reset_index(drop=True)
+    observations = load.load_table("observations", curated_dir)
+    unknown = load.unknown_references(
+        {"observations": observations, "commitments": every_commitment}
+    )
+    if unknown:  # what load.load_observations checks, without reading commitments twice
+        raise load.CuratedDataError(unknown)
     observations = observations[
         observations["commitment_id"].isin(commitments["commitment_id"])
     ].reset_index(drop=True)
@@ -1125,8 +1130,11 @@ def lineage_links(view: PeriodView) -> pd.DataFrame:
     )
 
 
-def section_counts(plan: str, period: str, raw_dir: Path | None = None) -> pd.DataFrame:
+def section_counts(plan: str, period: str, curated_dir: Path | None = None) -> pd.DataFrame:
     """Improvement aims per section and updates dated in the period (2018 plan only).
+
+    Counted from the curated ``cgip18_aims`` and ``cgip18_updates`` tables (built from
+    the document by :mod:`kerslake_analysis.sources.cgip_2018`).
 
     Parameters
     ----------
@@ -1134,8 +1142,8 @@ def section_counts(plan: str, period: str, raw_dir: Path | None = None) -> pd.Da
         Plan slug; only ``"cgip-2018"`` carries monthly updates by section.
     period : str
         ``YYYY-MM``.
-    raw_dir : pathlib.Path, optional
-        Folder holding the source documents; defaults to ``paths.RAW_DIR``.
+    curated_dir : pathlib.Path, optional
+        Folder of the curated tables; defaults to ``paths.CURATED_DIR``.
 
     Returns
     -------
@@ -1146,11 +1154,18 @@ def section_counts(plan: str, period: str, raw_dir: Path | None = None) -> pd.Da
     ------
     UnsupportedPlanError
         For a plan other than ``cgip-2018``.
+
+    Examples
+    --------
+    >>> int(section_counts("cgip-2018", "2018-09")["aims"].sum())
+    47
     """
     if plan != "cgip-2018":
         raise UnsupportedPlanError(
             f"no section counts for plan {plan!r}; only 'cgip-2018' has them"
         )
-    from kerslake_analysis.sources import cgip_2018
+    from kerslake_analysis.sources.cgip_2018 import count_by_section
 
-    return cgip_2018.aims_and_updates_by_section(period, raw_dir=raw_dir)
+    aims = load.load_table("cgip18_aims", curated_dir)
+    updates = load.load_table("cgip18_updates", curated_dir)
+    return count_by_section(aims, updates, period)

@@ -512,11 +512,46 @@ def aims_and_updates_by_section(month: str, raw_dir: Path | None = None) -> pd.D
     >>> counts.loc[0, "section_title"]
     'Political Leadership'
     """
+    tables = build(raw_dir)
+    return count_by_section(tables["cgip18_aims"], tables["cgip18_updates"], month)
+
+
+def count_by_section(aims: pd.DataFrame, updates: pd.DataFrame, month: str) -> pd.DataFrame:
+    """Count aims per section and the updates of one month, from the two tables.
+
+    Parameters
+    ----------
+    aims : pandas.DataFrame
+        The ``cgip18_aims`` table (``aim_id``, ``section``, ``section_title`` …), as
+        :func:`build` returns it or as loaded from ``data/curated/``.
+    updates : pandas.DataFrame
+        The ``cgip18_updates`` table (``aim_id``, ``month`` …).
+    month : str
+        Reporting month ``YYYY-MM``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`aims_and_updates_by_section`.
+
+    Raises
+    ------
+    ValueError
+        If ``month`` is not ``YYYY-MM``.
+
+    Examples
+    --------
+    >>> aims = pd.DataFrame({"aim_id": ["A1", "A2", "B1"], "section": [1, 1, 2],
+    ...                      "section_title": ["One", "One", "Two"]})
+    >>> updates = pd.DataFrame({"aim_id": ["A1", "A1", "B1"],
+    ...                         "month": ["2018-09", "2018-08", "2018-09"]})
+    >>> count_by_section(aims, updates, "2018-09")
+       section section_title  aims  updates
+    0        1           One     2        1
+    1        2           Two     1        1
+    """
     if not re.fullmatch(r"\d{4}-(?:0[1-9]|1[0-2])", str(month)):
         raise ValueError(f"month must be YYYY-MM, got {month!r}")
-    tables = build(raw_dir)
-    aims = tables["cgip18_aims"]
-    updates = tables["cgip18_updates"]
     in_month = updates.loc[updates["month"] == month, "aim_id"].map(
         aims.set_index("aim_id")["section"]
     )
