@@ -32,9 +32,11 @@ data: $(STAMP)
 
 GMPP_DATA := ../shared/external/gmpp
 
-## report: render every period report into reports/ (open reports/index.html), and the GMPP example
+## report: render every period report, the lineage and audit pages (open reports/index.html), and the GMPP example
 report: $(STAMP)
 	$(BIN)/kerslake report --all
+	$(BIN)/kerslake lineage
+	$(BIN)/kerslake audit
 	$(BIN)/kerslake report --register $(GMPP_DATA) --mapping examples/gmpp/mapping.toml --out examples/gmpp/reports
 
 ## test: lint, then run every test and doctest

@@ -7,6 +7,8 @@ Subcommands
 ``kerslake periods`` list the (plan, period) pairs the embedded data supports.
 ``kerslake validate`` check a council's tracker against its mapping.
 ``kerslake email``   write a report as an e-mail to the outbox, or send it to the panel.
+``kerslake audit``   check the published figures (``--strict``, ``--rebuild``).
+``kerslake lineage`` follow each promise across the documents, 2015–2021.
 """
 
 from __future__ import annotations
@@ -163,6 +165,71 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from kerslake_analysis import audit, paths, report
+
+    out = args.out or paths.AUDIT_DIR
+    result = audit.render_audit(out)
+    report.render_index(out.parent if args.out else None)
+    if not result.ok:
+        print(f"kerslake audit: {result.error}", file=sys.stderr)
+        return 1
+    findings = audit.read_findings(out)
+    print(audit.summary_line(findings))
+    print(f"  wrote {result.html_path}")
+    status = audit.strict_exit_code(findings) if args.strict else 0
+    if args.rebuild:
+        status = max(status, _rebuild_and_compare(args.out.parent if args.out else None))
+    return status
+
+
+def _rebuild_and_compare(reports_root: Path | None) -> int:
+    """Render every report again into a temporary folder and compare each figures.json."""
+    import tempfile
+
+    from kerslake_analysis import audit, lineage_report, paths, report
+
+    current = reports_root or paths.REPORTS_DIR
+    if not any(current.rglob("figures.json")):
+        print(
+            f"kerslake audit --rebuild: no figures.json under {current}; run make report first",
+            file=sys.stderr,
+        )
+        return 2
+    with tempfile.TemporaryDirectory(prefix="kerslake-rebuild-") as folder:
+        fresh = Path(folder)
+        results = report.render_reports(
+            report.select_periods(all_periods=True), reports_root=fresh, progress=True
+        )
+        results += [
+            audit.render_audit(fresh / "audit"),
+            lineage_report.render_lineage(fresh / "lineage"),
+        ]
+        failed = [r for r in results if not r.ok]
+        for r in failed:
+            print(f"kerslake audit --rebuild: {r.error}", file=sys.stderr)
+        differences = audit.compare_figures(current, fresh)
+    for line in differences:
+        print(f"  differs: {line}")
+    print(
+        f"rebuild: {len(differences)} difference(s) between the current figures and a fresh render"
+    )
+    return 1 if differences or failed else 0
+
+
+def _cmd_lineage(args: argparse.Namespace) -> int:
+    from kerslake_analysis import lineage_report, paths, report
+
+    out = args.out or paths.LINEAGE_DIR
+    result = lineage_report.render_lineage(out)
+    report.render_index(out.parent if args.out else None)
+    if not result.ok:
+        print(f"kerslake lineage: {result.error}", file=sys.stderr)
+        return 1
+    print(f"  wrote {result.html_path}")
+    return 0
+
+
 def _register_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--register", type=Path, help="folder of a council's tracker snapshots, one file per period"
@@ -228,6 +295,25 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("path", type=Path, help="folder of snapshot files (CSV or XLSX)")
     val.add_argument("--mapping", type=Path, required=True, help="the tracker's MAP.toml")
     val.set_defaults(func=_cmd_validate)
+
+    aud = sub.add_parser(
+        "audit", help="check the councils' published figures; write reports/audit/audit.html"
+    )
+    aud.add_argument("--strict", action="store_true", help="exit 1 if any finding is inconsistent")
+    aud.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="render every report again into a temporary folder and list every figures.json "
+        "difference from the current reports",
+    )
+    aud.add_argument("--out", type=Path, default=None, help="folder (default: reports/audit/)")
+    aud.set_defaults(func=_cmd_audit)
+
+    lin = sub.add_parser(
+        "lineage", help="follow promises across the documents; write reports/lineage/lineage.html"
+    )
+    lin.add_argument("--out", type=Path, default=None, help="folder (default: reports/lineage/)")
+    lin.set_defaults(func=_cmd_lineage)
 
     eml = sub.add_parser(
         "email", help="write a period report as an e-mail to reports/outbox/, or --send it"

@@ -67,6 +67,16 @@ class IPCKernelManager(AsyncKernelManager):
         if not restart:
             self._socket_dir.cleanup()
 
+    async def _async_interrupt_kernel(self) -> None:
+        # jupyter_client interrupts (SIGINT) every kernel before asking it to shut down.
+        # nbclient shuts the kernel down only after the last cell, so there is nothing
+        # to interrupt, and a SIGINT arriving while the kernel handles the shutdown
+        # makes it print "ERROR | KeyboardInterrupt caught in kernel" on the terminal.
+        # A kernel that does not stop is still terminated (SIGTERM, then SIGKILL).
+        if self.shutting_down:
+            return
+        await super()._async_interrupt_kernel()
+
 
 class _SaveAtEndManager(NotebookExecutionManager):
     """Papermill's execution manager, writing the output notebook when the run starts and ends.
@@ -494,6 +504,13 @@ def execute_period(period: ReportPeriod, notebook: Path) -> Rendering:
     return execute_notebook(notebook, period.parameters(), title=period.title, label=label)
 
 
+#: Pages beside the period reports that the index links when they exist.
+_OTHER_PAGES: tuple[tuple[str, str], ...] = (
+    ("audit/audit.html", "Audit of the published figures"),
+    ("lineage/lineage.html", "Commitment lineage 2014–2021: how long did the promises take?"),
+)
+
+
 def render_index(reports_root: Path | None = None) -> Path:
     """Write ``index.html`` linking every ``<plan>/<period>/report.html`` under the root.
 
@@ -522,6 +539,13 @@ def render_index(reports_root: Path | None = None) -> Path:
         + "\n</ul>"
         for plan, links in items.items()
     ] or ["<p>No reports have been rendered yet. Run <code>make report</code>.</p>"]
+    pages = [
+        f'<li><a href="{html.escape(rel)}">{html.escape(label)}</a></li>'
+        for rel, label in _OTHER_PAGES
+        if (root / rel).is_file()
+    ]
+    if pages:
+        sections.append("<h2>Across the documents</h2>\n<ul>\n" + "\n".join(pages) + "\n</ul>")
     body = "<h1>Improvement plan reports</h1>\n" + "\n".join(sections)
     body += f"\n<footer><p>kerslake-analysis {html.escape(__version__)}</p></footer>"
     index = root / "index.html"
