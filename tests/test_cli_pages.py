@@ -44,3 +44,26 @@ def test_rebuild_lists_a_changed_figure_and_nothing_else(rendered, capsys):
     differs = [line for line in out.splitlines() if line.startswith("  differs:")]
     assert len(differs) == 1, differs
     assert "cgip-2018/2018-09/figures.json" in differs[0] and "headline.complete" in differs[0]
+
+
+def test_manifest_records_parameters_inputs_and_outputs(rendered):
+    from kerslake_analysis import paths
+    from kerslake_analysis.run_info import sha256_file
+
+    manifest = json.loads((rendered / "manifest.json").read_text(encoding="utf-8"))
+    assert [(r["plan"], r["period"]) for r in manifest["reports"]] == [
+        ("ap-2015", "2015-12"),
+        ("ap-2015", "2016-03"),
+        ("cgip-2018", "2018-07"),
+        ("cgip-2018", "2018-08"),
+        ("cgip-2018", "2018-09"),
+    ]
+    assert manifest["reports"][0]["parameters"] == {"plan": "ap-2015", "period": "2015-12"}
+    # The raw documents' checksums agree with the published SHA256SUMS.
+    sums = dict(
+        reversed(line.split()) for line in (paths.RAW_DIR / "SHA256SUMS").read_text().splitlines()
+    )
+    for name, digest in sums.items():
+        assert manifest["inputs"][f"data/raw/{name}"] == digest
+    page = rendered / "cgip-2018" / "2018-09" / "report.html"
+    assert manifest["reports"][-1]["html_sha256"] == sha256_file(page)

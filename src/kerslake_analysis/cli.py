@@ -99,10 +99,15 @@ def _cmd_report(args: argparse.Namespace) -> int:
     except report.ReportError as exc:
         print(f"kerslake report: {exc}", file=sys.stderr)
         return 2
+    from kerslake_analysis import paths
+    from kerslake_analysis.run_info import write_manifest
+
+    manifest = write_manifest(results, chosen, args.out or paths.REPORTS_DIR)
     print(report.summary_line(results))
     for result in results:
         if result.ok:
             print(f"  wrote {result.html_path}")
+    print(f"  wrote {manifest}")
     return 0 if all(r.ok for r in results) else 1
 
 

@@ -96,3 +96,70 @@ def git_commit(root: Path = paths.PROJ_ROOT) -> str:
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return commit + ("+dirty" if dirty else "")
+
+
+def write_manifest(results, periods, reports_root: Path) -> Path:
+    """Write ``manifest.json``: what a ``kerslake report`` run read, ran and wrote.
+
+    Parameters
+    ----------
+    results : sequence of kerslake_analysis.report.ReportResult
+        One per period, in the order of ``periods``.
+    periods : sequence of kerslake_analysis.periods.ReportPeriod
+        The periods rendered.
+    reports_root : pathlib.Path
+        The reports folder; the manifest goes to its top.
+
+    Returns
+    -------
+    pathlib.Path
+        The manifest written: package versions, git commit, the SHA-256 of every input
+        (the raw documents and curated tables, or a tracker's files and mapping), and per
+        report its parameters, outcome and the SHA-256 of its page and ``figures.json``.
+        No timestamps, so two runs on the same inputs write the same manifest.
+    """
+    import json
+    import os
+
+    inputs: dict[str, str] = {}
+    for period in periods:
+        if period.register:
+            folder = Path(period.register)
+            files = [*sorted(p for p in folder.iterdir() if p.is_file()), Path(period.mapping)]
+        else:
+            files = sorted(paths.RAW_DIR.glob("*.txt")) + sorted(paths.CURATED_DIR.glob("*.csv"))
+        for path in files:
+            inputs[_shown(path)] = sha256_file(path)
+    reports = []
+    for period, result in zip(periods, results, strict=True):
+        entry = {"plan": period.plan, "period": period.period, "parameters": period.parameters()}
+        entry["ok"] = result.ok
+        if result.ok:
+            entry["html_sha256"] = sha256_file(result.html_path)
+            figures = result.html_path.parent / "figures.json"
+            if figures.is_file():
+                entry["figures_sha256"] = sha256_file(figures)
+        else:
+            entry["error"] = result.error
+        reports.append(entry)
+    manifest = {
+        "package_versions": package_versions(),
+        "git_commit": git_commit(),
+        "inputs": dict(sorted(inputs.items())),
+        "reports": reports,
+    }
+    reports_root.mkdir(parents=True, exist_ok=True)
+    target = reports_root / "manifest.json"
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, target)
+    return target
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the repository when it is inside it, else as given."""
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(paths.PROJ_ROOT).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
