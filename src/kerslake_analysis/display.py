@@ -77,15 +77,19 @@ def table_html(frame: pd.DataFrame, caption: str | None = None) -> str:
     Examples
     --------
     >>> table_html(pd.DataFrame({"text": ["<script>x</script>"]}))
-    '<table class="data">...&lt;script&gt;x&lt;/script&gt;...'
+    '<table class="data ids">...&lt;script&gt;x&lt;/script&gt;...'
     """
     body = frame.to_html(index=False, escape=True, border=0, classes="data", na_rep="")
-    body = body.replace('<table class="dataframe data">', '<table class="data">', 1)
+    first = frame.iloc[:, 0].astype(str) if len(frame.columns) and len(frame) else None
+    # Keep a column of short identifiers (AP15-5.11, CGIP18-4.10-2) on one line each.
+    ids = first is not None and bool(first.str.fullmatch(r"\S{1,24}").all())
+    table_class = "data ids" if ids else "data"
+    body = body.replace('<table class="dataframe data">', f'<table class="{table_class}">', 1)
     body = body.replace('<tr style="text-align: right;">', "<tr>")
     if caption:
         body = body.replace(
-            '<table class="data">',
-            f'<table class="data">\n<caption>{html.escape(caption)}</caption>',
+            f'<table class="{table_class}">',
+            f'<table class="{table_class}">\n<caption>{html.escape(caption)}</caption>',
             1,
         )
     return body

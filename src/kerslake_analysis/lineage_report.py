@@ -161,29 +161,32 @@ def slip_table(summary: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Text columns: chain, chain ID, first promised, first due, restated, latest due,
-        first evidence of completion, status, total slip in days and in months (``≥``
-        at least, ``≤`` at most).
+        Five text columns, narrow enough for a 600-pixel page: the chain (title and
+        ID), when it was first promised and for when, how often it was restated and
+        its latest due date, the first evidence of completion, and the total slip in
+        days and months (``≥`` at least for open chains, ``≤`` at most).
     """
     sign = summary["slip_bound"].map({"at least": "≥ ", "at most": "≤ "}).fillna("")
     days = summary["slip_days"].map(lambda d: "" if pd.isna(d) else _number(int(d)))
     months = summary["slip_months"].map(lambda m: "" if pd.isna(m) else _number(m, 1))
+    slip = (sign + days + " days (" + months + " months)").where(days != "", "no due date")
     done = summary["first_done_on"].map(_day) + " (" + summary["first_done_ref"].fillna("") + ")"
+    restated = (
+        summary["restatements"].astype(str)
+        + " times; latest due "
+        + summary["latest_due"].map(_day).replace("", "none")
+    )
     return pd.DataFrame(
         {
-            "Chain": summary["chain_title"],
-            "Chain ID": summary["chain_id"],
-            "First promised": summary["first_promised_on"].map(_day)
+            "Chain": summary["chain_title"] + " [" + summary["chain_id"] + "]",
+            "First promised, due": summary["first_promised_on"].map(_day)
             + " ("
             + summary["first_commitment_id"]
-            + ")",
-            "First due": summary["first_due"].map(_day).replace("", "none (TBC)"),
-            "Restated": summary["restatements"].astype(str),
-            "Latest due": summary["latest_due"].map(_day),
+            + "), due "
+            + summary["first_due"].map(_day).replace("", "none (TBC)"),
+            "Restated": restated.where(summary["restatements"] > 0, "no"),
             "First evidence of completion": done.where(summary["first_done_on"].notna(), "none"),
-            "Status": summary["status"],
-            "Total slip (days)": (sign + days).where(days != "", ""),
-            "Total slip (months)": (sign + months).where(months != "", ""),
+            "Total slip": slip,
         }
     )
 
