@@ -171,11 +171,8 @@ def slip_table(summary: pd.DataFrame) -> pd.DataFrame:
     months = summary["slip_months"].map(lambda m: "" if pd.isna(m) else _number(m, 1))
     slip = (sign + days + " days (" + months + " months)").where(days != "", "no due date")
     done = summary["first_done_on"].map(_day) + " (" + summary["first_done_ref"].fillna("") + ")"
-    restated = (
-        summary["restatements"].astype(str)
-        + " times; latest due "
-        + summary["latest_due"].map(_day).replace("", "none")
-    )
+    times = summary["restatements"].map(lambda n: "once" if n == 1 else f"{n} times")
+    restated = times + "; latest due " + summary["latest_due"].map(_day).replace("", "none")
     return pd.DataFrame(
         {
             "Chain": summary["chain_title"] + " [" + summary["chain_id"] + "]",
