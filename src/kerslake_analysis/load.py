@@ -16,6 +16,8 @@ Examples
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -123,21 +125,61 @@ def read_csv_text(path: Path) -> pd.DataFrame:
     Raises
     ------
     CuratedDataError
-        If the file is missing or is not well-formed CSV; the message names the file
-        and, where the parser says, the row.
+        If the file is missing, is not UTF-8 (naming the row and column of the first
+        byte that is not) or is not well-formed CSV (naming the row where the parser
+        says).
     """
     if not path.is_file():
         raise CuratedDataError([Problem(path.name, None, "(file)", f"file not found: {path}")])
+    data = path.read_bytes()
     try:
-        return pd.read_csv(
-            path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8"
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CuratedDataError([_undecodable(path.name, data, error)]) from None
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+    except pd.errors.EmptyDataError:
+        message = "the file is empty: it needs at least its header row"
+        raise CuratedDataError([Problem(path.name, None, "(file)", message)]) from None
+    except pd.errors.ParserError as error:
+        raise CuratedDataError([_unparseable(path.name, str(error))]) from None
+
+
+def _undecodable(file: str, data: bytes, error: UnicodeDecodeError) -> Problem:
+    """Where in the CSV the first byte that is not UTF-8 sits: its row and column."""
+    before = data[: error.start].decode("utf-8")  # valid: the error is the first bad byte
+    records = list(csv.reader(io.StringIO(before)))
+    header = records[0] if records else []
+    if not records or before.endswith(("\n", "\r")):  # the byte starts a new record
+        row, index = len(records) + 1, 0
+    else:
+        row, index = len(records), len(records[-1]) - 1
+    column = header[index] if row > HEADER_ROW and index < len(header) else f"(field {index + 1})"
+    bad = " ".join(f"0x{byte:02x}" for byte in data[error.start : error.end])
+    return Problem(
+        file,
+        row,
+        column,
+        f"byte {bad} is not UTF-8: the file must be saved as UTF-8 (it looks like another "
+        f"encoding, such as Windows-1252)",
+    )
+
+
+def _unparseable(file: str, message: str) -> Problem:
+    """The CSV parser's complaint as a problem naming the row (and the surplus field)."""
+    fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+    if fields:
+        expected, line, saw = (int(g) for g in fields.groups())
+        return Problem(
+            file,
+            line,
+            "(all)",
+            f"{saw} fields where the header has {expected} columns: a comma in an unquoted "
+            "value, or a value beyond the last column",
         )
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
-        found = re.search(r"line (\d+)", str(error))
-        row = int(found.group(1)) if found else None
-        raise CuratedDataError(
-            [Problem(path.name, row, "(all)", f"not well-formed UTF-8 CSV: {error}")]
-        ) from None
+    found = re.search(r"line (\d+)", message)
+    row = int(found.group(1)) if found else None
+    return Problem(file, row, "(all)", f"not well-formed CSV: {message.strip()}")
 
 
 def parse_table(text: pd.DataFrame, table: str, file: str | None = None) -> pd.DataFrame:
@@ -246,10 +288,12 @@ def _validate(
         flagged = {(p.row, p.column) for p in already}
         flagged_columns = {p.column for p in already}
         problems = _problems_from_failures(errors.failure_cases, typed, table_schema, file)
+        # A cell that did not convert is reported once: not again by a check on its
+        # column, nor by a check across columns that include it (it reads as missing).
         return [
             p
             for p in problems
-            if (p.row, p.column) not in flagged
+            if not any((p.row, column) in flagged for column in p.column.split(", "))
             and not (p.row is None and p.column in flagged_columns)
         ]
     return []

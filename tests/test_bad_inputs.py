@@ -1,0 +1,525 @@
+"""The bad-input corpus (tests/data/bad/): every defect gives a clear error, nothing is damaged.
+
+Each register case is a folder of snapshot files with one defect, read with
+``tests/data/bad/registers/mapping.toml``; each curated case is one curated table (its
+header and first records) with one defect, put in place of the real file in a copy of
+``data/curated/``. The expected file, row, column and message of every case are written
+below from how the case was made (``tests/data/bad/make_corpus.py``, which lists the
+changed cell of each one). Very large files are written by the tests into ``tmp_path``.
+
+For every case the command a user runs fails with that message, and the reports folder
+— a good report rendered first, and the index — is byte-for-byte what it was.
+"""
+
+from __future__ import annotations
+
+import shutil
+import string
+import tempfile
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kerslake_analysis import cli, load, paths, report
+from kerslake_analysis.periods import ReportPeriod
+from kerslake_analysis.register import (
+    Problem,
+    RegisterError,
+    load_register,
+    validate_register,
+)
+from kerslake_analysis.timescales import TimescaleError, TimescaleErrors, parse_timescales
+
+BAD = paths.PROJ_ROOT / "tests" / "data" / "bad"
+REGISTERS = BAD / "registers"
+MAPPING = REGISTERS / "mapping.toml"
+CURATED_CASES_DIR = BAD / "curated"
+SMALL = paths.PROJ_ROOT / "tests" / "data" / "registers" / "small"
+
+# (case, [(file, row, column, cell, start of the message), ...]) — from make_corpus.py.
+REGISTER_CASES = [
+    (
+        "missing_column",  # header "Due" renamed "Deadline"
+        [("2018-08.csv", 1, "Due", None, "column missing from the header row (mapped to due_end)")],
+    ),
+    (
+        "unknown_status",  # F3 "Parked"
+        [("2018-08.csv", 3, "Status", "F3", "unknown status 'Parked': add it to [status.values]")],
+    ),
+    (
+        "unparseable_date",  # E2 "end of summer"
+        [("2018-08.csv", 2, "Due", "E2", "not a date in the format dd/mm/yyyy: 'end of summer'")],
+    ),
+    (
+        "impossible_date",  # E3 "31/09/2018": September has 30 days
+        [("2018-08.csv", 3, "Due", "E3", "impossible date '31/09/2018': there is no such day")],
+    ),
+    (
+        "implausible_year",  # D4 "01/06/2108"
+        [("2018-08.csv", 4, "Start", "D4", "implausible date '01/06/2108': the year is not")],
+    ),
+    (
+        "end_before_start",  # D3 start 01/10/2018 after the due date 30/09/2018
+        [
+            (
+                "2018-08.csv",
+                3,
+                "Due",
+                "E3",
+                "the end date 2018-09-30 is before the start date 2018-10-01",
+            )
+        ],
+    ),
+    (
+        "completion_before_start",  # G4 completed 20/05/2018, started 01/06/2018
+        [
+            (
+                "2018-08.csv",
+                4,
+                "Completed",
+                "G4",
+                "the completion date 2018-05-20 is before the start date 2018-06-01",
+            )
+        ],
+    ),
+    (
+        "completion_after_snapshot",  # G4 03/09/2018 in the August snapshot (31 Aug)
+        [
+            (
+                "2018-08.csv",
+                4,
+                "Completed",
+                "G4",
+                "the completion date 2018-09-03 is after the snapshot date 2018-08-31",
+            )
+        ],
+    ),
+    (
+        "duplicate_ids",  # A4 "1.1" as in A2
+        [
+            ("2018-08.csv", 2, "Ref", "A2", "duplicate ID '1.1' in this snapshot (rows 2, 4)"),
+            ("2018-08.csv", 4, "Ref", "A4", "duplicate ID '1.1' in this snapshot (rows 2, 4)"),
+        ],
+    ),
+    ("empty_id", [("2018-08.csv", 3, "Ref", "A3", "the ID is empty")]),  # A3 two spaces
+    ("empty_text", [("2018-08.csv", 2, "Action", "B2", "the text is empty")]),
+    ("empty_file", [("2018-08.csv", None, None, None, "the file is empty")]),  # 0 bytes
+    ("header_only", [("2018-08.csv", None, None, None, "there are no records after the header")]),
+    (
+        "wrong_encoding",  # B3 "Hire auditors – external" in Windows-1252: the dash is 0x96
+        [("2018-08.csv", 3, "Action", "B3", "byte 0x96 cannot be decoded as utf-8")],
+    ),
+    (
+        "formula_error_csv",  # E2 "#N/A" exported from a spreadsheet
+        [("2018-08.csv", 2, "Due", "E2", "formula error '#N/A' in the cell")],
+    ),
+    (
+        "formula_errors",  # XLSX, C3 an error cell #REF!
+        [("2018-08.xlsx", 3, "Lead", "C3", "formula error '#REF!' in the cell")],
+    ),
+    (
+        "merged_header",  # XLSX, E1:F1 merged: the "Status" header is hidden under "Due"
+        [
+            ("2018-08.xlsx", 1, "Due", None, "merged header cells E1:F1: each column needs"),
+            ("2018-08.xlsx", 1, "Status", None, "column missing from the header row"),
+        ],
+    ),
+    (
+        "merged_cells",  # XLSX, C2:C3 merged: C3 reads as empty
+        [("2018-08.xlsx", 2, "Lead", None, "merged cells C2:C3: only the first cell")],
+    ),
+    (
+        "corrupt_workbook",  # .xlsx bytes that are not a zip archive
+        [("2018-08.xlsx", None, None, None, "not a readable Excel workbook")],
+    ),
+    (
+        "old_excel",  # a .xls file only
+        [
+            ("2018-08.xls", None, None, None, "Excel 97-2003 .xls files are not supported"),
+            ("old_excel", None, None, None, "no snapshot files matching"),
+        ],
+    ),
+    (
+        "value_beyond_header",  # I3 "stray note" right of the last header (H)
+        [("2018-08.csv", 3, None, "I3", "a value beyond the last header column: 'stray note'")],
+    ),
+    (
+        "ambiguous_column",  # "Status" in F1 and I1
+        [("2018-08.csv", 1, "Status", None, "2 columns match (F1, I1) (mapped to status)")],
+    ),
+    (
+        "no_period_in_name",  # tracker.csv
+        [("tracker.csv", None, None, None, "no period (YYYY-MM) in the file name")],
+    ),
+    (
+        "two_files_one_period",  # 2018-08.csv and "2018_08 v2.csv"
+        [
+            ("2018-08.csv", None, None, None, "2 files are for period 2018-08"),
+            ("2018_08 v2.csv", None, None, None, "2 files are for period 2018-08"),
+        ],
+    ),
+    (
+        "bad_mapping",  # its mapping.toml says txt = "Action" instead of text = "Action"
+        [
+            ("mapping.toml", None, None, None, "missing required key 'columns.text'"),
+            ("mapping.toml", None, None, None, "unknown key 'columns.txt'"),
+        ],
+    ),
+]
+
+# (case, table, [(row, column, start of the message), ...]) — from make_corpus.py. Rows are
+# as a spreadsheet shows them: the header is row 1, the first record row 2.
+CURATED_CASES = [
+    ("missing_column", "commitments", [(1, "owner", "column missing")]),
+    (
+        "unknown_state",
+        "observations",
+        [(3, "state", "'done' is not one of: complete, in_progress, not_started, unknown")],
+    ),
+    ("unparseable_date", "commitments", [(2, "due_end", "not a date (YYYY-MM-DD): '28/02/2015'")]),
+    ("impossible_date", "commitments", [(4, "due_end", "not a date (YYYY-MM-DD): '2015-02-30'")]),
+    (
+        "due_before_start",  # AP15-1.2: due 2015-03-01 – 2015-03-31, start moved to 1 April
+        "commitments",
+        [
+            (
+                3,
+                "due_start, due_end",
+                "due_start is after due_end: due_start=2015-04-01, due_end=2015-03-31",
+            )
+        ],
+    ),
+    (
+        "duplicate_ids",
+        "observations",
+        [
+            (2, "observation_id", "duplicate 'GAP16-AP15-1.22' (rows 2, 4)"),
+            (4, "observation_id", "duplicate 'GAP16-AP15-1.22' (rows 2, 4)"),
+        ],
+    ),
+    ("unknown_plan", "commitments", [(3, "plan", "'ap-2016' is not one of: ap-2015")]),
+    ("not_a_number", "claims", [(2, "source_line", "not a whole number: '12a'")]),
+    (
+        "unknown_source",
+        "snapshots",
+        [(4, "source", "is not one of the five raw files: '005_0000000000000000.txt'")],
+    ),
+    (
+        "line_break",
+        "slippage_reasons",
+        [(3, "reason", "must be on one line (no line breaks): 'More planning\\nneeded'")],
+    ),
+    (
+        "ragged_row",  # a tenth field on row 3 of a nine-column table
+        "status_key",
+        [(3, "(all)", "10 fields where the header has 9 columns")],
+    ),
+    (
+        "wrong_encoding",  # "Started – late" in Windows-1252 in row 3's description
+        "status_key",
+        [(3, "description", "byte 0x96 is not UTF-8: the file must be saved as UTF-8")],
+    ),
+    (
+        "unknown_commitment",
+        "observations",
+        [(3, "commitment_id", "no such commitment_id in commitments.csv: 'AP15-9.99'")],
+    ),
+    ("empty_file", "snapshots", [(None, "(file)", "the file is empty")]),
+]
+
+
+def test_the_corpus_has_at_least_twenty_cases_and_each_is_checked():
+    registers = {p.name for p in REGISTERS.iterdir() if p.is_dir()}
+    curated = {p.name for p in CURATED_CASES_DIR.iterdir() if p.is_dir()}
+    assert registers == {case for case, _ in REGISTER_CASES}
+    assert curated == {case for case, _, _ in CURATED_CASES}
+    assert len(registers) + len(curated) >= 20
+
+
+def test_the_corpus_mapping_reads_a_good_register(tmp_path):
+    # The corpus's defects are the only thing wrong: its good rows load under its mapping.
+    good = tmp_path / "good"
+    good.mkdir()
+    text = (REGISTERS / "unknown_status" / "2018-08.csv").read_text(encoding="utf-8")
+    (good / "2018-08.csv").write_text(text.replace("Parked", "Not started"), encoding="utf-8")
+    register = load_register(good, MAPPING)
+    assert register.commitments["commitment_id"].tolist() == ["1.1", "1.2", "2.1"]
+
+
+# --------------------------------------------------------------------------- reports folder
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under the reports folder (a failed run's notebook aside) and its bytes."""
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.name.endswith(".failed.ipynb")
+    }
+
+
+@pytest.fixture(scope="module")
+def good_reports(tmp_path_factory):
+    """A reports folder holding good reports and their index, rendered before any bad input."""
+    root = tmp_path_factory.mktemp("reports")
+    small = ReportPeriod(
+        "small-council", "2024-02", register=str(SMALL), mapping=str(SMALL / "mapping.toml")
+    )
+    results = report.render_reports(
+        [small, ReportPeriod("cgip-2018", "2018-09")], reports_root=root, progress=False, jobs=2
+    )
+    assert all(r.ok for r in results), [r.error for r in results]
+    before = _snapshot(root)
+    assert "index.html" in before and "small-council/2024-02/report.html" in before
+    return root, before
+
+
+def _mapping_of(case: str) -> Path:
+    own = REGISTERS / case / "mapping.toml"
+    return own if own.exists() else MAPPING
+
+
+@pytest.mark.parametrize(("case", "expected"), REGISTER_CASES, ids=[c for c, _ in REGISTER_CASES])
+def test_bad_register_gives_file_row_column_and_damages_nothing(
+    case, expected, good_reports, capsys
+):
+    root, before = good_reports
+    folder, mapping = REGISTERS / case, _mapping_of(case)
+
+    problems = validate_register(folder, mapping)
+    assert [(p.file, p.row, p.column, p.cell) for p in problems] == [e[:4] for e in expected]
+    for problem, (*_, message) in zip(problems, expected, strict=True):
+        assert problem.message.startswith(message), problem.message
+
+    # kerslake validate lists each problem with its file, row, column and cell.
+    assert cli.main(["validate", str(folder), "--mapping", str(mapping)]) == 1
+    out = capsys.readouterr().out
+    for problem in problems:
+        assert str(problem) in out
+        if problem.row is not None:
+            assert f"{problem.file}, row {problem.row}" in out
+
+    # kerslake report refuses the register before rendering anything, with the same list.
+    status = cli.main(
+        ["report", "--register", str(folder), "--mapping", str(mapping), "--out", str(root)]
+    )
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "the register cannot be read" in err
+    for problem in problems:
+        assert str(problem) in err
+    assert _snapshot(root) == before
+
+
+def _curated_copy(case: str, directory: Path) -> Path:
+    """A copy of data/curated/ with the case's table put in place of the real one."""
+    shutil.copytree(paths.CURATED_DIR, directory)
+    for bad in (CURATED_CASES_DIR / case).iterdir():
+        shutil.copyfile(bad, directory / bad.name)
+    return directory
+
+
+@pytest.mark.parametrize(
+    ("case", "table", "expected"), CURATED_CASES, ids=[c for c, _, _ in CURATED_CASES]
+)
+def test_bad_curated_file_gives_file_row_and_column(case, table, expected, tmp_path):
+    curated = _curated_copy(case, tmp_path / "curated")
+    with pytest.raises(load.CuratedDataError) as caught:
+        load.load_all(curated)
+    problems = caught.value.problems
+    assert [(p.file, p.row, p.column) for p in problems] == [
+        (f"{table}.csv", row, column) for row, column, _ in expected
+    ]
+    for problem, (*_, message) in zip(problems, expected, strict=True):
+        assert problem.message.startswith(message), problem.message
+    for problem in problems:
+        assert str(problem) in str(caught.value)
+
+
+@pytest.mark.parametrize("case", ["unknown_commitment", "impossible_date"])
+def test_kerslake_report_refuses_bad_curated_data_and_damages_nothing(
+    case, good_reports, tmp_path, monkeypatch, capsys
+):
+    root, before = good_reports
+    monkeypatch.setattr(paths, "CURATED_DIR", _curated_copy(case, tmp_path / "curated"))
+    assert cli.main(["report", "--all", "--out", str(root), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    expected = next(e for c, _, e in CURATED_CASES if c == case)
+    for row, column, message in expected:
+        assert f"row {row}, column {column}: {message}" in err
+    assert _snapshot(root) == before
+
+
+@pytest.mark.parametrize("case", ["empty_file", "unknown_plan"])
+def test_a_report_whose_curated_data_breaks_in_the_notebook_keeps_the_earlier_report(
+    case, good_reports, tmp_path
+):
+    # The CLI checks commitments and observations only; the notebook loads the rest. A
+    # failure there keeps report.failed.ipynb with the error, and changes nothing else.
+    root, before = good_reports
+    curated = _curated_copy(case, tmp_path / "curated")
+    period = ReportPeriod("cgip-2018", "2018-09")
+    result = report.render_notebook(
+        paths.PERIOD_REPORT_NOTEBOOK,
+        {**period.parameters(), "curated_dir": str(curated)},
+        paths.report_dir(period.plan, period.period, root),
+        title=period.title,
+        label="cgip-2018 2018-09",
+    )
+    assert not result.ok
+    assert "CuratedDataError" in result.error
+    failed = nbformat.read(result.notebook_path, as_version=4)
+    shown = "\n".join(o.get("evalue", "") for c in failed.cells for o in c.get("outputs", []))
+    expected = next(e for c, _, e in CURATED_CASES if c == case)
+    for row, column, message in expected:
+        where = "all rows" if row is None else f"row {row}"
+        assert f"{where}, column {column}: {message}" in shown
+    assert _snapshot(root) == before
+    result.notebook_path.unlink()
+
+
+# --------------------------------------------------------------------------- very large files
+
+
+_HEADER = "Ref,Action,Lead,Start,Due,Status,Completed,Update\n"
+
+
+def _big_register(folder: Path, records: int, bad_row: int | None = None) -> Path:
+    folder.mkdir()
+    rows = [_HEADER]
+    for i in range(records):
+        due = "31/02/2019" if i + 2 == bad_row else "31/08/2018"
+        rows.append(f"R{i},Action {i},Lead {i % 40},01/07/2018,{due},On track,,Update {i}\n")
+    (folder / "2018-08.csv").write_text("".join(rows), encoding="utf-8")
+    return folder
+
+
+def test_very_large_register_with_one_bad_cell_names_that_cell(tmp_path):
+    # 99,999 records (the default limit is 100,000); row 77,778 has 31 February.
+    folder = _big_register(tmp_path / "big", 99_999, bad_row=77_778)
+    problems = validate_register(folder, MAPPING)
+    assert [(p.file, p.row, p.column, p.cell) for p in problems] == [
+        ("2018-08.csv", 77_778, "Due", "E77778")
+    ]
+    assert problems[0].message.startswith("impossible date '31/02/2019'")
+
+
+def test_register_over_the_row_limit_is_refused(tmp_path, capsys):
+    folder = _big_register(tmp_path / "big", 100_001)
+    assert [str(p) for p in validate_register(folder, MAPPING)] == [
+        "2018-08.csv: the file has 100001 records, more than the limit of 100000 "
+        "(files.max_rows in the mapping)"
+    ]
+
+
+def test_register_over_the_size_limit_is_refused_unread(tmp_path):
+    # 51 MB of records: over the default 50 MB, refused from its size alone.
+    folder = tmp_path / "huge"
+    folder.mkdir()
+    row = b"R,Action,Lead,01/07/2018,31/08/2018,On track,,Update\n"
+    with (folder / "2018-08.csv").open("wb") as handle:
+        handle.write(_HEADER.encode())
+        block = row * 10_000
+        while handle.tell() < 51_000_000:
+            handle.write(block)
+    problems = validate_register(folder, MAPPING)
+    assert len(problems) == 1
+    assert problems[0].file == "2018-08.csv" and problems[0].row is None
+    assert problems[0].message.startswith("the file is 51.")
+    assert "over the limit of 50 MB (files.max_megabytes in the mapping)" in problems[0].message
+
+
+def test_very_large_curated_table_with_one_bad_cell_names_its_row(tmp_path):
+    # The real observations repeated to 200,000 records with fresh IDs; one bad date.
+    curated = shutil.copytree(paths.CURATED_DIR, tmp_path / "curated")
+    real = load.read_csv_text(paths.CURATED_DIR / "observations.csv")
+    copies = -(-200_000 // len(real))
+    big = pd.concat([real] * copies, ignore_index=True).iloc[:200_000].copy()
+    big["observation_id"] = [f"BIG-{i}" for i in range(len(big))]
+    big.loc[123_456, "observed_on"] = "2018-09-31"  # record 123,456 -> spreadsheet row 123,458
+    big.to_csv(curated / "observations.csv", index=False)
+    with pytest.raises(load.CuratedDataError) as caught:
+        load.load_observations(curated)
+    assert [str(p) for p in caught.value.problems] == [
+        "observations.csv, row 123458, column observed_on: not a date (YYYY-MM-DD): '2018-09-31'"
+    ]
+
+
+# --------------------------------------------------------------------------- fuzzing (item 7)
+# tests/test_timescales.py fuzzes parse_timescale and tests/test_register.py the loader on
+# CSV and XLSX cells, arbitrary bytes and mapping text. Added here: the column parser
+# parse_timescales, and a register whose due dates are free-text timescales.
+
+_TIMESCALE_TEXT = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(
+        ["Feb-15", "Spring 15", "2016/17", "TBC", "Ongoing", "within two years", "soon", ""]
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(values=st.lists(_TIMESCALE_TEXT, max_size=8), reference=st.none() | st.dates())
+def test_fuzz_parse_timescales_returns_a_frame_or_raises_timescale_errors(values, reference):
+    series = pd.Series(values, index=range(2, 2 + len(values)), dtype=object)
+    try:
+        frame = parse_timescales(series, reference, source="x.csv", column="timescale")
+    except TimescaleErrors as error:
+        assert error.problems, "the error lists the rows that failed"
+        assert {p.row for p in error.problems} <= set(series.index)
+        for problem in error.problems:
+            assert series[problem.row] == problem.raw
+        return
+    except TimescaleError as error:  # only for a failure outside the column's values
+        pytest.fail(f"parse_timescales raised a bare TimescaleError: {error}")
+    assert list(frame.index) == list(series.index)
+
+
+_TIMESCALE_MAPPING = """
+name = "fuzz"
+[columns]
+id = "Ref"
+text = "Action"
+timescale = "When"
+status = "Status"
+[status.values]
+"Done" = "Complete"
+"Open" = "In progress"
+"""
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["1", "2", "3", ""]) | st.text(string.printable, max_size=4),
+            st.sampled_from(["Publish", "Review", ""]),
+            _TIMESCALE_TEXT,
+            st.sampled_from(["Done", "Open", "Parked", ""]),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    reference=st.none() | st.dates().map(lambda d: d.isoformat()),
+)
+def test_fuzz_register_with_timescale_text_loads_or_raises_register_error(rows, reference):
+    mapping = _TIMESCALE_MAPPING
+    if reference:
+        mapping = f'timescale_reference = "{reference}"\n' + mapping
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "reg"
+        folder.mkdir()
+        frame = pd.DataFrame(rows, columns=["Ref", "Action", "When", "Status"])
+        frame.to_csv(folder / "2019-03.csv", index=False)
+        (Path(tmp) / "MAP.toml").write_text(mapping, encoding="utf-8")
+        try:
+            register = load_register(folder, Path(tmp) / "MAP.toml")
+        except RegisterError as error:
+            assert error.problems
+            assert all(isinstance(p, Problem) and p.file for p in error.problems)
+        else:
+            assert len(register.commitments) == len(frame)
