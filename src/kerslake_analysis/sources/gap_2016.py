@@ -49,6 +49,7 @@ from pathlib import Path
 import pandas as pd
 
 from kerslake_analysis import paths
+from kerslake_analysis.sources.action_links import check_action_link
 from kerslake_analysis.sources.provenance import SourceDocument
 
 DOCUMENT_KEY = "gap_2016"
@@ -71,7 +72,6 @@ THEMES: tuple[str, ...] = (
     "Communications and transparency",
 )
 
-OBSERVATION_STATES = ("complete", "in_progress", "not_started", "unknown")
 _TRANSCRIPTION_COLUMNS = (
     "commitment_id",
     "state",
@@ -82,7 +82,6 @@ _TRANSCRIPTION_COLUMNS = (
     "action_quote",
     "transcription_note",
 )
-_AP15_ID = re.compile(r"AP15-(\d+)\.(\d+)[a-z]?")
 _SENTENCE_END = (".", "!", "?")
 
 
@@ -446,7 +445,7 @@ def observations(doc: SourceDocument, path: Path = OBSERVATIONS_FILE) -> pd.Data
         raise ValueError(f"{path.name}: missing column(s) {missing}")
     action_plan = SourceDocument.open("action_plan_2015")
     for row, record in enumerate(table.to_dict("records"), start=1):
-        _check_observation(path, row, record, doc, action_plan)
+        check_action_link(path, row, record, doc, action_plan, REFERENCE_DATE)
     duplicated = table["commitment_id"].duplicated()
     if duplicated.any():
         row = int(duplicated.to_numpy().nonzero()[0][0]) + 1
@@ -469,47 +468,3 @@ def observations(doc: SourceDocument, path: Path = OBSERVATIONS_FILE) -> pd.Data
             "transcription_note": (link + " " + table["transcription_note"]).str.strip(),
         }
     )
-
-
-def _check_observation(
-    path: Path, row: int, record: dict, doc: SourceDocument, action_plan: SourceDocument
-) -> None:
-    def fail(column: str, problem: str) -> ValueError:
-        return ValueError(f"{path.name}: row {row}, column {column}: {problem}")
-
-    match = _AP15_ID.fullmatch(record["commitment_id"])
-    if not match:
-        raise fail("commitment_id", f"not an AP15-<plan>.<action> ID: {record['commitment_id']!r}")
-    if record["state"] not in OBSERVATION_STATES:
-        raise fail("state", f"{record['state']!r} is not one of {OBSERVATION_STATES}")
-    try:
-        observed = pd.Timestamp(record["observed_on"])
-    except ValueError as error:
-        raise fail("observed_on", f"not an ISO date: {record['observed_on']!r}") from error
-    if observed.strftime("%Y-%m-%d") != record["observed_on"] or observed > pd.Timestamp(
-        REFERENCE_DATE
-    ):
-        raise fail("observed_on", f"{record['observed_on']!r} is not a date up to {REFERENCE_DATE}")
-    for column in ("source_line", "action_line"):
-        if not record[column].isdigit():
-            raise fail(column, f"not a line number: {record[column]!r}")
-    doc.check(record["quote"], int(record["source_line"]))
-    action_plan.check(record["action_quote"], int(record["action_line"]))
-    action = match.group(2)
-    if not record["action_quote"].startswith(f"{action} "):
-        raise fail("action_quote", f"does not start with action number {action}")
-    plan_line = _plan_heading_before(action_plan, int(record["action_line"]))
-    if plan_line != int(match.group(1)):
-        raise fail(
-            "action_line",
-            f"line {record['action_line']} is in action plan {plan_line}, not {match.group(1)}",
-        )
-
-
-def _plan_heading_before(action_plan: SourceDocument, line: int) -> int:
-    """The number of the last ``ACTION PLAN n.`` heading at or before ``line``."""
-    for number in range(line, 0, -1):
-        heading = re.fullmatch(r"\s*ACTION PLAN (\d)\.\s*", action_plan.line(number))
-        if heading:
-            return int(heading.group(1))
-    raise ValueError(f"{action_plan.name}:{line}: no ACTION PLAN heading above this line")

@@ -44,6 +44,7 @@ from pathlib import Path
 import pandas as pd
 
 from kerslake_analysis import paths
+from kerslake_analysis.sources.action_links import check_action_link
 from kerslake_analysis.sources.provenance import SourceDocument, strip_markup
 
 DOCUMENT_KEY = "progress_2015"
@@ -56,7 +57,6 @@ PERIOD_DATE = "2015-12-31"
 #: The hand transcription of the narrative's action-level evidence.
 OBSERVATIONS_FILE: Path = paths.TRANSCRIPTIONS_DIR / "progress_2015_observations.csv"
 
-OBSERVATION_STATES = ("complete", "in_progress", "not_started", "unknown")
 
 _RECOMMENDATION_HEADING = re.compile(r"^#+ \*\*Recommendations? (\d+)(?: and (\d+))?\*\*\s*$")
 _LETTERED_ITEM = re.compile(r"^\s*-\s+([a-z])\)\s*(.*)$")
@@ -113,8 +113,6 @@ _TRANSCRIPTION_COLUMNS = (
     "action_quote",
     "transcription_note",
 )
-_PLAN_HEADING = re.compile(r"^\s*ACTION PLAN \d\.\s*$")
-_COMMITMENT_ID = re.compile(r"AP15-(\d+)\.(\d+)([a-z]?)")
 
 
 def build() -> dict[str, pd.DataFrame]:
@@ -455,7 +453,7 @@ def observations(doc: SourceDocument, path: Path = OBSERVATIONS_FILE) -> pd.Data
         raise ValueError(f"{path.name}: missing column(s) {missing}")
     action_plan = SourceDocument.open("action_plan_2015")
     for row, record in enumerate(table.to_dict("records"), start=1):
-        _check_transcription_row(path, row, record, doc, action_plan)
+        check_action_link(path, row, record, doc, action_plan, PERIOD_DATE)
     duplicated = table["commitment_id"].duplicated()
     if duplicated.any():
         row = int(duplicated.to_numpy().nonzero()[0][0]) + 1
@@ -479,52 +477,6 @@ def observations(doc: SourceDocument, path: Path = OBSERVATIONS_FILE) -> pd.Data
             "transcription_note": note,
         }
     )
-
-
-def _check_transcription_row(
-    path: Path, row: int, record: dict, doc: SourceDocument, action_plan: SourceDocument
-) -> None:
-    def fail(column: str, problem: str) -> ValueError:
-        return ValueError(f"{path.name}: row {row}, column {column}: {problem}")
-
-    match = _COMMITMENT_ID.fullmatch(record["commitment_id"])
-    if not match:
-        raise fail("commitment_id", f"not an AP15-<plan>.<action> ID: {record['commitment_id']!r}")
-    if record["state"] not in OBSERVATION_STATES:
-        raise fail("state", f"{record['state']!r} is not one of {OBSERVATION_STATES}")
-    try:
-        observed = pd.Timestamp(record["observed_on"])
-    except ValueError as error:
-        raise fail("observed_on", f"not an ISO date: {record['observed_on']!r}") from error
-    if observed.strftime("%Y-%m-%d") != record["observed_on"] or observed > pd.Timestamp(
-        PERIOD_DATE
-    ):
-        raise fail("observed_on", f"{record['observed_on']!r} is not a date up to {PERIOD_DATE}")
-    for column in ("source_line", "action_line"):
-        if not record[column].isdigit():
-            raise fail(column, f"not a line number: {record[column]!r}")
-    doc.check(record["quote"], int(record["source_line"]))
-    action_plan.check(record["action_quote"], int(record["action_line"]))
-    plan, action, letter = match.groups()
-    first, last = _plan_lines(action_plan, int(plan))
-    if not first < int(record["action_line"]) < last:
-        raise fail("action_line", f"line {record['action_line']} is not in action plan {plan}")
-    opening = f"In line with {action} above" if letter else f"{action} "
-    if not record["action_quote"].startswith(opening):
-        raise fail("action_quote", f"does not start with {opening!r}: {record['action_quote']!r}")
-
-
-def _plan_lines(action_plan: SourceDocument, plan: int) -> tuple[int, int]:
-    """First and last line (exclusive) of one plan's pages in the action plan."""
-    starts = [
-        number
-        for number, line in enumerate(action_plan.lines, start=1)
-        if _PLAN_HEADING.match(line)
-    ]
-    if not 1 <= plan <= len(starts):
-        raise ValueError(f"{action_plan.name}: there is no ACTION PLAN {plan}")
-    last = starts[plan] if plan < len(starts) else len(action_plan.lines) + 1
-    return starts[plan - 1], last
 
 
 def _bullets_after(doc: SourceDocument, intro: str) -> list[int]:
