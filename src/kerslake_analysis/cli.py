@@ -45,28 +45,27 @@ def _register_periods(args: argparse.Namespace) -> list:
     return periods
 
 
-def _start_worker_server() -> None:
-    """Start the ``forkserver`` that ``--jobs`` workers fork from, before the heavy imports.
+def _start_worker_server(report) -> None:
+    """Start the ``forkserver`` that ``--jobs`` workers fork from, before reading the data.
 
-    The server imports :mod:`kerslake_analysis.report` while this process imports it
-    and reads the data, so the workers are ready when the first report is submitted.
-    The same settings as :func:`kerslake_analysis.report.worker_context`.
+    The server imports the rendering machinery (papermill, nbconvert) while this
+    process reads the data, so the workers are ready when the first report is
+    submitted. The same settings as :func:`kerslake_analysis.report.worker_context`.
     """
     import multiprocessing
 
     if "forkserver" in multiprocessing.get_all_start_methods():
         from multiprocessing import forkserver
 
-        multiprocessing.get_context("forkserver").set_forkserver_preload(
-            ["kerslake_analysis.report"]
-        )
+        report.worker_context()
         forkserver.ensure_running()
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    if args.jobs > 1 and args.executor == "local":
-        _start_worker_server()
     from kerslake_analysis import report
+
+    if args.jobs > 1 and args.executor == "local":
+        _start_worker_server(report)
     from kerslake_analysis.register import RegisterError
 
     try:

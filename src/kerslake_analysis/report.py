@@ -31,116 +31,22 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
-import papermill
-from jupyter_client.manager import AsyncKernelManager
-from nbconvert import HTMLExporter
-from nbconvert.preprocessors import Preprocessor
-from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 from tqdm.auto import tqdm
 
 from kerslake_analysis import __version__, paths
 from kerslake_analysis.periods import PLAN_TITLES, ReportPeriod, embedded_periods
 
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
+
 #: Fixed id given to papermill's injected-parameters cell (papermill draws a random one).
 INJECTED_CELL_ID = "injected-parameters"
 #: Kernel the notebooks run in: the Python running this package.
 KERNEL_NAME = "python3"
-
-
-class IPCKernelManager(AsyncKernelManager):
-    """Kernel manager talking to the kernel over IPC sockets in a private temporary folder.
-
-    IPC instead of TCP means no ports to race for when several reports run at once,
-    and no "running over TCP without encryption" warning.
-    """
-
-    def __init__(self, **kwargs):
-        self._socket_dir = tempfile.TemporaryDirectory(prefix="kerslake-kernel-")
-        kwargs.setdefault("transport", "ipc")
-        kwargs.setdefault("ip", str(Path(self._socket_dir.name) / "kernel"))
-        super().__init__(**kwargs)
-
-    async def _async_cleanup_resources(self, restart: bool = False) -> None:
-        await super()._async_cleanup_resources(restart=restart)
-        if not restart:
-            self._socket_dir.cleanup()
-
-    async def _async_interrupt_kernel(self) -> None:
-        # jupyter_client interrupts (SIGINT) every kernel before asking it to shut down.
-        # nbclient shuts the kernel down only after the last cell, so there is nothing
-        # to interrupt, and a SIGINT arriving while the kernel handles the shutdown
-        # makes it print "ERROR | KeyboardInterrupt caught in kernel" on the terminal.
-        # A kernel that does not stop is still terminated (SIGTERM, then SIGKILL).
-        if self.shutting_down:
-            return
-        await super()._async_interrupt_kernel()
-
-
-class _SaveAtEndManager(NotebookExecutionManager):
-    """Papermill's execution manager, writing the output notebook when the run starts and ends.
-
-    Papermill rewrites the whole output notebook before and after every cell (two JSON
-    encodings of a notebook holding every chart per cell). The report only needs the
-    notebook at the end, which papermill writes whatever happened, a failing cell or a
-    dead kernel included (``notebook_complete`` runs in a ``finally``).
-    """
-
-    _saving = False
-
-    def save(self, **kwargs) -> None:  # noqa: D102 - papermill hook
-        if self._saving:
-            super().save(**kwargs)
-
-    def notebook_start(self, **kwargs) -> None:  # noqa: D102 - papermill hook
-        self._saving = True
-        try:
-            super().notebook_start(**kwargs)
-        finally:
-            self._saving = False
-
-    def notebook_complete(self, **kwargs) -> None:  # noqa: D102 - papermill hook
-        self._saving = True
-        try:
-            super().notebook_complete(**kwargs)
-        finally:
-            self._saving = False
-
-
-class _ReportEngine(NBClientEngine):
-    """Papermill's nbclient engine with :class:`_SaveAtEndManager` (as ``Engine.execute_notebook``)."""
-
-    @classmethod
-    def execute_notebook(
-        cls,
-        nb,
-        kernel_name,
-        output_path=None,
-        progress_bar=True,
-        log_output=False,
-        autosave_cell_every=30,
-        **kwargs,
-    ):
-        manager = _SaveAtEndManager(
-            nb,
-            output_path=output_path,
-            progress_bar=progress_bar,
-            log_output=log_output,
-            autosave_cell_every=autosave_cell_every,
-        )
-        manager.notebook_start()
-        try:
-            cls.execute_managed_notebook(manager, kernel_name, log_output=log_output, **kwargs)
-        finally:
-            manager.cleanup_pbar()
-            manager.notebook_complete()
-        return manager.nb
-
-
-#: Name under which :class:`_ReportEngine` is registered with papermill.
-ENGINE_NAME = "kerslake"
-papermill_engines.register(ENGINE_NAME, _ReportEngine)
+#: Modules a ``--jobs`` worker needs, imported once by the server workers are forked from.
+WORKER_PRELOAD = ("kerslake_analysis.report", "kerslake_analysis.notebook_run")
 
 
 class ReportError(RuntimeError):
@@ -170,19 +76,6 @@ class ReportResult:
     html_path: Path
     notebook_path: Path
     error: str = ""
-
-
-class _DropStderrAndErrors(Preprocessor):
-    """Drop stderr streams (warnings, logging) so the panel's page shows results only."""
-
-    def preprocess_cell(self, cell, resources, index):  # noqa: D102 - nbconvert hook
-        if cell.get("cell_type") == "code":
-            cell.outputs = [
-                out
-                for out in cell.get("outputs", [])
-                if not (out.get("output_type") == "stream" and out.get("name") == "stderr")
-            ]
-        return cell, resources
 
 
 def _atomic_write(path: Path, data: str | bytes) -> None:
@@ -217,7 +110,7 @@ def _page(title: str, body: str) -> str:
     )
 
 
-def fix_injected_cell_id(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def fix_injected_cell_id(nb: NotebookNode) -> NotebookNode:
     """Give papermill's injected-parameters cell a fixed id so reruns are byte-identical.
 
     Parameters
@@ -232,6 +125,7 @@ def fix_injected_cell_id(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
     Examples
     --------
+    >>> import nbformat
     >>> nb = nbformat.v4.new_notebook()
     >>> cell = nbformat.v4.new_code_cell("x = 1")
     >>> cell.metadata["tags"] = ["injected-parameters"]
@@ -245,12 +139,12 @@ def fix_injected_cell_id(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
+def notebook_to_html(nb: NotebookNode, title: str) -> str:
     """Export an executed notebook as the panel's self-contained HTML page.
 
     Inputs and prompts are hidden, stderr output is dropped, images stay inline as
     PNG, and the ``basic`` template is used so the page carries no script and no
-    external URL.
+    external URL (:func:`kerslake_analysis.notebook_run.html_body`).
 
     Parameters
     ----------
@@ -264,15 +158,9 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
     str
         The complete HTML page.
     """
-    exporter = HTMLExporter(
-        template_name="basic",
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
-    exporter.register_preprocessor(_DropStderrAndErrors(), enabled=True)
-    body, _ = exporter.from_notebook_node(nb)
-    return _page(title, body)
+    from kerslake_analysis.notebook_run import html_body
+
+    return _page(title, html_body(nb))
 
 
 @dataclass(frozen=True)
@@ -306,14 +194,6 @@ class Rendering:
     error: str = ""
 
 
-def _failure_reason(exc: BaseException) -> str:
-    if isinstance(exc, papermill.PapermillExecutionError):
-        return f"cell {exc.cell_index} (execution count {exc.exec_count}) raised {exc.ename}: {exc.evalue}"
-    if type(exc).__name__ == "DeadKernelError":
-        return f"the kernel died while a cell ran (DeadKernelError: {exc})"
-    return f"before any cell ran raised {type(exc).__name__}: {exc}"
-
-
 def execute_notebook(
     notebook: Path,
     parameters: dict[str, object],
@@ -345,31 +225,26 @@ def execute_notebook(
     Rendering
         Never raises for a failing cell or a dying kernel: ``ok`` is then False.
     """
+    import nbformat
+
+    from kerslake_analysis import notebook_run
+
     notebook = Path(notebook).resolve()
     with tempfile.TemporaryDirectory(prefix=f"kerslake-{stem}-") as work:
         staging = Path(work) / "output"
         staging.mkdir()
         partial_path = Path(work) / f"{stem}.partial.ipynb"
         injected = dict(parameters)
-        if "output_dir" in papermill.inspect_notebook(str(notebook)):
+        if "output_dir" in notebook_run.declared_parameters(notebook):
             injected["output_dir"] = str(staging)
         try:
-            nb = papermill.execute_notebook(
-                str(notebook),
-                str(partial_path),
-                parameters=injected,
-                kernel_name=KERNEL_NAME,
-                progress_bar=False,
-                cwd=str(notebook.parent),
-                kernel_manager_class=IPCKernelManager,
-                engine_name=ENGINE_NAME,
-            )
+            nb = notebook_run.run_notebook(notebook, partial_path, injected)
         except Exception as exc:  # noqa: BLE001 - every failure is reported, none is fatal
             failed = None
             if partial_path.exists() and partial_path.stat().st_size:
                 partial = fix_injected_cell_id(nbformat.read(partial_path, as_version=4))
                 failed = nbformat.writes(partial).encode("utf-8")
-            return Rendering(label, False, {}, failed, _failure_reason(exc))
+            return Rendering(label, False, {}, failed, notebook_run.failure_reason(exc))
         nb = fix_injected_cell_id(nb)
         files = {p.name: p.read_bytes() for p in sorted(staging.iterdir()) if p.is_file()}
         files[f"{stem}.ipynb"] = nbformat.writes(nb).encode("utf-8")
@@ -674,7 +549,7 @@ def worker_context() -> multiprocessing.context.BaseContext:
     """
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
+        context.set_forkserver_preload(list(WORKER_PRELOAD))
         return context
     return multiprocessing.get_context("spawn")
 
