@@ -14,6 +14,8 @@ from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import psutil
+
 BENCHMARKS = Path(__file__).resolve().parent
 ROOT = BENCHMARKS.parent
 RESULTS = BENCHMARKS / "RESULTS.md"
@@ -98,13 +100,61 @@ def machine_lines(info: dict) -> list[str]:
     ]
 
 
-def run(command: list[str], cwd: Path = ROOT, env: dict | None = None) -> float:
-    """Run a command to completion (raising on failure) and return its wall time in seconds."""
+class Timing(float):
+    """A wall time in seconds that also carries ``busy``: the machine's busy cores meanwhile.
+
+    ``busy`` counts every process on the machine, ours and others', averaged over the
+    run (from the system's CPU times): a serial run alone on the machine keeps about one
+    core busy, so a figure near 2 for it means other work was competing.
+    """
+
+    busy: float = float("nan")
+
+
+def timed(action: Callable[[], object]) -> tuple[Timing, object]:
+    """Run ``action``; return its wall time (with busy cores) and its result."""
+    before = _busy_seconds()
     start = time.perf_counter()
-    done = subprocess.run(
-        command, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True
-    )
+    result = action()
     elapsed = time.perf_counter() - start
+    timing = Timing(elapsed)
+    timing.busy = (_busy_seconds() - before) / elapsed if elapsed > 0 else float("nan")
+    return timing, result
+
+
+def _busy_seconds() -> float:
+    """CPU seconds the machine has spent busy since boot, all cores and processes."""
+    times = psutil.cpu_times()
+    fields = ("user", "nice", "system", "irq", "softirq")  # guest time is inside user
+    return sum(getattr(times, name, 0.0) for name in fields)
+
+
+def wait_until_quiet(limit: float, idle_cores: float = 1.8, window: float = 5.0) -> bool:
+    """Wait up to ``limit`` seconds for other work to leave ``idle_cores`` idle over ``window``.
+
+    Returns
+    -------
+    bool
+        Whether the machine was quiet before the limit.
+    """
+    cores = os.cpu_count() or 1
+    deadline = time.monotonic() + limit
+    while True:
+        before = _busy_seconds()
+        time.sleep(window)
+        if cores - (_busy_seconds() - before) / window >= min(idle_cores, cores - 0.2):
+            return True
+        if time.monotonic() >= deadline:
+            return False
+
+
+def run(command: list[str], cwd: Path = ROOT, env: dict | None = None) -> Timing:
+    """Run a command to completion (raising on failure) and return its wall time in seconds."""
+    elapsed, done = timed(
+        lambda: subprocess.run(
+            command, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True
+        )
+    )
     if done.returncode != 0:
         raise RuntimeError(
             f"{' '.join(command)} exited {done.returncode}:\n{done.stdout[-2000:]}"
@@ -113,17 +163,34 @@ def run(command: list[str], cwd: Path = ROOT, env: dict | None = None) -> float:
     return elapsed
 
 
-def interleave(variants: dict[str, Callable[[int], float]], repeats: int) -> dict[str, list]:
+def interleave(
+    variants: dict[str, Callable[[int], float]], repeats: int, quiet_wait: float = 0.0
+) -> dict[str, list]:
     """Time each variant ``repeats`` times, taking turns (A B C A B C …), in one run.
 
     Each callable gets the repeat number and returns its own wall time in seconds.
+    With ``quiet_wait``, each run first waits up to that many seconds for the machine
+    to be idle (see :func:`wait_until_quiet`).
     """
     times: dict[str, list[float]] = {name: [] for name in variants}
     for repeat in range(repeats):
         for name, variant in variants.items():
+            if quiet_wait and not wait_until_quiet(quiet_wait):
+                print(f"  (machine still busy after {quiet_wait:.0f} s; running anyway)")
             times[name].append(variant(repeat))
-            print(f"  repeat {repeat + 1}/{repeats} {name}: {times[name][-1]:.2f} s", flush=True)
+            busy = getattr(times[name][-1], "busy", float("nan"))
+            print(
+                f"  repeat {repeat + 1}/{repeats} {name}: {times[name][-1]:.2f} s "
+                f"({busy:.1f} cores busy)",
+                flush=True,
+            )
     return times
+
+
+def busy(values: list[float]) -> float:
+    """Median busy cores over the repeats (``nan`` where not measured)."""
+    found = [v.busy for v in values if isinstance(v, Timing)]
+    return statistics.median(found) if found else float("nan")
 
 
 def median(values: list[float]) -> float:

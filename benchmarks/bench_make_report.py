@@ -228,6 +228,13 @@ def main() -> None:
     parser.add_argument("--record", action="store_true", help="rewrite RESULTS.md's section")
     parser.add_argument("--quick", action="store_true", help="smoke run on the small register")
     parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="before each run, wait up to SECONDS for the machine to be idle (shared machines)",
+    )
     args = parser.parse_args()
     info = machine()
     work = Path(tempfile.mkdtemp(prefix="bench-make-report-"))
@@ -259,7 +266,7 @@ def main() -> None:
 
         return variant
 
-    interleave({name: runner(name, c) for name, c in variants.items()}, repeats)
+    interleave({name: runner(name, c) for name, c in variants.items()}, repeats, args.quiet_wait)
     text = results_text(info, venv, repeats, variants, runs, args.quick)
     print()
     print(text)

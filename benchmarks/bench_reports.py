@@ -40,9 +40,21 @@ from pathlib import Path
 
 import nbformat
 import papermill
-from _common import ROOT, VENV_BIN, interleave, machine, machine_lines, median, record, run
+from _common import (
+    ROOT,
+    VENV_BIN,
+    Timing,
+    busy,
+    interleave,
+    machine,
+    machine_lines,
+    median,
+    record,
+    run,
+    timed,
+)
 
-from kerslake_analysis import paths, report
+from kerslake_analysis import notebook_run, paths, report
 from kerslake_analysis.periods import ReportPeriod, embedded_periods
 from kerslake_analysis.register import load_register
 
@@ -53,6 +65,8 @@ JOBS = (1, 2, 3)
 TARGET_FLOOR = 1.3
 TARGET_PARALLEL = 0.6
 #: Ploomber's telemetry stays off (and the machine may have no network).
+#: Seconds each run may wait for other work on the machine to stop (``--quiet-wait``).
+QUIET_WAIT = 0.0
 PLOOMBER_ENV = {"PLOOMBER_STATS_ENABLED": "false", "PLOOMBER_VERSION_CHECK_DISABLED": "true"}
 
 
@@ -76,7 +90,7 @@ def _probe_modules(notebook: Path, parameters: dict, work: Path) -> set[str]:
         kernel_name=report.KERNEL_NAME,
         progress_bar=False,
         cwd=str(notebook.parent),
-        kernel_manager_class=report.IPCKernelManager,
+        kernel_manager_class=notebook_run.IPCKernelManager,
     )
     return set(json.loads(listing.read_text()))
 
@@ -135,7 +149,7 @@ def bench_floor(periods: list[ReportPeriod], repeats: int, work: Path) -> dict:
 
         variants[f"floor {label}"] = floor_run
         variants[f"report {label}"] = report_run
-    times = interleave(variants, repeats)
+    times = interleave(variants, repeats, QUIET_WAIT)
     rows = []
     for period in periods:
         label = f"{period.plan} {period.period}"
@@ -157,11 +171,7 @@ def bench_floor(periods: list[ReportPeriod], repeats: int, work: Path) -> dict:
 
 
 def _timed_ok(render) -> float:
-    import time
-
-    start = time.perf_counter()
-    result = render()
-    elapsed = time.perf_counter() - start
+    elapsed, result = timed(render)
     if not result.ok:
         raise RuntimeError(result.error)
     return elapsed
@@ -204,7 +214,7 @@ def _ours(periods, quick, work, jobs):
 
 def _papermill_nbconvert(periods, work):
     def variant(repeat):
-        total = 0.0
+        steps = []
         for period in periods:
             out = work / "papermill" / str(repeat) / period.plan / period.period
             out.mkdir(parents=True, exist_ok=True)
@@ -214,27 +224,23 @@ def _papermill_nbconvert(periods, work):
                 for key, value in {**period.parameters(), "output_dir": str(out)}.items()
                 for arg in ("-p", key, value)
             ]
-            total += run(
-                [
-                    str(VENV_BIN / "papermill"),
-                    str(paths.PERIOD_REPORT_NOTEBOOK),
-                    str(executed),
-                    *params,
-                    "--cwd",
-                    str(paths.REPORT_NOTEBOOKS_DIR),
-                    "--no-progress-bar",
-                ]
+            papermill_cli = [str(VENV_BIN / "papermill"), str(paths.PERIOD_REPORT_NOTEBOOK)]
+            steps.append(
+                run(
+                    [
+                        *papermill_cli,
+                        str(executed),
+                        *params,
+                        "--cwd",
+                        str(paths.REPORT_NOTEBOOKS_DIR),
+                        "--no-progress-bar",
+                    ]
+                )
             )
-            total += run(
-                [
-                    str(VENV_BIN / "jupyter"),
-                    "nbconvert",
-                    "--to",
-                    "html",
-                    "--no-input",
-                    str(executed),
-                ]
-            )
+            nbconvert = [str(VENV_BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input"]
+            steps.append(run([*nbconvert, str(executed)]))
+        total = Timing(sum(steps))
+        total.busy = sum(step * step.busy for step in steps) / total
         return total
 
     return variant
@@ -287,8 +293,8 @@ def bench_commands(periods, repeats, work, quick, sections) -> dict:
     if "peers" in sections:
         variants["papermill CLI + nbconvert --no-input"] = _papermill_nbconvert(periods, work)
         variants["ploomber build"] = _ploomber(periods, work)
-    times = interleave(variants, repeats)
-    return {name: {"median": median(t), "all": t} for name, t in times.items()}
+    times = interleave(variants, repeats, QUIET_WAIT)
+    return {name: {"median": median(t), "all": t, "busy": busy(t)} for name, t in times.items()}
 
 
 # --------------------------------------------------------------------------- results
@@ -311,7 +317,15 @@ def results_text(info, periods, repeats, floor, commands, quick) -> str:
         )
         + f". {n} periods ({', '.join(f'{p.plan} {p.period}' for p in periods)}); "
         f"{repeats} repeats, variants interleaved within each repeat; figures are medians "
-        "(all repeats in brackets), wall-clock seconds.",
+        "(all repeats in brackets), wall-clock seconds. *Cores busy* is the machine's "
+        "average number of busy cores during a run, every process counted (ours and any "
+        "other work): a serial run alone keeps about one core busy."
+        + (
+            f" Each run first waited up to {QUIET_WAIT:.0f} s for other work to leave the "
+            "machine idle (`--quiet-wait`)."
+            if QUIET_WAIT
+            else ""
+        ),
         "",
         *machine_lines(info),
         "",
@@ -321,11 +335,13 @@ def results_text(info, periods, repeats, floor, commands, quick) -> str:
         lines += [
             "### Floor: the period report against papermill + HTMLExporter on its imports alone",
             "",
-            "| period | modules the floor imports | floor s | report s | report / floor |",
-            "|---|---:|---:|---:|---:|",
+            "| period | modules the floor imports | floor s | report s | report / floor "
+            "| cores busy (floor, report) |",
+            "|---|---:|---:|---:|---:|---:|",
             *(
                 f"| {r['period']} | {r['modules']} | {r['floor']:.2f} ({_seconds(r['floor_all'])}) "
-                f"| {r['report']:.2f} ({_seconds(r['report_all'])}) | {r['ratio']:.2f} |"
+                f"| {r['report']:.2f} ({_seconds(r['report_all'])}) | {r['ratio']:.2f} "
+                f"| {busy(r['floor_all']):.1f}, {busy(r['report_all']):.1f} |"
                 for r in floor["rows"]
             ),
             "",
@@ -340,13 +356,13 @@ def results_text(info, periods, repeats, floor, commands, quick) -> str:
             lines += [
                 f"### Parallel: `kerslake report --all --jobs N` on {info['nproc']} cores",
                 "",
-                "| command | all periods s | per period s | ratio to --jobs 1 |",
-                "|---|---:|---:|---:|",
+                "| command | all periods s | per period s | ratio to --jobs 1 | cores busy |",
+                "|---|---:|---:|---:|---:|",
             ]
             for name, c in parallel:
                 lines.append(
                     f"| `{name}` | {c['median']:.1f} ({_seconds(c['all'])}) | "
-                    f"{c['median'] / n:.2f} | {c['median'] / serial:.2f} |"
+                    f"{c['median'] / n:.2f} | {c['median'] / serial:.2f} | {c['busy']:.1f} |"
                 )
             best_name, best = min(parallel[1:], key=lambda item: item[1]["median"])
             verdict = "met" if best["median"] / serial <= TARGET_PARALLEL else "**missed**"
@@ -365,16 +381,18 @@ def results_text(info, periods, repeats, floor, commands, quick) -> str:
             lines += [
                 "### Peers: the same notebook, the way a user would otherwise run it",
                 "",
-                "| how | all periods s | per period s | ours (`kerslake report`) / theirs |",
-                "|---|---:|---:|---:|",
-                f"| `kerslake report` (ours, serial) | {serial:.1f} ({_seconds(commands['kerslake --jobs 1']['all'])}) "
-                f"| {serial / n:.2f} | 1.00 |",
+                "| how | all periods s | per period s | ours (`kerslake report`) / theirs "
+                "| cores busy |",
+                "|---|---:|---:|---:|---:|",
+                f"| `kerslake report` (ours, serial) | {serial:.1f} "
+                f"({_seconds(commands['kerslake --jobs 1']['all'])}) | {serial / n:.2f} | 1.00 "
+                f"| {commands['kerslake --jobs 1']['busy']:.1f} |",
             ]
             for name in peers:
                 c = commands[name]
                 lines.append(
                     f"| {name} | {c['median']:.1f} ({_seconds(c['all'])}) | {c['median'] / n:.2f} "
-                    f"| **{serial / c['median']:.2f}** |"
+                    f"| **{serial / c['median']:.2f}** | {c['busy']:.1f} |"
                 )
             lines.append("")
     return "\n".join(lines).rstrip()
@@ -391,7 +409,16 @@ def main() -> None:
         help="comma-separated sections to run (floor, parallel, peers)",
     )
     parser.add_argument("--json", type=Path, help="also write the raw figures to this file")
+    parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="before each run, wait up to SECONDS for the machine to be idle (shared machines)",
+    )
     args = parser.parse_args()
+    global QUIET_WAIT
+    QUIET_WAIT = args.quiet_wait
     sections = set(args.only.split(","))
     unknown = sections - {"floor", "parallel", "peers"}
     if unknown:
