@@ -113,16 +113,16 @@ class Timing(float):
 
 def timed(action: Callable[[], object]) -> tuple[Timing, object]:
     """Run ``action``; return its wall time (with busy cores) and its result."""
-    before = _busy_seconds()
+    before = busy_seconds()
     start = time.perf_counter()
     result = action()
     elapsed = time.perf_counter() - start
     timing = Timing(elapsed)
-    timing.busy = (_busy_seconds() - before) / elapsed if elapsed > 0 else float("nan")
+    timing.busy = (busy_seconds() - before) / elapsed if elapsed > 0 else float("nan")
     return timing, result
 
 
-def _busy_seconds() -> float:
+def busy_seconds() -> float:
     """CPU seconds the machine has spent busy since boot, all cores and processes."""
     times = psutil.cpu_times()
     fields = ("user", "nice", "system", "irq", "softirq")  # guest time is inside user
@@ -140,9 +140,9 @@ def wait_until_quiet(limit: float, idle_cores: float = 1.8, window: float = 5.0)
     cores = os.cpu_count() or 1
     deadline = time.monotonic() + limit
     while True:
-        before = _busy_seconds()
+        before = busy_seconds()
         time.sleep(window)
-        if cores - (_busy_seconds() - before) / window >= min(idle_cores, cores - 0.2):
+        if cores - (busy_seconds() - before) / window >= min(idle_cores, cores - 0.2):
             return True
         if time.monotonic() >= deadline:
             return False

@@ -33,7 +33,17 @@ import time
 from pathlib import Path
 
 import psutil
-from _common import ROOT, VENV_BIN, interleave, machine, machine_lines, median, record
+from _common import (
+    ROOT,
+    VENV_BIN,
+    Timing,
+    busy_seconds,
+    interleave,
+    machine,
+    machine_lines,
+    median,
+    record,
+)
 
 SECTION = "bench_make_report"
 SMALL = ROOT / "tests" / "data" / "registers" / "small"
@@ -67,7 +77,6 @@ class TreeSampler(threading.Thread):
         self.interval = interval
         self.peak_total = 0
         self.peak_by_pid: dict[int, tuple[int, str]] = {}
-        self.roles: dict[int, str] = {}
         self._stop_event = threading.Event()
 
     def run(self) -> None:
@@ -83,11 +92,11 @@ class TreeSampler(threading.Thread):
                 except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
                     continue
                 total += rss
-                if process.pid not in self.roles:
-                    self.roles[process.pid] = _role(process)
-                best = self.peak_by_pid.get(process.pid, (0, ""))[0]
-                if rss > best:
-                    self.peak_by_pid[process.pid] = (rss, self.roles[process.pid])
+                # The role is read every time: a new process shows its parent's command
+                # line until it has executed its own (a kernel starts as a copy of us).
+                best, role = self.peak_by_pid.get(process.pid, (0, ""))
+                role = role if role == "notebook kernel" else _role(process)
+                self.peak_by_pid[process.pid] = (max(best, rss), role)
             self.peak_total = max(self.peak_total, total)
             self._stop_event.wait(self.interval)
 
@@ -106,6 +115,7 @@ class TreeSampler(threading.Thread):
 
 def measure(command: list[str], cwd: Path = ROOT) -> dict:
     """Run ``command`` to completion; return its wall time and memory figures."""
+    busy_before = busy_seconds()
     start = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -115,12 +125,14 @@ def measure(command: list[str], cwd: Path = ROOT) -> dict:
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
+    busy = (busy_seconds() - busy_before) / elapsed
     sampler.stop()
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} exited {process.returncode}:\n{output[-4000:]}")
     return {
         "wall": elapsed,
+        "busy": busy,
         "peak_total": sampler.peak_total,
         "by_role": sampler.peak_by_role(),
         "largest_process": max(rss for rss, _ in sampler.peak_by_pid.values()),
@@ -196,10 +208,10 @@ def results_text(info, venv, repeats, variants, runs, quick) -> str:
         )
     lines += [
         "",
-        "| variant | wall s | peak RSS of the whole tree MiB | largest process MiB "
-        "(sampled / ru_maxrss) | peak kernel MiB | kernels | peak `kerslake` MiB |"
+        "| variant | wall s | cores busy | peak RSS of the whole tree MiB | largest process "
+        "MiB (sampled / ru_maxrss) | peak kernel MiB | kernels | peak `kerslake` MiB |"
         " peak worker MiB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     verdicts = []
     for name, measured in runs.items():
@@ -208,6 +220,7 @@ def results_text(info, venv, repeats, variants, runs, quick) -> str:
         kernels = max(m["by_role"].get("notebook kernel", {}).get("processes", 0) for m in measured)
         lines.append(
             f"| {name} | {median(walls):.1f} ({', '.join(f'{w:.1f}' for w in walls)}) | "
+            f"{median([m['busy'] for m in measured]):.1f} | "
             f"{_mib(max(m['peak_total'] for m in measured))} | "
             f"{_mib(worst['largest_process'])} / {_mib(max(m['ru_maxrss'] for m in measured))} | "
             f"{_mib(_role_peak(measured, 'notebook kernel'))} | {kernels} | "
@@ -219,6 +232,13 @@ def results_text(info, venv, repeats, variants, runs, quick) -> str:
     lines += [
         "",
         "No process above 1 GiB: " + ("**met**" if all(verdicts) else "**missed**") + ".",
+        "",
+        "Peak RSS of the whole tree adds every process alive at the same moment (with "
+        "`--jobs 2`: this command, the worker server, two workers and two kernels). "
+        "`ru_maxrss` counts only processes their parent waited for, so it leaves out the "
+        "`--jobs` workers and their kernels (forked from the worker server); the sampled "
+        "figure covers them. *Cores busy*: the machine's average busy cores during the "
+        "run, every process counted.",
     ]
     return "\n".join(lines)
 
@@ -262,7 +282,9 @@ def main() -> None:
             command = command or _script(commands, work, f"{slug}-{repeat}")
             measured = measure(command)
             runs[name].append(measured)
-            return measured["wall"]
+            wall = Timing(measured["wall"])
+            wall.busy = measured["busy"]
+            return wall
 
         return variant
 
