@@ -93,9 +93,11 @@ class TreeSampler(threading.Thread):
                     continue
                 total += rss
                 # The role is read every time: a new process shows its parent's command
-                # line until it has executed its own (a kernel starts as a copy of us).
-                best, role = self.peak_by_pid.get(process.pid, (0, ""))
-                role = role if role == "notebook kernel" else _role(process)
+                # line until it has executed its own (a kernel starts as a copy of its
+                # parent), and an exiting one shows none ("other").
+                best, role = self.peak_by_pid.get(process.pid, (0, "other"))
+                if role != "notebook kernel":
+                    role = next((r for r in (_role(process),) if r != "other"), role)
                 self.peak_by_pid[process.pid] = (max(best, rss), role)
             self.peak_total = max(self.peak_total, total)
             self._stop_event.wait(self.interval)
