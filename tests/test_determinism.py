@@ -2,8 +2,8 @@
 
 All embedded periods and a council's register are rendered twice into two folders: once
 one report after another in this process, once with ``--jobs 2`` in worker processes.
-Every page (``report.html``, ``index.html``), every ``figures.json`` and every chart
-must be byte-for-byte the same. (The executed ``report.ipynb`` records when each cell
+Every page (``report.html``, ``index.html``), every ``figures.json``, every chart and
+the run's ``manifest.json`` must be byte-for-byte the same. (The executed ``report.ipynb`` records when each cell
 ran, so it differs by design; the git commit shown in the footer is the same within one
 test run.)
 """
@@ -16,7 +16,7 @@ from kerslake_analysis import cli, paths
 from kerslake_analysis.periods import embedded_periods
 
 SMALL = paths.PROJ_ROOT / "tests" / "data" / "registers" / "small"
-COMPARED = ("*/*/report.html", "*/*/figures.json", "*/*/*.png", "index.html")
+COMPARED = ("*/*/report.html", "*/*/figures.json", "*/*/*.png", "index.html", "manifest.json")
 
 
 def _render_everything(root, jobs: str) -> None:
