@@ -543,8 +543,8 @@ def delivery_log_path(plan: str, period: str, outbox_dir: str | Path | None = No
 
     Examples
     --------
-    >>> delivery_log_path("cgip-2018", "2018-09", "/tmp/outbox").as_posix()
-    '/tmp/outbox/cgip-2018_2018-09.delivery.json'
+    >>> delivery_log_path("cgip-2018", "2018-09", "outbox").as_posix()
+    'outbox/cgip-2018_2018-09.delivery.json'
     """
     return Path(outbox_dir or OUTBOX_DIR) / f"{plan}_{period}.delivery.json"
 
