@@ -129,7 +129,7 @@ def test_due_windows_are_added_to_commitments(fake_sources, tmp_path):
     )
     build.build_all(tmp_path, modules=(fake_sources("fake", lambda: {"commitments": rows}),))
     frame = load_commitments(tmp_path).set_index("commitment_id")
-    # Spring is meteorological (DESIGN.md): March to May 2015.
+    # Spring is meteorological (docs/design.md): March to May 2015.
     assert frame.loc["GAP16-political-leadership", "due_start"] == pd.Timestamp("2015-03-01")
     assert frame.loc["GAP16-political-leadership", "due_end"] == pd.Timestamp("2015-05-31")
     assert frame.loc["GAP16-culture", "timescale_kind"] == "tbc"

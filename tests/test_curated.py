@@ -9,7 +9,7 @@ from kerslake_analysis.sources import build
 
 TABLES = list(schema.TABLES)
 
-#: The columns issue 3 and DESIGN.md require of commitments.csv at least.
+#: The columns issue 3 and docs/design.md require of commitments.csv at least.
 DESIGN_COMMITMENT_COLUMNS = [
     "commitment_id",
     "plan",

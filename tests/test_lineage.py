@@ -43,7 +43,7 @@ def test_at_least_ten_chains_each_with_a_link(links):
     assert (links.groupby("chain_id")["step"].min() == 1).all()
 
 
-# Each case was worked out by hand from the documents. Due dates follow DESIGN.md: a month
+# Each case was worked out by hand from the documents. Due dates follow docs/design.md: a month
 # is its last day, a season its last month's last day (Summer 15 = Jun-Aug 2015 -> 31 Aug).
 HAND_CHECKED = [
     # AP15-4.6c "develop and appraise options ... for changes to city wide scrutiny", Apr-15

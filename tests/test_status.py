@@ -63,7 +63,7 @@ def status_of(c: pd.DataFrame, o: pd.DataFrame, as_of: str) -> dict[str, str]:
 
 def test_status_order_and_rag_follow_the_december_2015_key():
     # The report's key (000_e235c92a6776d4ac.txt lines 184-189) names the six statuses;
-    # DESIGN.md fixes their order and RAG; No evidence is the seventh, grey, no RAG.
+    # docs/design.md fixes their order and RAG; No evidence is the seventh, grey, no RAG.
     assert STATUS_ORDER == (
         "Complete",
         "In progress",

@@ -1,6 +1,6 @@
 """Tests for kerslake_analysis.timescales.
 
-Every expected date below is worked out by hand from the rules in DESIGN.md
+Every expected date below is worked out by hand from the rules in docs/design.md
 ("Timescales"): a month runs from its 1st to its last day (February 2016 has 29 days,
 February 2015 has 28); seasons are meteorological (Spring = Mar-May, Summer = Jun-Aug,
 Autumn = Sep-Nov, Winter YY = Dec YY - Feb YY+1); a financial year runs 1 April -

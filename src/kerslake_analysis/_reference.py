@@ -1,7 +1,7 @@
 """A plain per-row Python reference for :mod:`~kerslake_analysis.status` and
 :mod:`~kerslake_analysis.metrics`.
 
-Written straight from the rules in DESIGN.md, one commitment at a time with lists and
+Written straight from the rules in docs/design.md, one commitment at a time with lists and
 dictionaries, without numpy. It is slow on purpose: the tests use it as an oracle for the
 vectorised code, and ``benchmarks/bench_metrics.py`` measures the speed-up over it.
 

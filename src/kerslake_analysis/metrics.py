@@ -1,4 +1,4 @@
-"""Slippage metrics as of a date (DESIGN.md, "Metrics as of t").
+"""Slippage metrics as of a date (docs/design.md, "Metrics as of t").
 
 Every function takes a *status frame*: the output of
 :func:`kerslake_analysis.status.status_as_of`, :meth:`StatusIndex.status_as_of
@@ -16,7 +16,7 @@ commitment counts once under each recommendation it references (so group totals 
 exceed the overall total) and the output column is ``kerslake_ref``. Missing or empty
 values form the group ``"(none)"``.
 
-Definitions, as of the date ``t`` (DESIGN.md):
+Definitions, as of the date ``t`` (docs/design.md):
 
 - ``planned_due``: dated commitments with ``due_end <= t``; ``due`` is those with
   evidence (No evidence is left out of ``due``, ``behind`` and the slippage rate).

@@ -56,7 +56,7 @@ OBSERVATION_STATES: tuple[str, ...] = ("complete", "in_progress", "not_started",
 #: The raw file names a ``source`` column may hold.
 SOURCE_NAMES: tuple[str, ...] = tuple(sorted(paths.SOURCE_FILES.values()))
 
-#: Commitment IDs of the four plans (see DESIGN.md, "The data model").
+#: Commitment IDs of the four plans (see docs/design.md, "The data model").
 COMMITMENT_ID = re.compile(
     r"AP15-\d+\.\d+[a-z]?"  # AP15-1.22, AP15-4.6a
     r"|CGIP18-\d+\.\d+[a-z]?(?:-\d+)?"  # CGIP18-4.10, CGIP18-4.10-2

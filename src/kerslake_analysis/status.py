@@ -1,7 +1,7 @@
 """Status of each commitment as of a date, by the December 2015 report's own key.
 
 The report's key sorts every action into six statuses; this module adds a seventh,
-**No evidence**, because absence of evidence is not evidence of absence (see DESIGN.md,
+**No evidence**, because absence of evidence is not evidence of absence (see docs/design.md,
 "Status as of a date t"). Statuses are an ordered :class:`pandas.CategoricalDtype`
 (:data:`STATUS_DTYPE`) so every table and chart sorts the same way.
 
@@ -109,7 +109,7 @@ RAG_ORDER: tuple[str, ...] = ("Green", "Amber", "Red", "none")
 #: The ordered categorical dtype of the ``rag`` column.
 RAG_DTYPE = pd.CategoricalDtype(list(RAG_ORDER), ordered=True)
 
-#: The RAG rating of each status (DESIGN.md, "Status as of a date t").
+#: The RAG rating of each status (docs/design.md, "Status as of a date t").
 STATUS_RAG: dict[str, str] = {
     COMPLETE: "Green",
     IN_PROGRESS: "Amber",

@@ -5,7 +5,7 @@ UK local-government plans give deadlines as ``Feb-15``, ``Spring 15``, ``2016/17
 one such text into a :class:`Timescale`: a ``kind`` and the first and last day of the
 window in which the commitment falls due (a commitment is *due* on ``end``).
 
-The rules (see DESIGN.md, "Timescales"):
+The rules (see docs/design.md, "Timescales"):
 
 ========================================  ==================  ===========================
 text                                      kind                window

@@ -8,7 +8,7 @@ problem instead of raising.
 How the frames are built (see also ``docs/register-mapping.md``):
 
 * Every record of every snapshot is an observation: a tracker reports every commitment
-  every period, so a row without a "complete" status means "not complete" (DESIGN.md,
+  every period, so a row without a "complete" status means "not complete" (docs/design.md,
   "Absence of evidence"). ``observed_on`` is the last day of the file's period.
 * A commitment is described by the **first** snapshot that lists it (its baseline):
   text, owner, theme and due dates come from that row, and ``source``/``source_line``

@@ -73,9 +73,9 @@ is not a point.
 Tables and columns (besides ``source``, ``source_line``, ``quote``):
 ``cgip18_aims`` aim_id, section (int), section_title, ref (the printed number, empty for
 6.1a), aim_text, required_actions, outputs, lead (lead names in order, ``; ``-joined),
-transcription_note; ``commitments`` as in DESIGN.md; ``cgip18_updates`` update_id,
+transcription_note; ``commitments`` as in docs/design.md; ``cgip18_updates`` update_id,
 aim_id, month (``YYYY-MM`` or empty when not stated), text, bold (bool), complete
-(bool), transcription_note; ``observations`` as in DESIGN.md; ``cgip18_temperature``
+(bool), transcription_note; ``observations`` as in docs/design.md; ``cgip18_temperature``
 point_id, kind, partner, date (ISO, empty for the précis), point, transcription_note.
 
 Examples
