@@ -59,7 +59,7 @@ SOURCE_NAMES: tuple[str, ...] = tuple(sorted(paths.SOURCE_FILES.values()))
 #: Commitment IDs of the four plans (see docs/design.md, "The data model").
 COMMITMENT_ID = re.compile(
     r"AP15-\d+\.\d+[a-z]?"  # AP15-1.22, AP15-4.6a
-    r"|CGIP18-\d+\.\d+[a-z]?(?:-\d+)?"  # CGIP18-4.10, CGIP18-4.10-2
+    r"|CGIP18-\d+\.\d+[a-z]?(?:-a?\d+)?"  # CGIP18-4.10, CGIP18-4.10-2, CGIP18-1.3-a1
     r"|GAP16-[a-z0-9]+(?:-[a-z0-9]+)*"  # GAP16-political-leadership, GAP16-local-leadership-1
     r"|IIF21-\d+"  # IIF21-3
 )

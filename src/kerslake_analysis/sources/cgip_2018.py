@@ -96,6 +96,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kerslake_analysis import paths
 from kerslake_analysis.sources.provenance import SourceDocument, is_bold, strip_markup
 
 #: Key of this document in ``paths.SOURCE_FILES``.
@@ -107,6 +108,31 @@ DOCUMENT_DATE = "2018-09-30"
 #: The reporting month of this edition.
 DOCUMENT_PERIOD = "2018-09"
 
+#: Hand transcription: what each update says happened to each output (see its README).
+READINGS_FILE: Path = paths.TRANSCRIPTIONS_DIR / "cgip18_readings.csv"
+#: Hand transcription: every dated promise outside the Outputs column and its decision.
+PROMISES_FILE: Path = paths.TRANSCRIPTIONS_DIR / "cgip18_dated_promises.csv"
+_READING_COLUMNS = (
+    "commitment_id",
+    "state",
+    "period",
+    "observed_on",
+    "source_line",
+    "quote",
+    "transcription_note",
+)
+_PROMISE_COLUMNS = (
+    "promise_id",
+    "aim_id",
+    "column",
+    "source_line",
+    "quote",
+    "timescale",
+    "decision",
+    "commitment_id",
+    "commitment_text",
+    "reason",
+)
 _MONTH_NUMBERS = {"jul": "07", "aug": "08", "sep": "09"}
 _PERIOD_END = {"2018-07": "2018-07-31", "2018-08": "2018-08-31", "2018-09": "2018-09-30"}
 
@@ -469,9 +495,16 @@ def build(raw_dir: Path | None = None) -> dict[str, pd.DataFrame]:
     leads, updates = _read_lead_columns(doc, aims)
     outputs = {aim.aim_id: _read_outputs(doc, aim) for aim in aims}
     aims_frame = _aims_frame(doc, aims, leads)
-    commitments = _commitments_frame(doc, aims, leads, outputs)
+    commitments = pd.concat(
+        [
+            _commitments_frame(doc, aims, leads, outputs),
+            _promise_commitments(doc, aims, leads, PROMISES_FILE),
+        ],
+        ignore_index=True,
+    )
     updates_frame = _updates_frame(doc, aims, updates)
-    observations = _observations_frame(doc, commitments, updates_frame)
+    readings = _text_readings(doc, commitments, READINGS_FILE)
+    observations = _observations_frame(doc, commitments, updates_frame, readings)
     return {
         "cgip18_aims": aims_frame,
         "commitments": commitments,
@@ -929,9 +962,28 @@ def _commitments_frame(
                     "transcription_note": "; ".join(output.notes),
                 }
             )
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame(rows, columns=_COMMITMENT_COLUMNS)
     frame["source_line"] = frame["source_line"].astype("int64")
     return frame
+
+
+_COMMITMENT_COLUMNS = (
+    "commitment_id",
+    "plan",
+    "theme",
+    "sub_theme",
+    "ref",
+    "text",
+    "owner",
+    "timescale",
+    "timescale_reference",
+    "kerslake_refs",
+    "measures",
+    "source",
+    "source_line",
+    "quote",
+    "transcription_note",
+)
 
 
 # ------------------------------------------------------------------------ observations
@@ -941,6 +993,7 @@ def _observations_frame(
     doc: SourceDocument,
     commitments: pd.DataFrame,
     updates: pd.DataFrame,
+    readings: pd.DataFrame,
 ) -> pd.DataFrame:
     complete = updates[updates["complete"]]
     used: set[str] = set()
@@ -974,9 +1027,17 @@ def _observations_frame(
     unused = [r.update for r in _COMPLETION_READINGS if r.update not in used]
     if unused:
         raise ValueError(f"{doc.name}: completion readings match no COMPLETE update: {unused}")
-    observed_by_september = {r["commitment_id"] for r in rows}
+    # A reading of the text supersedes a marker observation of the same output and period
+    # (it dates the completion the marker leaves at the period's end).
+    read = set(zip(readings["commitment_id"], readings["period"], strict=True))
+    rows = [r for r in rows if (r["commitment_id"], r["period"]) not in read]
+    rows.extend(readings.to_dict("records"))
+    # The September edition is a full snapshot of the tracker: an output not read as
+    # complete and not otherwise observed in September is in progress (module docstring).
+    done = {r["commitment_id"] for r in rows if r["state"] == "complete"}
+    in_september = {r["commitment_id"] for r in rows if r["period"] == DOCUMENT_PERIOD}
     for output in commitments.itertuples(index=False):
-        if output.commitment_id in observed_by_september:
+        if output.commitment_id in done | in_september:
             continue
         rows.append(
             {
@@ -985,15 +1046,16 @@ def _observations_frame(
                 "observed_on": DOCUMENT_DATE,
                 "state": "in_progress",
                 "evidence": "No COMPLETE marker against this output in the September 2018 "
-                "update of the tracker.",
+                "update of the tracker, and no update text reporting it done.",
                 "source": doc.name,
                 "source_line": output.source_line,
                 "quote": output.quote,
                 "transcription_note": (
                     "implied by the September 2018 edition, a full snapshot of the tracker: "
-                    "no COMPLETE marker means not complete; the legend has only complete, "
-                    "on track and off track, so a live row is in progress (its RAG colour is "
-                    "lost in the text)"
+                    "no COMPLETE marker and no update saying it was done means not complete "
+                    f"(every update was read against every output; {READINGS_FILE.name}); "
+                    "the legend has only complete, on track and off track, so a live row is "
+                    "in progress (its RAG colour is lost in the text)"
                 ),
             }
         )
@@ -1005,6 +1067,144 @@ def _observations_frame(
     ).astype(str)
     frame["source_line"] = frame["source_line"].astype("int64")
     return frame
+
+
+def _text_readings(doc: SourceDocument, commitments: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Read the hand transcription of what the updates say happened to each output.
+
+    Every row is checked: the commitment exists, the state is one of ``complete``,
+    ``in_progress`` or ``not_started``, the period is 2018-07, 2018-08 or 2018-09,
+    ``observed_on`` is an ISO date no later than the period's last day, the quote is
+    verbatim on its line and the note is not empty. A ``ValueError`` names the file, the
+    row (1 = first data row) and the column of the first bad cell.
+    """
+    table = _transcription(path, _READING_COLUMNS)
+    known = set(commitments["commitment_id"])
+    for row, record in enumerate(table.to_dict("records"), start=1):
+
+        def bad(column: str, problem: str, row: int = row) -> ValueError:
+            return ValueError(f"{path.name}: row {row}, column {column}: {problem}")
+
+        if record["commitment_id"] not in known:
+            raise bad("commitment_id", f"no commitment {record['commitment_id']!r}")
+        if record["state"] not in ("complete", "in_progress", "not_started"):
+            raise bad("state", f"{record['state']!r} is not complete, in_progress or not_started")
+        if record["period"] not in _PERIOD_END:
+            raise bad("period", f"{record['period']!r} is not one of {sorted(_PERIOD_END)}")
+        observed = pd.to_datetime(record["observed_on"], format="%Y-%m-%d", errors="coerce")
+        if pd.isna(observed):
+            raise bad("observed_on", f"{record['observed_on']!r} is not an ISO date")
+        if record["observed_on"] > _PERIOD_END[record["period"]]:
+            raise bad("observed_on", f"{record['observed_on']} is after period {record['period']}")
+        _check_quote(doc, path, row, record)
+        if not record["transcription_note"].strip():
+            raise bad("transcription_note", "empty: every reading says why")
+    key = table[["commitment_id", "period"]]
+    if key.duplicated().any():
+        row = int(key.duplicated().to_numpy().nonzero()[0][0]) + 1
+        raise ValueError(f"{path.name}: row {row}, column period: second reading of the same month")
+    return pd.DataFrame(
+        {
+            "commitment_id": table["commitment_id"],
+            "period": table["period"],
+            "observed_on": table["observed_on"],
+            "state": table["state"],
+            "evidence": table["quote"].map(strip_markup),
+            "source": doc.name,
+            "source_line": table["source_line"].astype("int64"),
+            "quote": table["quote"],
+            "transcription_note": "Read from the update text ("
+            + path.name
+            + "): "
+            + table["transcription_note"],
+        }
+    )
+
+
+def _promise_commitments(
+    doc: SourceDocument, aims: list[_Aim], leads: dict[str, list[str]], path: Path
+) -> pd.DataFrame:
+    """Commitments made from the dated promises outside the Outputs column.
+
+    Every row of the reviewable list is checked (the quote verbatim on its line, the aim
+    known, the decision ``commitment`` or ``excluded`` with its reason, a commitment's ID
+    ``<aim>-a<n>`` numbered from 1 in document order within its aim); the rows decided
+    ``commitment`` become commitments like the dated outputs. A ``ValueError`` names the
+    file, the row (1 = first data row) and the column of the first bad cell.
+    """
+    table = _transcription(path, _PROMISE_COLUMNS)
+    by_id = {aim.aim_id: aim for aim in aims}
+    numbered: dict[str, int] = {}
+    rows = []
+    for row, record in enumerate(table.to_dict("records"), start=1):
+
+        def bad(column: str, problem: str, row: int = row) -> ValueError:
+            return ValueError(f"{path.name}: row {row}, column {column}: {problem}")
+
+        _check_quote(doc, path, row, record)
+        aim = by_id.get(record["aim_id"])
+        if record["aim_id"] and aim is None:
+            raise bad("aim_id", f"no aim {record['aim_id']!r}")
+        if not record["reason"].strip():
+            raise bad("reason", "empty: every decision says why")
+        if record["decision"] == "excluded":
+            if record["commitment_id"] or record["commitment_text"]:
+                raise bad("commitment_id", "an excluded promise has no commitment")
+            continue
+        if record["decision"] != "commitment":
+            raise bad("decision", f"{record['decision']!r} is not commitment or excluded")
+        if aim is None:
+            raise bad("aim_id", "a commitment belongs to an aim")
+        numbered[aim.aim_id] = numbered.get(aim.aim_id, 0) + 1
+        expected = f"{aim.aim_id}-a{numbered[aim.aim_id]}"
+        if record["commitment_id"] != expected:
+            raise bad("commitment_id", f"{record['commitment_id']!r}, expected {expected!r}")
+        if not record["commitment_text"].strip() or not record["timescale"].strip():
+            raise bad("commitment_text", "a commitment needs its text and timescale")
+        rows.append(
+            {
+                "commitment_id": expected,
+                "plan": PLAN,
+                "theme": aim.section_title,
+                "sub_theme": "",
+                "ref": aim.ref,
+                "text": record["commitment_text"],
+                "owner": "; ".join(leads[aim.aim_id]),
+                "timescale": record["timescale"],
+                "timescale_reference": DOCUMENT_DATE,
+                "kerslake_refs": "",
+                "measures": "",
+                "source": doc.name,
+                "source_line": int(record["source_line"]),
+                "quote": record["quote"],
+                "transcription_note": (
+                    f"dated promise {record['promise_id']} of the "
+                    f"{record['column'].replace('_', ' ')} column ({path.name}): "
+                    + record["reason"]
+                ),
+            }
+        )
+    return pd.DataFrame(rows, columns=_COMMITMENT_COLUMNS)
+
+
+def _transcription(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ValueError(f"{path.name}: missing column(s) {missing}")
+    return table
+
+
+def _check_quote(doc: SourceDocument, path: Path, row: int, record: dict) -> None:
+    line, quote = record["source_line"], record["quote"]
+    if not line.isdigit():
+        raise ValueError(f"{path.name}: row {row}, column source_line: {line!r} is not a line")
+    number = int(line)
+    if not quote or not 1 <= number <= len(doc.lines) or quote not in doc.line(number):
+        raise ValueError(
+            f"{path.name}: row {row}, column quote: not verbatim on {doc.name} line {line}: "
+            f"{quote!r}"
+        )
 
 
 def _completion_reading(doc: SourceDocument, update) -> _CompletionReading:
