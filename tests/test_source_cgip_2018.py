@@ -175,6 +175,7 @@ def test_output_commitments_counted_by_hand(tables):
     # 4: 5+2+5+2+4+1+2+2+2+2+2+2+0 = 31; 5: 4+1+1 = 6; 6: 6.1 3 + 6.1a 2 = 5;
     # 7: 7.1 1 + 7.2 1 = 2.  Total 104.
     commitments = tables["commitments"]
+    commitments = commitments[~commitments["commitment_id"].str.contains("-a")]
     per_aim = commitments["commitment_id"].str.rsplit("-", n=1).str[0].value_counts()
     assert len(commitments) == 104
     assert per_aim["CGIP18-1.3"] == 8
@@ -259,10 +260,14 @@ _EMITTED_TIMESCALES = (
     "September 2018",
     "September 2018 onwards",
 )
+#: Timescales of the dated promises made commitments (cgip18_dated_promises.csv).
+_PROMISE_TIMESCALES = ("2018/19", "during 2018")
 
 
 def test_every_timescale_is_one_of_the_reviewed_strings(tables):
-    assert sorted(tables["commitments"]["timescale"].unique()) == sorted(_EMITTED_TIMESCALES)
+    assert sorted(tables["commitments"]["timescale"].unique()) == sorted(
+        _EMITTED_TIMESCALES + _PROMISE_TIMESCALES
+    )
 
 
 # --- updates ----------------------------------------------------------------------------
@@ -342,15 +347,17 @@ def test_completion_observations(tables):
     obs = tables["observations"]
     marked = obs[obs["transcription_note"].str.startswith("COMPLETE marker")]
     # 19 markers: three evidence outputs with no date (late reports monitoring, 1.7's
-    # council-plan workshops, 1.10's residents' survey) and are not observations.
-    assert len(marked) == 16
+    # council-plan workshops, 1.10's residents' survey) and are not observations; the
+    # marker of 1.3-1 (line 18) is replaced by the reading of its text, which dates the
+    # completion ("agreed at June 2018 Cabinet meeting"): 19 - 3 - 1 = 15.
+    assert len(marked) == 15
     got = marked.set_index("commitment_id")[["period", "state"]].apply(tuple, axis=1).to_dict()
     assert got["CGIP18-1.2-2"] == ("2018-07", "complete")  # group leaders meetings
     assert got["CGIP18-1.3-5"] == ("2018-09", "in_progress")  # COMPLETE FOR CABINET
     assert got["CGIP18-1.3-8"] == ("2018-09", "complete")  # paperless from 01 November
     assert got["CGIP18-1.4-2"] == ("2018-08", "complete")  # O&S work programmes
     assert got["CGIP18-4.9-1"] == ("2018-08", "complete")  # Legal Services model
-    assert got["CGIP18-1.3-1"] == ("2018-09", "complete")  # untagged: document's month
+    assert "CGIP18-1.3-1" not in got  # superseded by the reading of its text
 
 
 def test_not_complete_is_observed_only_for_the_september_snapshot(tables):
@@ -358,16 +365,180 @@ def test_not_complete_is_observed_only_for_the_september_snapshot(tables):
     implied = obs[obs["transcription_note"].str.startswith("implied")]
     assert set(implied["period"]) == {"2018-09"}
     assert set(implied["state"]) == {"in_progress"}
-    # every commitment has exactly one observation at or before 2018-09 from the snapshot
-    # or a marker; 104 commitments - 16 observed through markers = 88 implied
-    assert len(implied) == 88
+    # 111 commitments (104 outputs + 7 dated promises). Not implied are those observed
+    # complete in any month (14 through markers: 1.2-2 1.3-4 1.3-7 1.3-8 1.4-1 1.4-2 1.4-3
+    # 1.7-1 1.7-4 1.10-1 2.6-1 3.2-1 4.2-1 4.9-1; 9 more through the text: 1.3-1 1.5-1
+    # 1.9-1 3.2-2 3.5-3 4.1-1 4.1-2 5.1-1 6.1-1 -> 23) and those with another September
+    # observation (1.3-5 "COMPLETE FOR CABINET"; readings of 1.3-2 1.7-3 3.1-1 3.1-2 3.5-1
+    # 3.5-2 4.3-3 4.5-1 5.3-1 1.3-a1 1.4-a1 4.13-a1 4.13-a2 -> 14): 111 - 23 - 14 = 74.
+    assert len(implied) == 74
     assert set(obs["commitment_id"]) == set(tables["commitments"]["commitment_id"])
+    # every commitment has an observation in September or is complete before it
+    september = set(obs.loc[obs["period"] == "2018-09", "commitment_id"])
+    done = set(obs.loc[obs["state"] == "complete", "commitment_id"])
+    assert september | done == set(tables["commitments"]["commitment_id"])
+    # marker and implied observations are dated at their period's end; readings of the
+    # text by the date the text gives (tested below)
+    dated_by_period = obs[~obs["transcription_note"].str.startswith("Read from the update")]
     assert (
-        obs["observed_on"]
-        == obs["period"].map(
+        dated_by_period["observed_on"]
+        == dated_by_period["period"].map(
             {"2018-07": "2018-07-31", "2018-08": "2018-08-31", "2018-09": "2018-09-30"}
         )
     ).all()
+
+
+# --- readings of the update text (data/transcriptions/cgip18_readings.csv) --------------
+
+
+def _reading(tables, commitment_id: str, period: str) -> pd.Series:
+    obs = tables["observations"]
+    found = obs[(obs["commitment_id"] == commitment_id) & (obs["period"] == period)]
+    assert len(found) == 1, (commitment_id, period)
+    return found.iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("commitment_id", "period", "observed_on", "line", "phrase"),
+    [
+        # line 39, (July Update): "A 3 day induction over May and June was provided to new
+        # and previous elected members" -> Member Induction and Development Programme
+        # (May 2018) complete by the end of June 2018, no COMPLETE marker.
+        ("CGIP18-1.5-1", "2018-07", "2018-06-30", 39, "A 3 day induction over May and June"),
+        # line 163, (September Update): "First meeting of the City Partners Board took
+        # place on 19 September" -> launch of the partnership model, and the partnership
+        # framework convened by the Leader (6.1, line 232), on 19 September 2018.
+        ("CGIP18-4.1-2", "2018-09", "2018-09-19", 163, "First meeting of the City Partners"),
+        ("CGIP18-6.1-1", "2018-09", "2018-09-19", 163, "First meeting of the City Partners"),
+        # line 18: "Council Plan and associated measures agreed at June 2018 Cabinet meeting"
+        ("CGIP18-1.3-1", "2018-09", "2018-06-30", 18, "agreed at June 2018 Cabinet meeting"),
+        # line 81: "Green Paper endorsed by Cabinet in March 2018"
+        ("CGIP18-1.9-1", "2018-09", "2018-03-31", 81, "Green Paper endorsed by Cabinet"),
+        # line 232, (July Update): "Interviews held with partners throughout March – June"
+        ("CGIP18-4.1-1", "2018-07", "2018-06-30", 232, "Interviews held with partners"),
+        # line 225, (August Update): "Draft strategy out for consultation."
+        ("CGIP18-5.1-1", "2018-08", "2018-08-31", 225, "Draft strategy out for consultation"),
+        # line 157: "Staff survey has been completed with a 26% return"; line 53: the survey
+        # closed on 20 July, paper returns to 27 July -> end of July 2018
+        ("CGIP18-3.5-3", "2018-09", "2018-07-31", 157, "Staff survey has been completed"),
+        # line 53: "26% of the workforce responded (significant increase from 12.5% in 2016)"
+        ("CGIP18-3.2-2", "2018-09", "2018-07-31", 53, "26% of the workforce responded"),
+        # line 129, (July Update): "... new ways of working (through SharePoint) up and
+        # running" -> CMT and ELT actions underway by July 2018
+        ("CGIP18-3.2-1", "2018-07", "2018-07-31", 129, "up and running"),
+    ],
+)
+def test_completions_read_from_the_text(tables, commitment_id, period, observed_on, line, phrase):
+    row = _reading(tables, commitment_id, period)
+    assert row["state"] == "complete"
+    assert row["observed_on"] == observed_on
+    assert int(row["source_line"]) == line
+    assert phrase in row["quote"]
+    assert row["transcription_note"].startswith("Read from the update text")
+
+
+@pytest.mark.parametrize(
+    ("commitment_id", "period", "phrase"),
+    [
+        # line 121: "Workforce strategy complete. Going to CMT on 24 September." but 3.5's
+        # own update (line 141): still on the agenda for CMT on 24 September
+        ("CGIP18-3.5-1", "2018-09", "Workforce strategy complete"),
+        # line 80: "Cabinet is now more representative" - the councillors' half unreported
+        ("CGIP18-1.8-2", "2018-07", "Cabinet is now more representative"),
+        # line 227: approved by the Equal Pay Executive Sub-Group, not endorsed by Cabinet
+        ("CGIP18-5.3-1", "2018-09", "Equal Pay Executive Sub-Group"),
+    ],
+)
+def test_doubtful_completions_are_declared_and_not_counted(tables, commitment_id, period, phrase):
+    row = _reading(tables, commitment_id, period)
+    assert row["state"] == "in_progress"
+    assert phrase in row["quote"]
+    assert "DOUBTFUL" in row["transcription_note"]
+    obs = tables["observations"]
+    assert not ((obs["commitment_id"] == commitment_id) & (obs["state"] == "complete")).any()
+
+
+def test_july_and_august_observations_counted_by_hand(tables):
+    obs = tables["observations"]
+    # Readings of "(July Update)" text, one per output (cgip18_readings.csv, read line by
+    # line): complete 1.5-1 3.2-1 4.1-1 (3); in progress 1.3-6 1.5-2 1.6-3 1.7-5 1.8-2
+    # 1.10-2 2.1-1 2.5-1 2.7-1 3.3-1 3.3-2 3.4-1 4.1-2 4.2-2 4.3-2 4.4-1 4.5-3 4.7-1 4.7-2
+    # 4.8-1 4.10-1 4.11-1 6.1-1 6.1a-1 7.2-1 (25); plus 6 July COMPLETE markers.
+    july = obs[obs["period"] == "2018-07"]
+    assert len(july) == 3 + 25 + 6
+    # "(August Update)": complete 5.1-1 (1); not started 1.8-4 (1); in progress 1.2-1
+    # 1.3-a1 1.3-a2 1.8-3 1.9-3 2.3-1 2.4-1 2.6-1 3.3-2 3.3-3 3.3-4 3.3-5 3.5-1 4.2-2 4.3-2
+    # 4.11-1 5.1-2 5.1-3 5.2-1 6.1a-1 (20); plus 2 August COMPLETE markers.
+    august = obs[obs["period"] == "2018-08"]
+    assert len(august) == 1 + 1 + 20 + 2
+    assert august.set_index("commitment_id").loc["CGIP18-1.8-4", "state"] == "not_started"
+
+
+def test_evidence_coverage_in_july_and_august_by_hand(tables):
+    obs = tables["observations"]
+    # Commitments with an observation dated on or before the month's end: the 34 July
+    # observations above (28 readings + 6 markers, all different outputs) plus four
+    # September readings whose text dates an earlier completion (1.3-1 June, 1.9-1
+    # March, 3.2-2 and 3.5-3 July) = 38 at 2018-07-31.
+    july = obs.loc[obs["observed_on"] <= "2018-07-31", "commitment_id"].nunique()
+    assert july == 38
+    # August adds the outputs first observed in August: 1.2-1 1.3-a1 1.3-a2 1.4-2 1.8-3
+    # 1.8-4 1.9-3 2.3-1 2.4-1 2.6-1 3.3-3 3.3-4 3.3-5 3.5-1 4.9-1 5.1-1 5.1-2 5.1-3 5.2-1
+    # (19; 3.3-2, 4.2-2, 4.3-2, 4.11-1 and 6.1a-1 were already observed in July): 57.
+    august = obs.loc[obs["observed_on"] <= "2018-08-31", "commitment_id"].nunique()
+    assert august == 57
+
+
+def test_readings_reject_a_quote_not_on_its_line(tmp_path, tables, doc):
+    path = tmp_path / "cgip18_readings.csv"
+    rows = pd.read_csv(cgip_2018.READINGS_FILE, dtype=str, keep_default_na=False)
+    rows.loc[2, "source_line"] = "40"
+    rows.to_csv(path, index=False)
+    with pytest.raises(ValueError, match=r"cgip18_readings.csv: row 3, column quote"):
+        cgip_2018._text_readings(doc, tables["commitments"], path)
+
+
+def test_readings_reject_an_unknown_commitment(tmp_path, tables, doc):
+    path = tmp_path / "cgip18_readings.csv"
+    rows = pd.read_csv(cgip_2018.READINGS_FILE, dtype=str, keep_default_na=False)
+    rows.loc[0, "commitment_id"] = "CGIP18-1.2-9"
+    rows.to_csv(path, index=False)
+    with pytest.raises(ValueError, match=r"row 1, column commitment_id: no commitment"):
+        cgip_2018._text_readings(doc, tables["commitments"], path)
+
+
+# --- dated promises outside the Outputs column (cgip18_dated_promises.csv) --------------
+
+
+def test_dated_promises_made_commitments(tables):
+    commitments = tables["commitments"].set_index("commitment_id")
+    promised = commitments[commitments.index.str.contains("-a")]
+    # Decided "commitment" in cgip18_dated_promises.csv, read off the lines:
+    # 1.3-a1 survey roll-out September 2018 (line 18, August update); 1.3-a2 service
+    # reviews (September 2018) (line 26, Required Action); 1.4-a1 peer councils "during
+    # 2018" (line 32); 4.13-a1 revised Charter to Cabinet in November, 4.13-a2 plans to
+    # CCMB and CMT in October (line 214); 5.3-a1 Waste Management MOU September 2018
+    # (line 227); 6.3-a1 procurement and invoicing systems "in 208/19" (line 241). 7.
+    assert dict(zip(promised.index, promised["timescale"], strict=True)) == {
+        "CGIP18-1.3-a1": "September 2018",
+        "CGIP18-1.3-a2": "September 2018",
+        "CGIP18-1.4-a1": "during 2018",
+        "CGIP18-4.13-a1": "November 2018",
+        "CGIP18-4.13-a2": "October 2018",
+        "CGIP18-5.3-a1": "September 2018",
+        "CGIP18-6.3-a1": "2018/19",
+    }
+    assert promised.loc["CGIP18-1.3-a2", "source_line"] == 26
+    assert promised.loc["CGIP18-1.3-a2", "quote"].startswith("Complete service reviews")
+
+
+def test_every_dated_promise_has_a_decision_and_reason():
+    promises = pd.read_csv(cgip_2018.PROMISES_FILE, dtype=str, keep_default_na=False)
+    # 53 promises read off the Required Action column and the update text: 7 made
+    # commitments, 46 excluded (restatements, meetings, reporting dates, other plans).
+    assert len(promises) == 53
+    assert promises["decision"].value_counts().to_dict() == {"excluded": 46, "commitment": 7}
+    assert (promises["reason"].str.strip() != "").all()
 
 
 # --- temperature take -------------------------------------------------------------------

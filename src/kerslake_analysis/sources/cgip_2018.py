@@ -34,7 +34,10 @@ year spans without a month ("(2019-2020)", "Yr2,3&4") are not dates. A line with
 dates gives two commitments, its text cut after each date. A line cut by a page break
 is joined to its continuation. Exceptions are listed, with reasons, in
 :data:`_OUTPUT_READINGS`. Commitments are numbered ``CGIP18-<aim>-<n>`` in document
-order within their aim. ``timescale`` is the date phrase as written without enclosing
+order within their aim. Dated promises outside the Outputs column (required actions,
+update text promising dated work) are listed by hand in
+``data/transcriptions/cgip18_dated_promises.csv`` (:data:`PROMISES_FILE`), each with a
+decision and its reason; those decided ``commitment`` become ``CGIP18-<aim>-a<n>``. ``timescale`` is the date phrase as written without enclosing
 brackets or leading prepositions ("September 2018", "July 2018 onwards",
 "October 2018 – Feb 2019").
 
@@ -57,12 +60,18 @@ marker COMPLETE (in capitals, also "NOW COMPLETE", "COMPLETE FOR CABINET") or th
 (:data:`_COMPLETION_READINGS`, with the reason for each choice); its period is the month
 of the update carrying it, or September 2018 when that update has no month.
 "COMPLETE FOR CABINET" (the LEAN review of *Council and* Cabinet decision-making) gives
-``in_progress``. The September edition is a full snapshot of the tracker: every dated
-output without a COMPLETE marker gets an ``in_progress`` observation for 2018-09 (the
-legend knows only Green – complete / evaluated, Amber – on track and Red – off track, so
-a live row is in progress; the colour itself is lost in the text). The July and August
-editions are not among the sources: their updates survive only where the September
-edition kept them, so no not-complete observation is inferred for 2018-07 or 2018-08.
+``in_progress``. Completion is also read from what the update text says happened, and
+each dated July or August update is an observation of the outputs it speaks to: every
+such reading, doubtful completions included (recorded ``in_progress``), is a row of the
+hand transcription ``data/transcriptions/cgip18_readings.csv`` (:data:`READINGS_FILE`,
+its rules in that folder's README), checked on every build; a reading replaces the marker
+observation of the same output and month. The September edition is a full snapshot of
+the tracker: every commitment neither observed complete nor otherwise observed in
+September gets an ``in_progress`` observation for 2018-09 (the legend knows only Green –
+complete / evaluated, Amber – on track and Red – off track, so a live row is in progress;
+the colour itself is lost in the text). The July and August editions are not among the
+sources: their updates survive only where the September edition kept them, so silence
+in July or August is not read as "not complete".
 
 *Temperature take.* The "Temperature Take – Aug-Sep 2018" at the end of the document
 gives one row per précis paragraph (``kind`` ``precis``, no partner) and per bullet point
