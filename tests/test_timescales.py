@@ -257,6 +257,11 @@ DOCUMENT_TIMESCALES = [
     ("cgip_2018", "(Monitored monthly)", None, "recurring", None, None),
     ("cgip_2018", "Annual", None, "recurring", None, None),
     ("cgip_2018", "Timescales TBA", None, "tbc", None, None),
+    # dated promises made commitments (data/transcriptions/cgip18_dated_promises.csv):
+    # "during 2018" (line 32) is the calendar year; "2018/19" (line 241, printed
+    # "208/19") the financial year 1 April 2018 - 31 March 2019
+    ("cgip_2018", "during 2018", "2018-09-30", "year", D(2018, 1, 1), D(2018, 12, 31)),
+    ("cgip_2018", "2018/19", "2018-09-30", "financial_year", D(2018, 4, 1), D(2019, 3, 31)),
     (
         "cgip_2018",
         "by the end of September",
