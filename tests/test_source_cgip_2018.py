@@ -423,9 +423,6 @@ def _reading(tables, commitment_id: str, period: str) -> pd.Series:
         ("CGIP18-3.5-3", "2018-09", "2018-07-31", 157, "Staff survey has been completed"),
         # line 53: "26% of the workforce responded (significant increase from 12.5% in 2016)"
         ("CGIP18-3.2-2", "2018-09", "2018-07-31", 53, "26% of the workforce responded"),
-        # line 129, (July Update): "... new ways of working (through SharePoint) up and
-        # running" -> CMT and ELT actions underway by July 2018
-        ("CGIP18-3.2-1", "2018-07", "2018-07-31", 129, "up and running"),
     ],
 )
 def test_completions_read_from_the_text(tables, commitment_id, period, observed_on, line, phrase):
@@ -447,6 +444,8 @@ def test_completions_read_from_the_text(tables, commitment_id, period, observed_
         ("CGIP18-1.8-2", "2018-07", "Cabinet is now more representative"),
         # line 227: approved by the Equal Pay Executive Sub-Group, not endorsed by Cabinet
         ("CGIP18-5.3-1", "2018-09", "Equal Pay Executive Sub-Group"),
+        # line 129: CMT's new ways of working "up and running" in July; ELT not mentioned
+        ("CGIP18-3.2-1", "2018-07", "up and running"),
     ],
 )
 def test_doubtful_completions_are_declared_and_not_counted(tables, commitment_id, period, phrase):
@@ -455,17 +454,21 @@ def test_doubtful_completions_are_declared_and_not_counted(tables, commitment_id
     assert phrase in row["quote"]
     assert "DOUBTFUL" in row["transcription_note"]
     obs = tables["observations"]
-    assert not ((obs["commitment_id"] == commitment_id) & (obs["state"] == "complete")).any()
+    complete = obs[(obs["commitment_id"] == commitment_id) & (obs["state"] == "complete")]
+    # only a COMPLETE marker of a later month may complete it (3.2-1: September, line 129)
+    assert (complete["period"] > period).all()
+    assert complete["transcription_note"].str.startswith("COMPLETE marker").all()
 
 
 def test_july_and_august_observations_counted_by_hand(tables):
     obs = tables["observations"]
     # Readings of "(July Update)" text, one per output (cgip18_readings.csv, read line by
-    # line): complete 1.5-1 3.2-1 4.1-1 (3); in progress 1.3-6 1.5-2 1.6-3 1.7-5 1.8-2
-    # 1.10-2 2.1-1 2.5-1 2.7-1 3.3-1 3.3-2 3.4-1 4.1-2 4.2-2 4.3-2 4.4-1 4.5-3 4.7-1 4.7-2
-    # 4.8-1 4.10-1 4.11-1 6.1-1 6.1a-1 7.2-1 (25); plus 6 July COMPLETE markers.
+    # line): complete 1.5-1 4.1-1 (2); in progress 1.3-6 1.5-2 1.6-3 1.7-5 1.8-2 1.10-2
+    # 2.1-1 2.5-1 2.7-1 3.2-1 3.3-1 3.3-2 3.4-1 4.1-2 4.2-2 4.3-2 4.4-1 4.5-3 4.7-1 4.7-2
+    # 4.8-1 4.10-1 4.11-1 6.1-1 6.1a-1 7.2-1 (26); plus 6 July COMPLETE markers.
     july = obs[obs["period"] == "2018-07"]
-    assert len(july) == 3 + 25 + 6
+    assert len(july) == 2 + 26 + 6
+    assert (july["state"] == "complete").sum() == 2 + 6
     # "(August Update)": complete 5.1-1 (1); not started 1.8-4 (1); in progress 1.2-1
     # 1.3-a1 1.3-a2 1.8-3 1.9-3 2.3-1 2.4-1 2.6-1 3.3-2 3.3-3 3.3-4 3.3-5 3.5-1 4.2-2 4.3-2
     # 4.11-1 5.1-2 5.1-3 5.2-1 6.1a-1 (20); plus 2 August COMPLETE markers.
