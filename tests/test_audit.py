@@ -509,6 +509,41 @@ def test_financial_plan_to_2019_20_meets_up_to_2018_19(findings):
     assert finding.status == CONSISTENT
 
 
+def test_recommendations_1_and_2_are_met_by_this_very_report(findings):
+    # Line 195: recommendations 1 and 2 require "a report to the Secretary of State in
+    # December 2015". Line 200, the same paragraph: "This report is the December report
+    # referred in the recommendation, and the Panel will write to the Secretary of State
+    # itself in January 2016." The report is dated "December 2015" (line 3). So the
+    # December report exists in December 2015 (met); the January 2016 letter (lines 51,
+    # 132, 200: "writing to him again") is a further letter, not the December report.
+    finding = only(findings, "CLM-000-066", check="recommendation-outcome")
+    assert finding.status == CONSISTENT
+    assert {"CLM-000-001", "CLM-000-069"} <= set(finding.claim_ids)
+    assert not {"CLM-000-011", "CLM-000-058", "CLM-000-070"} & set(finding.claim_ids)
+    assert "This report is the December report referred in the recommendation" in (
+        finding.explanation
+    )
+
+
+def test_recommendation_11_plan_for_government_not_met_in_context(findings):
+    # Line 505: an agreed plan "including proposals for Government by April 2015". Line
+    # 509: the Board had planned "to pull together a multi-agency plan to share with
+    # Government, but on reflection decided that this was not the best way to proceed".
+    # No figure states an outcome, but the text says the plan was not produced: not met.
+    finding = only(findings, "CLM-000-175", check="recommendation-outcome")
+    assert finding.status == INCONSISTENT
+    assert "on reflection decided" in finding.explanation
+
+
+def test_every_recommendation_outcome_finding_records_its_context(findings):
+    # Item 10 of issue 12: no target is judged without reading the lines around it; the
+    # register note of each target says which lines were read and what they say.
+    outcome = [f for f in findings if f.check == "recommendation-outcome"]
+    assert len(outcome) == 17
+    for finding in outcome:
+        assert "Context checked: " in finding.explanation, finding.subject
+
+
 def test_a_recommendation_with_no_reported_outcome_is_unverifiable(findings):
     finding = only(findings, "CLM-000-153", check="recommendation-outcome")
     assert finding.status == UNVERIFIABLE

@@ -60,10 +60,12 @@ HAND_CHECKED = [
     # line 360) -> by 2015-08-31. Jan 31 + Feb 28 + Mar 31 + Apr 30 + May 31 + Jun 30 +
     # Jul 31 + Aug 31 = 243 days, at most (only the season is known); 243 / 30.4375 = 7.98.
     ("LC-whistleblowing", "2014-12-31", "2015-08-31", 243, 8.0, "at most"),
-    # AP15-1.22 values and behaviours, Feb-15 -> due 2015-02-28. First evidence: December
-    # 2015 report (000 line 221), dated only by the report -> by 2015-12-31. Mar 31 + Apr 30
-    # + May 31 + Jun 30 + Jul 31 + Aug 31 + Sep 30 + Oct 31 + Nov 30 + Dec 31 = 306 days.
-    ("LC-values-behaviours", "2015-02-28", "2015-12-31", 306, 10.1, "at most"),
+    # AP15-1.22 values and behaviours, Feb-15 -> due 2015-02-28. The December 2015 report
+    # (000 line 221) has the values agreed but no programme to embed them (progress only);
+    # first evidence of completion: the campaign "launched ... in February 2016" (003 line
+    # 55) -> by 2016-02-29 (month only). 28 Feb 2015 -> 28 Feb 2016 = 365 days, + 29 Feb
+    # 2016 = 366 days; 366 / 30.4375 = 12.02 months.
+    ("LC-values-behaviours", "2015-02-28", "2016-02-29", 366, 12.0, "at most"),
     # AP15-2.6 consult on 2016/17 budget and the medium/long-term plan, Winter 15 (Dec 2015 -
     # Feb 2016) -> due 2016-02-29. Done: the March 2016 gap analysis (003 line 25) -> by
     # 2016-03-31: 31 days; 31 / 30.4375 = 1.02.
@@ -137,10 +139,13 @@ def test_tbc_first_promise_has_no_slip(summary):
 
 
 def test_restatements_after_completion_count_only_later_documents(summary):
-    # Values: done by the December 2015 report; restated by the March 2016 gap analysis
-    # (GAP16-organisational-culture) and twice in the 2018 plan = 3. The December 2015
-    # report's own "re-visit our values" (line 237) is in the same document: not counted.
-    assert summary.loc["LC-values-behaviours", "restated_after_done"] == 3
+    # Values: done by the March 2016 gap analysis (the February 2016 campaign, 003 line
+    # 55; the December 2015 report shows only progress, no programme to embed them).
+    # Restated afterwards twice in the 2018 plan (CGIP18-2.2-1, CGIP18-2.3-upd-1) = 2. The
+    # gap analysis's own "In six months' time" (GAP16-organisational-culture) is in the same
+    # document, and the December 2015 "re-visit our values" (line 237) is earlier: neither
+    # counts.
+    assert summary.loc["LC-values-behaviours", "restated_after_done"] == 2
     # City board: done in the 2018 plan; its restatements are in that same plan.
     assert summary.loc["LC-city-board", "restated_after_done"] == 0
 

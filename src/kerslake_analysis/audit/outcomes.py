@@ -16,6 +16,12 @@ in December 2014) any document's statement of what happened; for the council's o
 aims and benchmarks only a later document's, because the same document's figure is
 the starting point the aim is set against. Without an outcome the finding is
 unverifiable and says so.
+
+A figure is never judged out of context: the register note of each target says which
+lines around it were read (``Context checked: …``), and the finding quotes that reading.
+Where the context settles an outcome that no figure states (recommendation 11's plan for
+Government, which the Board decided not to produce), the note ends ``Outcome by context:
+not met.`` and the finding is inconsistent on that reading.
 """
 
 from __future__ import annotations
@@ -50,6 +56,10 @@ _WHO = {
 }
 #: A register note is quoted when it points to where the outcome is discussed.
 _POINTER = re.compile(r"\b(?:lines?|update)\b")
+#: The reading of the lines around a target, recorded in its register note.
+_CONTEXT = re.compile(
+    r"Context checked: (?P<context>.+?)(?: Outcome by context: (?P<verdict>not met|met)\.)?$"
+)
 
 
 def check_outcomes(
@@ -107,11 +117,52 @@ def _is_deadline(base: str) -> bool:
     return base.split(".")[-2] in ("date", "due")
 
 
+def context_of(notes: pd.Series) -> tuple[str, str]:
+    """The context reading recorded in a target's register notes, and its verdict.
+
+    Parameters
+    ----------
+    notes : pandas.Series
+        The ``note`` of each claim setting the target.
+
+    Returns
+    -------
+    tuple of str
+        The lines read and what they say (empty when no note records a context check),
+        and ``"met"``, ``"not met"`` or ``""`` when the context settles no outcome.
+
+    Examples
+    --------
+    >>> context_of(pd.Series(["Context checked: line 9: dropped. Outcome by context: not met."]))
+    ('line 9: dropped.', 'not met')
+    """
+    for note in notes:
+        match = _CONTEXT.search(note)
+        if match:
+            return match["context"], match["verdict"] or ""
+    return "", ""
+
+
 def _finding(target: pd.DataFrame, outcome: pd.DataFrame, who: str) -> Finding:
     subject = target["text"].iloc[0] or target["quantity_key"].iloc[0]
     goal = _goal(target)
+    context, verdict = context_of(target["note"])
+    checked = f" Context checked: {context}" if context else ""
+    if outcome.empty and verdict:
+        return Finding(
+            CHECK,
+            CONSISTENT if verdict == "met" else INCONSISTENT,
+            subject,
+            f"{who} {goal}; no figure states the outcome, but the text around it says it "
+            f"was {verdict}.{checked}",
+            claim_refs(target),
+        )
     if outcome.empty:
-        notes = [n.rstrip(".") for n in target["note"].unique() if _POINTER.search(n)]
+        notes = [
+            n.split("Context checked:")[0].strip().rstrip(".")
+            for n in target["note"].unique()
+            if _POINTER.search(n.split("Context checked:")[0])
+        ]
         return Finding(
             CHECK,
             UNVERIFIABLE,
@@ -119,7 +170,8 @@ def _finding(target: pd.DataFrame, outcome: pd.DataFrame, who: str) -> Finding:
             f"{who} {goal}, but no statement in the documents reports what happened, so "
             f"whether it was met cannot be checked"
             + (f" (the register notes: {'; '.join(notes)})" if notes else "")
-            + ".",
+            + "."
+            + checked,
             claim_refs(target),
         )
     rows = pd.concat([target, outcome])
@@ -141,7 +193,7 @@ def _finding(target: pd.DataFrame, outcome: pd.DataFrame, who: str) -> Finding:
             UNVERIFIABLE,
             subject,
             f"{who} {goal}; the outcome is stated only loosely ({', '.join(got)}; {where}), "
-            f"so whether it was met cannot be judged.",
+            f"so whether it was met cannot be judged.{checked}",
             claim_refs(rows),
         )
     met = all(results)
@@ -150,7 +202,7 @@ def _finding(target: pd.DataFrame, outcome: pd.DataFrame, who: str) -> Finding:
         CONSISTENT if met else INCONSISTENT,
         subject,
         f"{who} {goal}; {where} reports {' and '.join(got)}, so it was "
-        f"{'met' if met else 'not met'}.",
+        f"{'met' if met else 'not met'}.{checked}",
         claim_refs(rows),
     )
 

@@ -247,8 +247,9 @@ def _complete_evidence(complete: pd.DataFrame, status: pd.DataFrame, summary: pd
         CHECK,
         UNVERIFIABLE,
         "Complete actions against the report's own evidence",
-        f"The report names {evidenced} of the plan's {int(summary['commitments'])} actions "
-        f"in its narrative, {done} of them complete; the other completions behind its "
+        f"The report's narrative gives evidence of the state of {evidenced} of the plan's "
+        f"{int(summary['commitments'])} actions, {done} of them complete; the other "
+        f"completions behind its "
         f"figure of {stated:.0f} are not identified, so the figure cannot be recomputed.",
         claim_refs(complete),
     )

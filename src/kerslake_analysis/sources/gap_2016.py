@@ -22,8 +22,9 @@ this". It contributes:
       gives them no date, and reading "to achieve this" as "within six months" would be
       a guess. Past events in those paragraphs are evidence, not commitments.
 ``observations``
-    Where the summary dates evidence of a 2015 action-plan action and the link is
-    clear. The links are judgements, so they are a hand transcription,
+    Where the summary gives evidence of a 2015 action-plan action (done, under way or
+    not yet done) and the link is clear; links read and left out are listed, with the
+    reason, in ``data/transcriptions/ap15_links_excluded.csv``. The links are judgements, so they are a hand transcription,
     ``data/transcriptions/gap_2016_observations.csv``, with the quote and line in both
     documents, checked on every build. Dated events left without an observation
     because no 2015 action clearly matches: the monthly meetings of the Chief Executive
@@ -35,7 +36,7 @@ Examples
 --------
 >>> tables = build()
 >>> len(tables["gap16_themes"]), len(tables["commitments"]), len(tables["observations"])
-(7, 12, 2)
+(7, 12, 11)
 >>> tables["commitments"].set_index("commitment_id").loc["GAP16-political-leadership", "timescale"]
 "In six months' time"
 """

@@ -22,7 +22,9 @@ tables:
     ``data/transcriptions/progress_2015_observations.csv``: one row per action with the
     state, the date, the quote and its line in this report, and the quote and line of
     the action in the action plan (``004_8cc2926d097384ad.txt``). Both quotes are
-    checked against their lines whenever the table is built.
+    checked against their lines whenever the table is built. Sentences read as possible
+    evidence and left out (implied, ambiguous or doubtful) are listed with the reason in
+    ``data/transcriptions/ap15_links_excluded.csv``.
 
 Examples
 --------
