@@ -255,7 +255,12 @@ def _earned_schedule(rows, as_of, plan_start):
     """ES over the dated commitments with evidence; the bound over all dated ones."""
     dated = [row for row in rows if row["due_end"] is not None]
     if not dated:
-        return {"es_months": None, "at_months": None}
+        return {
+            "es_months": None,
+            "at_months": None,
+            "es_bound_months": None,
+            "sv_bound_months": None,
+        }
     if plan_start is None:
         starts = [row["due_start"] or row["due_end"] for row in rows]
         plan_start = min(d for d in starts if d is not None).replace(day=1)
