@@ -89,7 +89,7 @@ NONE_LABEL = "(none)"
 #: The status of a commitment present in only one of two frames compared.
 NOT_IN_REGISTER = "Not in register"
 
-#: Statuses of :func:`status_transitions`: the seven statuses, then Not in register.
+#: Statuses of :func:`status_transitions`: the eight statuses, then Not in register.
 TRANSITION_DTYPE = pd.CategoricalDtype([*STATUS_ORDER, NOT_IN_REGISTER], ordered=True)
 
 #: Ageing buckets of open overdue commitments, by days overdue.
@@ -126,8 +126,8 @@ def status_counts(status: pd.DataFrame, by: str | Sequence[str] | None = None) -
     -------
     pandas.DataFrame
         ``as_of``, ``period``, the ``by`` columns, ``status`` (ordered categorical,
-        all seven statuses), ``n`` and ``share`` (of the group's commitments). The
-        seven counts of a group sum to its commitments.
+        all eight statuses), ``n`` and ``share`` (of the group's commitments). The
+        eight counts of a group sum to its commitments.
 
     Examples
     --------
