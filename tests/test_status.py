@@ -340,7 +340,9 @@ def test_bad_input_names_the_frame_column_and_row(c_rows, o_rows, message):
         status_as_of(commitments(c_rows), o, "2015-01")
 
 
-@pytest.mark.parametrize("text", ["03/04/2015", "2015/04/03", "4 March 2015", "20150304"])
+@pytest.mark.parametrize(
+    "text", ["03/04/2015", "2015/04/03", "4 March 2015", "20150304", "2015-02-30"]
+)
 def test_non_iso_dates_are_refused_never_guessed(text):
     # "03/04/2015" is 3 April in the UK and 4 March in the US: refuse it, naming the
     # frame, the column and the row, rather than read it either way.

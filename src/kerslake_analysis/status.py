@@ -673,9 +673,15 @@ def day_numbers(values: pd.Series, frame: str, column: str) -> np.ndarray:
         raise ValueError(f"{frame}, column {column}: dates must not carry a time zone")
     if not pd.api.types.is_datetime64_dtype(values.dtype):
         empty = values.isna() | (values.astype(str).str.strip() == "")
-        parsed = pd.Series(
-            [_strict_date(v) for v in values.where(~empty, None)], index=values.index
-        ).astype(_DATE_UNIT)
+        if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+            text = values.where(~empty).astype(object).str.strip()  # ISO text: vectorised
+            iso = text.str.fullmatch(_ISO_DATE.pattern).fillna(False).astype(bool)
+            parsed = pd.to_datetime(text.where(iso), format="%Y-%m-%d", errors="coerce")
+            parsed = parsed.astype(_DATE_UNIT)
+        else:  # date objects, possibly mixed with text
+            parsed = pd.Series(
+                [_strict_date(v) for v in values.where(~empty, None)], index=values.index
+            ).astype(_DATE_UNIT)
         bad = ~empty & parsed.isna()
         if bad.any():
             shown = ", ".join(f"index {i}: {values[i]!r}" for i in values.index[bad][:5])
