@@ -686,10 +686,50 @@ def test_breakdown_by_two_columns_and_unknown_column(june):
         schedule_summary(june, by="directorate")
 
 
-def test_metrics_as_of_equals_the_separate_functions(register):
+def test_metrics_as_of_by_theme_worked_by_hand(register):
     index = StatusIndex(*register, ["2015-05", "2015-06"])
     may, june = index.status_as_of("2015-05"), index.status_as_of("2015-06")
     every = metrics_as_of(june, by="theme", before=may)
+    # Culture A, B, E, G: due A, B (G has no evidence), behind 0; A late by 28 days.
+    # Finance C, D, F, H: due C, D, H, behind C, D; open overdue C 61, D 122 days.
+    summary = every.summary.set_index("theme")
+    assert summary.loc["Culture", ["due", "behind"]].tolist() == [2, 0]
+    assert summary.loc["Finance", ["due", "behind"]].tolist() == [3, 2]
+    slips = every.slips.set_index("theme")
+    assert slips.loc["Culture", "median_days"] == pytest.approx(28)
+    assert slips.loc["Finance", "median_days"] == pytest.approx((61 + 122) / 2)
+    # Earned schedule, plan from January 2015 for both themes, AT = 6.
+    # Culture with evidence: A Jan, B Mar, E Sep -> PV 1, 1, 2, 2, 2, 2, 2, 2, 3; EV = 2
+    # (A, B): C = 8 (Jan-Aug), ES = 8 + (2 - 2) / (3 - 2) = 8, SV = +2. Bound over A, B,
+    # G (May), E: PV 1, 1, 2, 2, 3, 3, 3, 3, 4 -> C = 4, ES 4, SV bound = 4 - 6 = -2.
+    # Finance with evidence: D Feb, H Mar, C Apr -> PV 0, 1, 2, 3 (PD 4); EV = 1 (H):
+    # C = 2, ES = 2 + (1 - 1) / (2 - 1) = 2, SV = -4; all its dated have evidence: no bound.
+    es = every.earned_schedule.set_index("theme")
+    assert es.loc["Culture", "es_months"] == pytest.approx(8.0)
+    assert es.loc["Culture", "sv_months"] == pytest.approx(2.0)
+    assert es.loc["Culture", "sv_bound_months"] == pytest.approx(-2.0)
+    assert es.loc["Finance", "es_months"] == pytest.approx(2.0)
+    assert es.loc["Finance", "sv_months"] == pytest.approx(-4.0)
+    assert math.isnan(es.loc["Finance", "sv_bound_months"])
+    # May -> June: Culture A, B stay Complete, E gains evidence (Not due), G none;
+    # Finance C, D, F, H gain evidence: IP slipped, NS slipped, TBC, Complete.
+    moves = every.transitions[every.transitions["n"] > 0]
+    got = {
+        (t, str(b), str(a)): n
+        for t, b, a, n in moves[["theme", "status_before", "status_after", "n"]].itertuples(
+            index=False
+        )
+    }
+    assert got == {
+        ("Culture", "Complete", "Complete"): 2,
+        ("Culture", "No evidence", "Not due to have started"): 1,
+        ("Culture", "No evidence", "No evidence"): 1,
+        ("Finance", "No evidence", "In progress – completion slipped"): 1,
+        ("Finance", "No evidence", "Not started – completion slipped"): 1,
+        ("Finance", "No evidence", "TBC"): 1,
+        ("Finance", "No evidence", "Complete"): 1,
+    }
+    # And the shared computation gives what each function gives on its own.
     pd.testing.assert_frame_equal(every.summary, schedule_summary(june, by="theme"))
     pd.testing.assert_frame_equal(every.slips, slip_summary(june, by="theme"))
     pd.testing.assert_frame_equal(every.earned_schedule, earned_schedule(june, by="theme"))

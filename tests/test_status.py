@@ -412,6 +412,17 @@ def test_status_by_period_stacks_status_as_of():
     panel = status_by_period(c, o, periods)
     assert list(panel["period"].astype(str)) == ["2015-01"] * 2 + ["2015-02"] * 2 + ["2015-03"] * 2
     assert panel["theme"].dtype == "category"
+    # By hand: A (due 28 Feb) in progress on 31 Jan -> In progress in January and on its
+    # due date 28 February, Complete on 31 March. B (undated, no timescale_kind): no
+    # evidence in January, not started from 28 February -> TBC.
+    assert panel["status"].astype(str).tolist() == [
+        "In progress",
+        "No evidence",
+        "In progress",
+        "TBC",
+        "Complete",
+        "TBC",
+    ]
     for period in periods:
         one = status_as_of(c, o, period)
         part = panel[panel["period"] == period].reset_index(drop=True)
