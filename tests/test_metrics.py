@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reference_status import reference_metrics, reference_status
 
 from kerslake_analysis import metrics
-from kerslake_analysis._reference import reference_metrics, reference_status
-from kerslake_analysis.load import load_commitments
+from kerslake_analysis.load import load_commitments, load_snapshots
 from kerslake_analysis.metrics import (
     ageing,
     completion_trajectory,
@@ -128,18 +128,22 @@ def one(frame: pd.DataFrame) -> pd.Series:
 
 
 def test_status_counts(june):
-    # Complete A, B, H = 3; Not due E; IP slipped C; NS slipped D; TBC F; No evidence G.
+    # Complete A, B, H = 3; Not due E; IP slipped C; NS slipped D; Ongoing none; TBC F
+    # (undated, and the frame has no timescale_kind to call it open); No evidence G.
     counts = status_counts(june)
     assert list(counts["status"].astype(str)) == list(STATUS_ORDER)
-    assert counts["n"].tolist() == [3, 0, 1, 1, 1, 1, 1]
+    assert counts["n"].tolist() == [3, 0, 1, 1, 1, 0, 1, 1]
     assert counts["n"].sum() == 8
     assert counts["share"].iloc[0] == pytest.approx(3 / 8)
 
 
 def test_schedule_summary(june):
     # Dated: all but F = 7. Due by 30 June: A, B, C, D, G, H = 6 planned; G has no
-    # evidence, so due = 5. Behind: C, D = 2. Complete and due: A, B, H = 3.
-    # Slippage rate 2/5 = 0.4; behind share 2/8 = 0.25; BEI 3/5 = 0.6; coverage 7/8.
+    # evidence, so due = 5. Behind: C, D = 2. Complete and due: A, B, H = 3; complete
+    # and dated, whenever due: A, B, H = 3.
+    # Slippage rate 2/5 = 0.4; behind share 2/8 = 0.25; coverage 7/8.
+    # DCMA BEI = completed (whenever due) / baseline finish <= t (with or without
+    # evidence) = 3 / 6 = 0.5; G has no evidence, so it is a lower bound.
     row = one(schedule_summary(june))
     assert row["commitments"] == 8
     assert row["with_evidence"] == 7
@@ -149,11 +153,13 @@ def test_schedule_summary(june):
     assert row["due"] == 5
     assert row["complete"] == 3
     assert row["complete_due"] == 3
+    assert row["complete_dated"] == 3
     assert row["behind"] == 2
     assert row["slippage_rate"] == pytest.approx(0.4)
     assert row["behind_share"] == pytest.approx(0.25)
-    assert row["baseline_execution_index"] == pytest.approx(0.6)
-    assert row["note"] == ""
+    assert row["baseline_execution_index"] == pytest.approx(0.5)
+    assert row["note"].startswith("baseline execution index is a lower bound")
+    assert "1 of 8 commitments have no evidence" in row["note"]
     assert row["as_of"] == pd.Timestamp("2015-06-30") and row["period"] == "2015-06"
 
 
@@ -165,6 +171,114 @@ def test_nothing_due_yet_is_said_not_zero(register):
     assert row["due"] == 0
     assert math.isnan(row["slippage_rate"]) and math.isnan(row["baseline_execution_index"])
     assert row["note"].startswith("not computable: nothing due yet")
+
+
+def _frames(commitment_rows, observation_rows):
+    """Commitments from (id, due_end or None) and observations from (id, day, state)."""
+    c = pd.DataFrame(
+        {
+            "commitment_id": [r[0] for r in commitment_rows],
+            "due_end": pd.to_datetime([r[1] for r in commitment_rows]).astype("datetime64[us]"),
+        }
+    )
+    o = pd.DataFrame(
+        {
+            "commitment_id": [r[0] for r in observation_rows],
+            "observed_on": pd.to_datetime([r[1] for r in observation_rows]).astype(
+                "datetime64[us]"
+            ),
+            "state": [r[2] for r in observation_rows],
+        }
+    )
+    return c, o
+
+
+def test_bei_counts_an_early_completion_as_dcma_does():
+    # DCMA 14-point check 14: BEI = tasks completed (whenever due) / tasks with a
+    # baseline finish <= t. At 30 June 2015: X due 31 Mar, in progress (slipped); Y due
+    # 30 Sep, complete on 31 May (early); Z due 30 Sep, not started. Due by t: X = 1.
+    # Completed: Y = 1. BEI = 1 / 1 = 1.0, though the one task due is not done (the
+    # ratio completed-and-due / due would say 0 / 1).
+    c, o = _frames(
+        [("X", "2015-03-31"), ("Y", "2015-09-30"), ("Z", "2015-09-30")],
+        [
+            ("X", "2015-05-31", "in_progress"),
+            ("Y", "2015-05-31", "complete"),
+            ("Z", "2015-05-31", "not_started"),
+        ],
+    )
+    row = one(schedule_summary(status_as_of(c, o, "2015-06")))
+    assert (row["complete_dated"], row["planned_due"], row["complete_due"]) == (1, 1, 0)
+    assert row["baseline_execution_index"] == pytest.approx(1.0)
+    assert row["note"] == ""
+    # Y done early and X too: 2 completed / 1 due = 2.0 (BEI can exceed 1).
+    o2 = pd.concat([o, _frames([], [("X", "2015-06-30", "complete")])[1]], ignore_index=True)
+    assert one(schedule_summary(status_as_of(c, o2, "2015-06")))[
+        "baseline_execution_index"
+    ] == pytest.approx(2.0)
+
+
+def test_bei_counts_due_commitments_without_evidence():
+    # The July 2018 shape: 23 commitments due by t, 4 complete with evidence, 19 due with
+    # no evidence at all. DCMA BEI = 4 / 23 (not 4 / 4 = 1.00); a lower bound, said so.
+    ids = [f"C{i}" for i in range(23)]
+    c, o = _frames(
+        [(i, "2018-06-30") for i in ids],
+        [(i, "2018-07-31", "complete") for i in ids[:4]],
+    )
+    row = one(schedule_summary(status_as_of(c, o, "2018-07")))
+    assert (row["planned_due"], row["due"], row["complete_dated"]) == (23, 4, 4)
+    assert row["baseline_execution_index"] == pytest.approx(4 / 23)
+    assert row["slippage_rate"] == pytest.approx(0.0)  # of the 4 due with evidence, none behind
+    assert "19 of 23 commitments have no evidence" in row["note"]
+
+
+def test_a_commitment_exactly_30_days_overdue_is_in_the_first_ageing_bucket():
+    # Due 31 May 2015, open at 30 June: 30 June - 31 May = 30 days -> bucket 0–30 (its
+    # upper bound is inclusive); due 30 May: 31 days -> 31–90.
+    c, o = _frames(
+        [("A", "2015-05-31"), ("B", "2015-05-30")],
+        [("A", "2015-06-30", "in_progress"), ("B", "2015-06-30", "not_started")],
+    )
+    status = status_as_of(c, o, "2015-06")
+    assert ageing(status)["n"].tolist() == [1, 1, 0, 0]
+    # Slips 30 and 31: median 30.5; 90th percentile 30 + 0.9 * (31 - 30) = 30.9.
+    row = one(slip_summary(status))
+    assert (row["median_days"], row["p90_days"]) == (pytest.approx(30.5), pytest.approx(30.9))
+
+
+def test_slip_quantiles_by_sorting_equal_the_histogram(monkeypatch, june):
+    # The sort path (taken when a per-key histogram would be too large), forced with a
+    # limit of one cell, must give the hand-worked figures of test_slip_summary_and_ageing:
+    # slips 28, 61, 122 -> median 61, 90th percentile 109.8.
+    monkeypatch.setattr(metrics, "_MAX_HISTOGRAM_CELLS", 1)
+    row = one(slip_summary(june))
+    assert row["median_days"] == pytest.approx(61)
+    assert row["p90_days"] == pytest.approx(109.8)
+    # By theme: Culture slips A 28 -> 28; Finance C 61, D 122 -> median 91.5,
+    # p90 61 + 0.9 * 61 = 115.9.
+    by_theme = slip_summary(june, by="theme").set_index("theme")
+    assert by_theme.loc["Culture", "median_days"] == pytest.approx(28)
+    assert by_theme.loc["Finance", "median_days"] == pytest.approx(91.5)
+    assert by_theme.loc["Finance", "p90_days"] == pytest.approx(115.9)
+
+
+def test_metrics_read_categorical_periods_and_groups(register):
+    # A status_by_period panel carries period and theme as categoricals (the shortcut
+    # of _period_codes). January: A due on the 31st and in progress -> due 1, behind 0.
+    # June: due 5, behind C, D = 2 (see test_schedule_summary). By theme in June:
+    # Culture due A, B -> behind 0; Finance due C, D, H -> behind 2.
+    panel = status_by_period(*register, ["2015-01", "2015-06"])
+    assert isinstance(panel["period"].dtype, pd.CategoricalDtype)
+    assert isinstance(panel["theme"].dtype, pd.CategoricalDtype)
+    summary = schedule_summary(panel, by="theme")
+    got = {(p, t): (d, b) for p, t, d, b in summary[["period", "theme", "due", "behind"]].values}
+    assert got == {
+        ("2015-01", "Culture"): (1, 0),
+        ("2015-01", "Finance"): (0, 0),
+        ("2015-06", "Culture"): (2, 0),
+        ("2015-06", "Finance"): (3, 2),
+    }
 
 
 def test_on_time_completion(june):
@@ -284,33 +398,159 @@ def test_one_observation_period_gives_no_forecast():
 
 
 def test_earned_schedule(june):
-    # Plan start: January 2015 (A's window). PV(k), k = 1..9 (Jan..Sep):
-    # 1, 2, 4, 5, 6, 6, 6, 6, 7; planned duration 9 months. EV = 3 (A, B, H).
+    # Plan start: January 2015 (A's window). Planned and earned value count the dated
+    # commitments with evidence: A, B, C, D, E, H (G has none; F is undated).
+    # PV(k), k = 1..9 (Jan..Sep): Jan A 1, Feb +D 2, Mar +B,H 4, Apr +C 5, May-Aug 5,
+    # Sep +E 6; planned duration 9 months. EV = 3 (A, B, H).
     # C = #{k: PV(k) <= 3} = 2 (PV(1)=1, PV(2)=2); ES = 2 + (3 - 2) / (4 - 2) = 2.5.
     # AT on 30 June = 6 months; SV = 2.5 - 6 = -3.5; SPI = 2.5 / 6.
+    # The bound over all 7 dated (G, due May, added): PV 1, 2, 4, 5, 6, 6, 6, 6, 7;
+    # C = 2 again, ES = 2.5, SV bound -3.5.
     row = one(earned_schedule(june))
     assert row["plan_start"] == pd.Timestamp("2015-01-01")
+    assert row["basis"] == "dated commitments with evidence"
+    assert (row["dated"], row["dated_with_evidence"]) == (7, 6)
     assert row["planned_duration_months"] == 9
     assert row["at_months"] == pytest.approx(6.0)
-    assert row["planned_due"] == 6
+    assert pd.isna(row["finished_on"])
+    assert row["planned_due"] == 5  # A, B, C, D, H due by 30 June with evidence
     assert row["complete_dated"] == 3
     assert row["es_months"] == pytest.approx(2.5)
     assert row["sv_months"] == pytest.approx(-3.5)
     assert row["spi"] == pytest.approx(2.5 / 6)
-    # G has no evidence: the note says ES can only be a lower bound.
-    assert row["note"].startswith("evidence for 7 of 8 commitments")
+    assert row["es_bound_months"] == pytest.approx(2.5)
+    assert row["sv_bound_months"] == pytest.approx(-3.5)
+    assert row["note"].startswith("ES counts the 6 of 7 dated commitments with evidence")
+
+
+def test_earned_schedule_with_ev_exactly_on_a_pv_step_and_partial_evidence():
+    # Plan from January 2015. P1..P4 due Jan, Feb, Mar, Apr, all with evidence; Q1, Q2
+    # due Jan, Feb with no evidence. At 30 April (AT = 4): P1, P2 complete, P3 in
+    # progress, P4 not started.
+    # Basis (with evidence): PV 1, 2, 3, 4; EV = 2 = PV(2) exactly:
+    #   C = #{k: PV(k) <= 2} = 2, ES = 2 + (2 - 2) / (3 - 2) = 2; SV = -2; SPI = 0.5.
+    # Bound (all six dated, observed completions only): PV 2, 4, 5, 6; EV = 2 = PV(1):
+    #   C = 1, ES = 1 + 0 = 1; SV bound = 1 - 4 = -3 (at most 3 months behind).
+    c, o = _frames(
+        [
+            ("P1", "2015-01-31"),
+            ("P2", "2015-02-28"),
+            ("P3", "2015-03-31"),
+            ("P4", "2015-04-30"),
+            ("Q1", "2015-01-31"),
+            ("Q2", "2015-02-28"),
+        ],
+        [
+            ("P1", "2015-04-30", "complete"),
+            ("P2", "2015-04-30", "complete"),
+            ("P3", "2015-04-30", "in_progress"),
+            ("P4", "2015-04-30", "not_started"),
+        ],
+    )
+    row = one(earned_schedule(status_as_of(c, o, "2015-04")))
+    assert (row["dated"], row["dated_with_evidence"], row["complete_dated"]) == (6, 4, 2)
+    assert row["at_months"] == pytest.approx(4.0)
+    assert row["es_months"] == pytest.approx(2.0)
+    assert row["sv_months"] == pytest.approx(-2.0)
+    assert row["spi"] == pytest.approx(0.5)
+    assert row["es_bound_months"] == pytest.approx(1.0)
+    assert row["sv_bound_months"] == pytest.approx(-3.0)
+
+
+def test_earned_schedule_on_a_flat_stretch_of_the_plan():
+    # Due Jan, Feb and Apr 2015 (nothing in March): PV 1, 2, 2, 3. EV = 2 at the end of
+    # April: months 1-3 all have PV <= 2, so C = 3 and ES = 3 + (2 - 2) / (3 - 2) = 3
+    # (Lipke: C counts every month whose PV the EV has reached). AT = 4, SV = -1.
+    c, o = _frames(
+        [("A", "2015-01-31"), ("B", "2015-02-28"), ("D", "2015-04-30")],
+        [
+            ("A", "2015-04-30", "complete"),
+            ("B", "2015-04-30", "complete"),
+            ("D", "2015-04-30", "in_progress"),
+        ],
+    )
+    row = one(earned_schedule(status_as_of(c, o, "2015-04")))
+    assert row["es_months"] == pytest.approx(3.0)
+    assert row["sv_months"] == pytest.approx(-1.0)
+
+
+@pytest.mark.parametrize("as_of", ["2015-02", "2015-06", "2016-12"])
+def test_a_plan_finished_early_stays_ahead(as_of):
+    # Four commitments due January to April 2015 (PD = 4), plan from January. All were
+    # in progress on 31 January and complete on 28 February. Lipke: once everything
+    # planned is complete, AT is the completion time: AT = 1 + 28/28 = 2 months, ES = 4,
+    # SV = +2, SPI = 2, at the end of February and at any later date (without the
+    # freeze, December 2016 would read AT = 24, SV = -20).
+    ids = ["A", "B", "C", "D"]
+    c, o = _frames(
+        [("A", "2015-01-31"), ("B", "2015-02-28"), ("C", "2015-03-31"), ("D", "2015-04-30")],
+        [(i, "2015-01-31", "in_progress") for i in ids]
+        + [(i, "2015-02-28", "complete") for i in ids],
+    )
+    row = one(earned_schedule(status_as_of(c, o, as_of)))
+    assert row["finished_on"] == pd.Timestamp("2015-02-28")
+    assert row["at_months"] == pytest.approx(2.0)
+    assert row["es_months"] == pytest.approx(4.0)
+    assert row["sv_months"] == pytest.approx(2.0)
+    assert row["spi"] == pytest.approx(2.0)
+    assert "AT is the last completion's date" in row["note"]
 
 
 def test_earned_schedule_mid_month_and_explicit_start(register):
-    # As of 15 June with the plan starting in December 2014: AT = 6 whole months
-    # (Dec-May) + 15/30 of June = 6.5. PV(k) now starts with December: 0, 1, 2, 4, 5, 6,
-    # ...; EV = 2 (A, B; H is first seen on 30 June) -> C = 3, ES = 3.
+    # As of 15 June with the plan starting in December 2014. Only A and B have evidence
+    # by then (the others are first observed on 30 June), and both are complete: A on
+    # 28 Feb, B on 31 Mar. Basis: PV Dec 0, Jan 1 (A), Feb 1, Mar 2 (B); PD = 4 (March
+    # is month 4). EV = 2 = everything planned, so AT is B's completion: 4 whole months
+    # (Dec-Mar) -> ES = 4, SV = 0, SPI = 1.
+    # Bound over all 7 dated: PV Dec 0, Jan 1 (A), Feb 2 (D), Mar 4 (B, H), ...; EV = 2:
+    # C = #{k: PV(k) <= 2} = 3, ES bound = 3 + (2 - 2) / (4 - 2) = 3. AT now = 6 whole
+    # months (Dec-May) + 15/30 of June = 6.5, so SV bound = 3 - 6.5 = -3.5.
     row = one(earned_schedule(status_as_of(*register, "2015-06-15"), plan_start="2014-12"))
     assert row["plan_start"] == pd.Timestamp("2014-12-01")
-    assert row["at_months"] == pytest.approx(6.5)
     assert row["complete_dated"] == 2
-    assert row["es_months"] == pytest.approx(3.0)
-    assert row["spi"] == pytest.approx(3.0 / 6.5)
+    assert row["finished_on"] == pd.Timestamp("2015-03-31")
+    assert row["at_months"] == pytest.approx(4.0)
+    assert row["es_months"] == pytest.approx(4.0)
+    assert row["spi"] == pytest.approx(1.0)
+    assert row["es_bound_months"] == pytest.approx(3.0)
+    assert row["sv_bound_months"] == pytest.approx(-3.5)
+    with pytest.raises(ValueError, match="plan_start '12/2014'"):
+        earned_schedule(status_as_of(*register, "2015-06"), plan_start="12/2014")
+
+
+def test_implied_schedule_position_of_a_published_count():
+    # Four commitments due January to April 2015 and four undated (TBC): planned share
+    # due by month = 1/8, 2/8, 3/8, 4/8 (undated in the denominator, never due). A
+    # document publishes "9 of 20 complete" = 45% at the end of April (AT = 4).
+    # 3/8 = 37.5% <= 45% < 50% = 4/8, so C = 3 (March) and the position is
+    # 3 + (45 - 37.5) / (50 - 37.5) = 3.6 months; SV = 3.6 - 4 = -0.4; SPI = 0.9.
+    c, o = _frames(
+        [("A", "2015-01-31"), ("B", "2015-02-28"), ("C", "2015-03-31"), ("D", "2015-04-30")]
+        + [(f"T{i}", None) for i in range(4)],
+        [],
+    )
+    o = o.astype({"state": object})
+    implied = metrics.implied_schedule_position(9, 20, status_as_of(c, o, "2015-04"))
+    assert implied.published_share == pytest.approx(0.45)
+    assert implied.commitments == 8
+    assert (implied.month_before, implied.month_before_label) == (3, "2015-03")
+    assert (implied.month_after, implied.month_after_label) == (4, "2015-04")
+    assert implied.share_before == pytest.approx(0.375)
+    assert implied.share_after == pytest.approx(0.5)
+    assert implied.position_months == pytest.approx(3.6)
+    assert implied.at_months == pytest.approx(4.0)
+    assert implied.sv_months == pytest.approx(-0.4)
+    assert implied.spi == pytest.approx(0.9)
+    assert "3 + (45.0 − 37.5) / (50.0 − 37.5) = 3.60 months" in implied.derivation
+    # Exactly on a step: 5 of 20 = 25% = 2/8 -> position 2 months.
+    on_step = metrics.implied_schedule_position(5, 20, status_as_of(c, o, "2015-04"))
+    assert on_step.position_months == pytest.approx(2.0)
+    # Above the largest planned share (50%): the plan's last due month, said so.
+    above = metrics.implied_schedule_position(15, 20, status_as_of(c, o, "2015-04"))
+    assert above.position_months == pytest.approx(4.0) and above.month_after is None
+    assert "above the plan's largest planned share" in above.note
+    with pytest.raises(ValueError, match="0 <= published_complete <= published_total"):
+        metrics.implied_schedule_position(21, 20, status_as_of(c, o, "2015-04"))
 
 
 def test_earned_schedule_not_computable_cases(register, june):
@@ -325,6 +565,12 @@ def test_earned_schedule_not_computable_cases(register, june):
     assert one(earned_schedule(status))["note"] == "not computable: no dated commitments"
     trajectory = completion_trajectory(status)
     assert trajectory.monthly.empty
+    # Dated commitments, none with evidence: nothing to put planned and earned value on;
+    # the bound over all seven remains (EV 0 -> ES 0, SV bound = -AT = -6).
+    silent = one(earned_schedule(status_as_of(commitments, observations.iloc[:0], "2015-06")))
+    assert silent["note"] == "not computable: no dated commitment has evidence"
+    assert math.isnan(silent["es_months"])
+    assert silent["sv_bound_months"] == pytest.approx(-6.0)
     assert one(trajectory.forecast)["note"] == "no forecast: no dated commitments"
     two_plans = june.assign(plan=["ap-2015"] * 4 + ["cgip-2018"] * 4)
     with pytest.raises(ValueError, match="several plans"):
@@ -338,7 +584,7 @@ def test_status_transitions(register):
     # H gained evidence and G still has none.
     index = StatusIndex(*register, ["2015-05", "2015-06"])
     moves = status_transitions(index.status_as_of("2015-05"), index.status_as_of("2015-06"))
-    assert len(moves) == 8 * 8 - 1  # every pair but (Not in register, Not in register)
+    assert len(moves) == 9 * 9 - 1  # every pair but (Not in register, Not in register)
     nonzero = moves[moves["n"] > 0]
     got = {
         (str(b), str(a)): n
@@ -395,7 +641,8 @@ def test_one_period_only_is_said(june):
 
 def test_breakdown_by_theme(june):
     # Culture: A, B, E, G. Due A, B, G; G has no evidence -> due 2, behind 0 -> 0.0.
-    # Finance: C, D, F, H. Due C, D, H = 3, behind C, D -> 2/3; BEI (H) 1/3.
+    # Finance: C, D, F, H. Due C, D, H = 3, behind C, D -> 2/3; BEI: completed H /
+    # planned due C, D, H = 1/3.
     summary = schedule_summary(june, by="theme").set_index("theme")
     assert summary.loc["Culture", ["commitments", "due", "behind"]].tolist() == [4, 2, 0]
     assert summary.loc["Culture", "slippage_rate"] == 0.0
@@ -439,10 +686,50 @@ def test_breakdown_by_two_columns_and_unknown_column(june):
         schedule_summary(june, by="directorate")
 
 
-def test_metrics_as_of_equals_the_separate_functions(register):
+def test_metrics_as_of_by_theme_worked_by_hand(register):
     index = StatusIndex(*register, ["2015-05", "2015-06"])
     may, june = index.status_as_of("2015-05"), index.status_as_of("2015-06")
     every = metrics_as_of(june, by="theme", before=may)
+    # Culture A, B, E, G: due A, B (G has no evidence), behind 0; A late by 28 days.
+    # Finance C, D, F, H: due C, D, H, behind C, D; open overdue C 61, D 122 days.
+    summary = every.summary.set_index("theme")
+    assert summary.loc["Culture", ["due", "behind"]].tolist() == [2, 0]
+    assert summary.loc["Finance", ["due", "behind"]].tolist() == [3, 2]
+    slips = every.slips.set_index("theme")
+    assert slips.loc["Culture", "median_days"] == pytest.approx(28)
+    assert slips.loc["Finance", "median_days"] == pytest.approx((61 + 122) / 2)
+    # Earned schedule, plan from January 2015 for both themes, AT = 6.
+    # Culture with evidence: A Jan, B Mar, E Sep -> PV 1, 1, 2, 2, 2, 2, 2, 2, 3; EV = 2
+    # (A, B): C = 8 (Jan-Aug), ES = 8 + (2 - 2) / (3 - 2) = 8, SV = +2. Bound over A, B,
+    # G (May), E: PV 1, 1, 2, 2, 3, 3, 3, 3, 4 -> C = 4, ES 4, SV bound = 4 - 6 = -2.
+    # Finance with evidence: D Feb, H Mar, C Apr -> PV 0, 1, 2, 3 (PD 4); EV = 1 (H):
+    # C = 2, ES = 2 + (1 - 1) / (2 - 1) = 2, SV = -4; all its dated have evidence: no bound.
+    es = every.earned_schedule.set_index("theme")
+    assert es.loc["Culture", "es_months"] == pytest.approx(8.0)
+    assert es.loc["Culture", "sv_months"] == pytest.approx(2.0)
+    assert es.loc["Culture", "sv_bound_months"] == pytest.approx(-2.0)
+    assert es.loc["Finance", "es_months"] == pytest.approx(2.0)
+    assert es.loc["Finance", "sv_months"] == pytest.approx(-4.0)
+    assert math.isnan(es.loc["Finance", "sv_bound_months"])
+    # May -> June: Culture A, B stay Complete, E gains evidence (Not due), G none;
+    # Finance C, D, F, H gain evidence: IP slipped, NS slipped, TBC, Complete.
+    moves = every.transitions[every.transitions["n"] > 0]
+    got = {
+        (t, str(b), str(a)): n
+        for t, b, a, n in moves[["theme", "status_before", "status_after", "n"]].itertuples(
+            index=False
+        )
+    }
+    assert got == {
+        ("Culture", "Complete", "Complete"): 2,
+        ("Culture", "No evidence", "Not due to have started"): 1,
+        ("Culture", "No evidence", "No evidence"): 1,
+        ("Finance", "No evidence", "In progress – completion slipped"): 1,
+        ("Finance", "No evidence", "Not started – completion slipped"): 1,
+        ("Finance", "No evidence", "TBC"): 1,
+        ("Finance", "No evidence", "Complete"): 1,
+    }
+    # And the shared computation gives what each function gives on its own.
     pd.testing.assert_frame_equal(every.summary, schedule_summary(june, by="theme"))
     pd.testing.assert_frame_equal(every.slips, slip_summary(june, by="theme"))
     pd.testing.assert_frame_equal(every.earned_schedule, earned_schedule(june, by="theme"))
@@ -591,6 +878,8 @@ def test_vectorised_metrics_agree_with_the_per_row_reference(register, k):
     es = one(every.earned_schedule)
     assert close(es["es_months"], expected["es_months"])
     assert close(es["at_months"], expected["at_months"]) or expected["at_months"] is None
+    assert close(es["es_bound_months"], expected["es_bound_months"])
+    assert close(es["sv_bound_months"], expected["sv_bound_months"])
     moves = every.transitions
     got_moves = {
         (str(b), str(a)): n
@@ -608,14 +897,11 @@ def test_rates_lie_in_zero_one_and_counts_sum_to_the_total(register, as_of):
     status = status_as_of(commitments, observations, as_of)
     for by in (None, "theme"):
         summary = schedule_summary(status, by=by)
-        for name in (
-            "slippage_rate",
-            "baseline_execution_index",
-            "behind_share",
-            "evidence_coverage",
-        ):
+        for name in ("slippage_rate", "behind_share", "evidence_coverage"):
             values = summary[name].dropna()
             assert ((values >= 0) & (values <= 1)).all(), name
+        # DCMA's BEI can exceed 1 (work finished ahead of its baseline), never below 0.
+        assert (summary["baseline_execution_index"].dropna() >= 0).all()
         # A NaN rate always comes with a note.
         assert (summary.loc[summary["slippage_rate"].isna(), "note"] != "").all()
         counts = status_counts(status, by=by)
@@ -748,3 +1034,40 @@ def test_breakdowns_agree_with_the_reference_run_on_each_group(register, k, by):
             for b, a, n in moves[["status_before", "status_after", "n"]].itertuples(index=False)
         }
         assert got == dict(expected["transitions"])
+
+
+def test_december_2015_published_count_implies_a_schedule_position():
+    # The December 2015 progress report (000_e235c92a6776d4ac.txt): "Of the 134 actions
+    # in the Improvement Plan" ... "82 are complete": 82 / 134 = 61.19%.
+    # The 2015 plan's own timescales (hand count in
+    # test_2015_plan_planned_share_due_by_month_against_a_hand_count): the plan starts in
+    # December 2014 (Dec-14, month 1); cumulative due by the end of May 2015 (month 6)
+    # 66, of June 2015 (month 7) 71, of 115 commitments: 57.39% and 61.74%.
+    # Position = 6 + (82/134 - 66/115) / (71/115 - 66/115)
+    #          = 6 + (82 * 115 / 134 - 66) / 5 = 6 + (70.3731 - 66) / 5 = 6.8746 months.
+    # AT at 31 December 2015 = 13 months; SV = 6.8746 - 13 = -6.1254; SPI = 0.5288.
+    # The evidence plays no part: the planned curve and the published count decide.
+    snapshots = load_snapshots()
+    published = snapshots.set_index("snapshot_id")["value"]
+    assert (published["PR15-complete"], published["PR15-total"]) == (82, 134)
+    commitments = load_commitments()
+    plan = commitments[commitments["plan"] == "ap-2015"].reset_index(drop=True)
+    no_evidence = pd.DataFrame(
+        {
+            "commitment_id": pd.Series(dtype="str"),
+            "observed_on": pd.Series(dtype="datetime64[us]"),
+            "state": pd.Series(dtype="str"),
+        }
+    )
+    implied = metrics.implied_schedule_position(82, 134, status_as_of(plan, no_evidence, "2015-12"))
+    assert implied.plan_start == pd.Timestamp("2014-12-01")
+    assert implied.commitments == 115
+    assert (implied.month_before, implied.month_before_label) == (6, "2015-05")
+    assert (implied.month_after, implied.month_after_label) == (7, "2015-06")
+    assert implied.share_before == pytest.approx(66 / 115)
+    assert implied.share_after == pytest.approx(71 / 115)
+    assert implied.position_months == pytest.approx(6 + (82 * 115 / 134 - 66) / 5)
+    assert implied.position_months == pytest.approx(6.8746, abs=1e-4)
+    assert implied.at_months == pytest.approx(13.0)
+    assert implied.sv_months == pytest.approx(-6.1254, abs=1e-4)
+    assert implied.spi == pytest.approx(6.8746 / 13, abs=1e-4)

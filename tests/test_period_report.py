@@ -27,7 +27,8 @@ def test_small_register_headline_worked_by_hand(small):
     #   C due 31 Mar, Not begun              -> Not due to have started
     #   D due 29 Feb, Done in Feb            -> Complete (on its due date)
     # due = A, B, D (due_end <= 29 Feb) = 3; behind = B = 1; slippage rate 1/3;
-    # behind share 1/4; baseline execution index = complete and due (A, D) / due = 2/3.
+    # behind share 1/4; baseline execution index (DCMA) = completed, whenever due (A, D)
+    # / due by t (A, B, D) = 2/3.
     # Earned schedule: planned cumulative due is 2 by end Jan (A, B), 3 by end Feb (+D);
     # 2 dated completions -> ES = 1 month (end Jan); AT = 2 months (Jan, Feb) from the
     # plan's start on 1 Jan 2024 -> SV = 1 - 2 = -1 month, SPI = 1/2.

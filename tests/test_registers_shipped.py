@@ -37,9 +37,35 @@ def test_both_routes_give_the_same_figures(period):
         content.period_view(content.load_plan("", str(TRACKER), str(MAPPING)), period)
     )
     # A tracker also shows how due dates moved between snapshots, which the curated
-    # route (one document) cannot; every figure both routes show must be equal.
+    # route (one document) cannot; every figure both routes show must be equal, but for
+    # one label: the shipped tracker has no timescale column, so it cannot say that an
+    # undated output is "… onwards" (Ongoing) and those stay TBC, as a council register
+    # does unless it says ongoing. The counts are the same.
     assert set(tracker) - set(embedded) <= {"due_date_changes"}
-    assert {k: tracker[k] for k in embedded} == embedded
+    assert {k: tracker[k] for k in embedded} == _ongoing_as_tbc(embedded)
     # and the figures are not trivially empty: 104 dated outputs + 7 dated promises
     # outside the Outputs column = 111, hand-counted in tests/test_source_cgip_2018.py
     assert embedded["headline"]["commitments"] == 111
+
+
+def _ongoing_as_tbc(figures: dict) -> dict:
+    """The figures with the Ongoing status counted as TBC (see above)."""
+
+    def fold(counts: dict) -> dict:
+        folded = dict(counts)
+        folded["TBC"] += folded["Ongoing"]
+        folded["Ongoing"] = 0
+        return folded
+
+    out = dict(figures)
+    out["status_counts"] = fold(figures["status_counts"])
+    out["status_by_theme"] = {t: fold(c) for t, c in figures["status_by_theme"].items()}
+    ongoing = figures["status_counts"]["Ongoing"]
+    if ongoing:
+        alt = figures["charts"]["status_by_theme"]["alt"]
+        chart = {
+            **figures["charts"]["status_by_theme"],
+            "alt": alt.replace(f"Ongoing {ongoing}", f"TBC {ongoing}"),
+        }
+        out["charts"] = {**figures["charts"], "status_by_theme": chart}
+    return out

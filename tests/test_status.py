@@ -9,12 +9,14 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reference_status import reference_status
 
 from kerslake_analysis import schema
-from kerslake_analysis._reference import reference_status
+from kerslake_analysis import status as status_module
 from kerslake_analysis.status import (
     _RAG_OF_CODE,
     BEHIND_STATUSES,
+    KEY_STATUSES,
     OBSERVATION_STATES,
     RAG_COLOURS,
     STATUS_COLOURS,
@@ -63,15 +65,25 @@ def status_of(c: pd.DataFrame, o: pd.DataFrame, as_of: str) -> dict[str, str]:
 
 def test_status_order_and_rag_follow_the_december_2015_key():
     # The report's key (000_e235c92a6776d4ac.txt lines 184-189) names the six statuses;
-    # docs/design.md fixes their order and RAG; No evidence is the seventh, grey, no RAG.
+    # docs/design.md fixes their order and RAG, adds Ongoing (open or recurring, no due
+    # end, no RAG) before TBC and No evidence last, grey, no RAG.
     assert STATUS_ORDER == (
         "Complete",
         "In progress",
         "Not due to have started",
         "In progress – completion slipped",
         "Not started – completion slipped",
+        "Ongoing",
         "TBC",
         "No evidence",
+    )
+    assert KEY_STATUSES == (
+        "Complete",
+        "In progress",
+        "Not due to have started",
+        "In progress – completion slipped",
+        "Not started – completion slipped",
+        "TBC",
     )
     assert STATUS_DTYPE.ordered and list(STATUS_DTYPE.categories) == list(STATUS_ORDER)
     assert [STATUS_RAG[s] for s in STATUS_ORDER] == [
@@ -82,12 +94,15 @@ def test_status_order_and_rag_follow_the_december_2015_key():
         "Red",
         "none",
         "none",
+        "none",
     ]
     assert BEHIND_STATUSES == STATUS_ORDER[3:5]
     assert set(STATUS_COLOURS) == set(STATUS_ORDER)
     assert STATUS_COLOURS["No evidence"] == RAG_COLOURS["none"]
-    assert len(set(STATUS_COLOURS.values())) == 7  # every status distinguishable
-    assert list(_rag_codes(np.arange(7, dtype=np.int8))) == list(_RAG_OF_CODE)
+    assert len(set(STATUS_COLOURS.values())) == 8  # every status distinguishable
+    # By hand: Green 0, Amber 1, Amber 1, Red 2, Red 2, none 3 (Ongoing, TBC, No evidence).
+    assert list(_rag_codes(np.arange(8, dtype=np.int8))) == [0, 1, 1, 2, 2, 3, 3, 3]
+    assert list(_RAG_OF_CODE) == [0, 1, 1, 2, 2, 3, 3, 3]
     assert OBSERVATION_STATES == schema.OBSERVATION_STATES
 
 
@@ -98,6 +113,7 @@ def test_every_status_on_a_hand_built_register():
     #   C not started, due 31 Dec 2015                     -> Not due to have started
     #   D in progress, due 31 Mar 2015 (passed)            -> In progress – completion slipped
     #   E not started, due 31 Mar 2015 (passed)            -> Not started – completion slipped
+    #   H in progress, "Ongoing" (no due end)             -> Ongoing
     #   F in progress, no due date (TBC)                   -> TBC
     #   G never observed                                   -> No evidence
     c = commitments(
@@ -107,9 +123,11 @@ def test_every_status_on_a_hand_built_register():
             ("C", "2015-12-31"),
             ("D", "2015-03-31"),
             ("E", "2015-03-31"),
+            ("H", None),
             ("F", None),
             ("G", "2015-03-31"),
-        ]
+        ],
+        timescale_kind=["month"] * 5 + ["ongoing", "tbc", "month"],
     )
     o = observations(
         [
@@ -118,6 +136,7 @@ def test_every_status_on_a_hand_built_register():
             ("C", "2015-06-30", "not_started"),
             ("D", "2015-06-30", "in_progress"),
             ("E", "2015-06-30", "not_started"),
+            ("H", "2015-06-30", "in_progress"),
             ("F", "2015-06-30", "in_progress"),
         ]
     )
@@ -131,16 +150,17 @@ def test_every_status_on_a_hand_built_register():
         "Red",
         "none",
         "none",
+        "none",
     ]
     assert out["status"].dtype == STATUS_DTYPE
     assert (out["period"].astype(str) == "2015-06").all()
     assert (out["as_of"] == pd.Timestamp("2015-06-30")).all()
     assert out["completed_on"].iloc[0] == pd.Timestamp("2015-05-31")
     assert out["completed_on"].iloc[1:].isna().all()
-    assert out["last_observed_on"].iloc[:6].eq(pd.Timestamp("2015-06-30")).sum() == 5
-    assert pd.isna(out["last_observed_on"].iloc[6])
+    assert out["last_observed_on"].iloc[:7].eq(pd.Timestamp("2015-06-30")).sum() == 6
+    assert pd.isna(out["last_observed_on"].iloc[7])
     # Columns and index of the input are kept.
-    assert list(out.columns[:2]) == ["commitment_id", "due_end"]
+    assert list(out.columns[:3]) == ["commitment_id", "due_end", "timescale_kind"]
     assert out.index.equals(c.index)
 
 
@@ -166,33 +186,45 @@ def test_completed_on_the_due_date_is_complete_with_that_date():
     assert out["last_seen_incomplete"].iloc[0] == pd.Timestamp("2015-02-28")
 
 
-def test_tbc_and_ongoing_commitments_have_no_due_date():
-    # TBC and Ongoing timescales both parse to no due_end; with evidence they are TBC,
-    # without evidence No evidence (absence of evidence is not evidence of absence),
-    # and complete is complete whatever the due date.
+def test_ongoing_commitments_have_their_own_status_and_tbc_stays_tbc():
+    # Timescales as timescales.parse_timescale reads them: "Ongoing" and "(July 2018
+    # onwards)" are kind ongoing, "monthly" recurring, "TBC" tbc; none has a due end.
+    # With evidence: the open or recurring ones are Ongoing, TBC stays TBC; without
+    # evidence both are No evidence; complete is complete whatever the due date.
     c = commitments(
-        [("TBC", None), ("ONGOING", None), ("SILENT", None), ("DONE", None)],
-        timescale=["TBC", "Ongoing", "TBC", "TBC"],
+        [
+            ("TBC", None),
+            ("ONGOING", None),
+            ("ONWARDS", None),
+            ("MONTHLY", None),
+            ("SILENT", None),
+            ("DONE", None),
+        ],
+        timescale=["TBC", "Ongoing", "(July 2018 onwards)", "monthly", "Ongoing", "Ongoing"],
+        timescale_kind=["tbc", "ongoing", "ongoing", "recurring", "ongoing", "ongoing"],
     )
     o = observations(
         [
             ("TBC", "2015-06-30", "not_started"),
             ("ONGOING", "2015-06-30", "in_progress"),
+            ("ONWARDS", "2015-06-30", "in_progress"),
+            ("MONTHLY", "2015-06-30", "not_started"),
             ("DONE", "2015-06-30", "complete"),
         ]
     )
     assert status_of(c, o, "2015-06") == {
         "TBC": "TBC",
-        "ONGOING": "TBC",
+        "ONGOING": "Ongoing",
+        "ONWARDS": "Ongoing",
+        "MONTHLY": "Ongoing",
         "SILENT": "No evidence",
         "DONE": "Complete",
     }
-    assert list(status_as_of(c, o, "2015-06")["rag"].astype(str)) == [
-        "none",
-        "none",
-        "none",
-        "Green",
-    ]
+    assert list(status_as_of(c, o, "2015-06")["rag"].astype(str)) == ["none"] * 5 + ["Green"]
+    # Ongoing is never due, so never behind, however late t is.
+    assert status_of(c, o, "2030-01")["ONGOING"] == "Ongoing"
+    # Without timescale_kind nothing says a commitment is open, so undated means TBC.
+    assert status_of(c.drop(columns="timescale_kind"), o, "2015-06")["ONGOING"] == "TBC"
 
 
 def test_completed_before_the_first_observation():
@@ -308,6 +340,36 @@ def test_bad_input_names_the_frame_column_and_row(c_rows, o_rows, message):
         status_as_of(commitments(c_rows), o, "2015-01")
 
 
+@pytest.mark.parametrize(
+    "text", ["03/04/2015", "2015/04/03", "4 March 2015", "20150304", "2015-02-30"]
+)
+def test_non_iso_dates_are_refused_never_guessed(text):
+    # "03/04/2015" is 3 April in the UK and 4 March in the US: refuse it, naming the
+    # frame, the column and the row, rather than read it either way.
+    c = pd.DataFrame({"commitment_id": ["A", "B"], "due_end": ["2015-04-30", text]})
+    o = observations([("A", "2015-04-30", "in_progress")])
+    with pytest.raises(ValueError, match=r"commitments, column due_end: not a date.*index 1"):
+        status_as_of(c, o, "2015-04")
+    o = pd.DataFrame(
+        {"commitment_id": ["A", "A"], "observed_on": ["2015-03-31", text], "state": ["unknown"] * 2}
+    )
+    with pytest.raises(ValueError, match=r"observations, column observed_on: not a date.*index 1"):
+        status_as_of(commitments([("A", "2015-04-30")]), o, "2015-04")
+    with pytest.raises(ValueError, match="neither a period"):
+        status_as_of(commitments([("A", "2015-04-30")]), observations([]), text)
+
+
+def test_iso_text_and_date_objects_are_read_as_dates():
+    # ISO text and date objects give the same status as datetime64: A due 31 March,
+    # seen in progress on 30 April, is slipped at the end of April.
+    for due in ("2015-03-31", dt.date(2015, 3, 31), pd.Timestamp("2015-03-31")):
+        c = pd.DataFrame({"commitment_id": ["A"], "due_end": pd.Series([due], dtype=object)})
+        o = pd.DataFrame(
+            {"commitment_id": ["A"], "observed_on": ["2015-04-30"], "state": ["in_progress"]}
+        )
+        assert status_of(c, o, "2015-04") == {"A": "In progress – completion slipped"}
+
+
 def test_bad_dates_and_missing_columns_are_named():
     c = pd.DataFrame({"commitment_id": ["A", "B"], "due_end": ["2015-03-31", "31/03/2015"]})
     with pytest.raises(ValueError, match=r"commitments, column due_end: not a date .*index 1"):
@@ -350,6 +412,17 @@ def test_status_by_period_stacks_status_as_of():
     panel = status_by_period(c, o, periods)
     assert list(panel["period"].astype(str)) == ["2015-01"] * 2 + ["2015-02"] * 2 + ["2015-03"] * 2
     assert panel["theme"].dtype == "category"
+    # By hand: A (due 28 Feb) in progress on 31 Jan -> In progress in January and on its
+    # due date 28 February, Complete on 31 March. B (undated, no timescale_kind): no
+    # evidence in January, not started from 28 February -> TBC.
+    assert panel["status"].astype(str).tolist() == [
+        "In progress",
+        "No evidence",
+        "In progress",
+        "TBC",
+        "Complete",
+        "TBC",
+    ]
     for period in periods:
         one = status_as_of(c, o, period)
         part = panel[panel["period"] == period].reset_index(drop=True)
@@ -360,6 +433,7 @@ def test_status_by_period_stacks_status_as_of():
 # ------------------------------------------------------------------ properties
 
 DAYS = [dt.date(2015, 1, 1) + dt.timedelta(days=d) for d in range(0, 400, 9)]
+UNDATED_KINDS = ("tbc", "ongoing", "recurring", "none")
 
 
 @st.composite
@@ -369,6 +443,7 @@ def registers(draw):
     n = draw(st.integers(1, 12))
     ids = [f"C{i}" for i in range(n)]
     dues = [draw(st.one_of(st.none(), st.sampled_from(DAYS))) for _ in ids]
+    kinds = [draw(st.sampled_from(UNDATED_KINDS)) if due is None else "month" for due in dues]
     obs = draw(
         st.lists(
             st.tuples(
@@ -377,7 +452,7 @@ def registers(draw):
             max_size=40,
         )
     )
-    return list(zip(ids, dues, strict=True)), obs
+    return list(zip(ids, dues, kinds, strict=True)), obs
 
 
 def frames(register):
@@ -386,6 +461,7 @@ def frames(register):
         {
             "commitment_id": [r[0] for r in rows],
             "due_end": pd.to_datetime([r[1] for r in rows]).astype("datetime64[us]"),
+            "timescale_kind": [r[2] for r in rows],
         }
     )
     o = pd.DataFrame(
@@ -425,3 +501,96 @@ def test_counts_sum_to_the_total_and_complete_never_turns_back(register, dates):
     complete = wide.eq("Complete").to_numpy()
     # Once Complete at a date, Complete at every later date.
     assert (np.diff(complete.astype(int), axis=1) >= 0).all()
+
+
+# ------------------------------------------------------------------ the large-register paths
+
+
+def _hand_register():
+    """Six commitments and their statuses at the end of June 2015, worked by hand.
+
+    A due 31 Mar, in progress 31 Jan, complete 30 Apr         -> Complete (30 Apr)
+    B due 31 Dec, not started 31 Jan, in progress 31 May      -> In progress
+    C due 31 Mar, not started 31 Jan and 31 May               -> Not started – slipped
+    D no due date, ongoing, in progress 31 May                -> Ongoing
+    E due 31 May, in progress 28 Feb, unknown 31 May          -> In progress – slipped
+    F due 31 Dec, only an unknown observation                 -> No evidence
+    """
+    c = commitments(
+        [
+            ("A", "2015-03-31"),
+            ("B", "2015-12-31"),
+            ("C", "2015-03-31"),
+            ("D", None),
+            ("E", "2015-05-31"),
+            ("F", "2015-12-31"),
+        ],
+        timescale_kind=["month", "month", "month", "ongoing", "month", "month"],
+    )
+    o = observations(
+        [
+            ("A", "2015-01-31", "in_progress"),
+            ("B", "2015-01-31", "not_started"),
+            ("C", "2015-01-31", "not_started"),
+            ("E", "2015-02-28", "in_progress"),
+            ("A", "2015-04-30", "complete"),
+            ("B", "2015-05-31", "in_progress"),
+            ("C", "2015-05-31", "not_started"),
+            ("D", "2015-05-31", "in_progress"),
+            ("E", "2015-05-31", "unknown"),
+            ("F", "2015-05-31", "unknown"),
+        ]
+    )
+    expected = {
+        "A": "Complete",
+        "B": "In progress",
+        "C": "Not started – completion slipped",
+        "D": "Ongoing",
+        "E": "In progress – completion slipped",
+        "F": "No evidence",
+    }
+    return c, o, expected
+
+
+def _check_hand_register(c, o, expected):
+    out = status_as_of(c, o, "2015-06")
+    statuses = zip(out["commitment_id"].astype(str), out["status"].astype(str), strict=True)
+    assert dict(statuses) == expected
+    assert out["completed_on"].iloc[0] == pd.Timestamp("2015-04-30")
+    assert out["last_seen_incomplete"].iloc[0] == pd.Timestamp("2015-01-31")
+    # E's latest known state is the in-progress of 28 February (the unknown is no state).
+    assert out["last_observed_on"].iloc[4] == pd.Timestamp("2015-02-28")
+
+
+def test_chunked_reading_gives_the_hand_worked_statuses(monkeypatch):
+    # Chunks of 3 rows: the ten observations are read in four chunks, and every
+    # commitment's observations fall in more than one.
+    monkeypatch.setattr(status_module, "_CHUNK", 3)
+    _check_hand_register(*_hand_register())
+
+
+def test_searching_dates_instead_of_the_day_table_gives_the_hand_worked_statuses(monkeypatch):
+    # Observations span 119 days (31 Jan to 31 May): a limit of 10 days forces the search.
+    monkeypatch.setattr(status_module, "_MAX_DAY_TABLE", 10)
+    _check_hand_register(*_hand_register())
+
+
+def test_categorical_ids_and_states_give_the_hand_worked_statuses():
+    c, o, expected = _hand_register()
+    ids = pd.CategoricalDtype(c["commitment_id"].tolist())
+    # The shortcut: categories equal to the commitments, states in the internal order.
+    same = o.assign(
+        commitment_id=o["commitment_id"].astype(ids),
+        state=o["state"].astype(pd.CategoricalDtype(list(OBSERVATION_STATES))),
+    )
+    _check_hand_register(c, same, expected)
+    # Categories in another order, with unused ones: looked up, not taken as codes.
+    other = o.assign(
+        commitment_id=o["commitment_id"].astype(
+            pd.CategoricalDtype(["F", "E", "D", "C", "B", "A"])
+        ),
+        state=o["state"].astype(
+            pd.CategoricalDtype(["unknown", "not_started", "in_progress", "complete", "blocked"])
+        ),
+    )
+    _check_hand_register(c, other, expected)

@@ -21,8 +21,15 @@ Definitions, as of the date ``t`` (docs/design.md):
 - ``planned_due``: dated commitments with ``due_end <= t``; ``due`` is those with
   evidence (No evidence is left out of ``due``, ``behind`` and the slippage rate).
 - ``behind``: the two slipped statuses; **slippage rate** = behind / due; **behind
-  share** = behind / all commitments; **baseline execution index** = completed with
-  ``due_end <= t`` / due.
+  share** = behind / all commitments.
+- **Baseline execution index** (BEI), as DCMA defines it (DCMA 14-Point Schedule
+  Assessment, check 14; DCMA EVMS Program Analysis Pamphlet, 2012): the number of tasks
+  completed as of ``t``, whenever they were due, over the number of tasks with a
+  baseline finish on or before ``t``. Here: dated commitments complete as of ``t`` /
+  ``planned_due`` (with or without evidence). A commitment with no due date has no
+  baseline finish and is outside the index. Completions are read from the evidence, so
+  where evidence is missing the BEI is a lower bound (the note says so). It can exceed 1
+  when work finishes ahead of its baseline.
 - **On time** completion: ``completed_on <= due_end``. ``completed_on`` is the date
   of the first observation saying complete, an upper bound (see
   :mod:`kerslake_analysis.status`). A completion is *late* only when an observation
@@ -73,6 +80,7 @@ from kerslake_analysis.status import (
     NO_EVIDENCE,
     STATUS_DTYPE,
     STATUS_ORDER,
+    as_of_date,
 )
 
 #: The group of commitments whose ``by`` value is missing or empty.
@@ -81,7 +89,7 @@ NONE_LABEL = "(none)"
 #: The status of a commitment present in only one of two frames compared.
 NOT_IN_REGISTER = "Not in register"
 
-#: Statuses of :func:`status_transitions`: the seven statuses, then Not in register.
+#: Statuses of :func:`status_transitions`: the eight statuses, then Not in register.
 TRANSITION_DTYPE = pd.CategoricalDtype([*STATUS_ORDER, NOT_IN_REGISTER], ordered=True)
 
 #: Ageing buckets of open overdue commitments, by days overdue.
@@ -118,8 +126,8 @@ def status_counts(status: pd.DataFrame, by: str | Sequence[str] | None = None) -
     -------
     pandas.DataFrame
         ``as_of``, ``period``, the ``by`` columns, ``status`` (ordered categorical,
-        all seven statuses), ``n`` and ``share`` (of the group's commitments). The
-        seven counts of a group sum to its commitments.
+        all eight statuses), ``n`` and ``share`` (of the group's commitments). The
+        eight counts of a group sum to its commitments.
 
     Examples
     --------
@@ -132,13 +140,13 @@ def status_counts(status: pd.DataFrame, by: str | Sequence[str] | None = None) -
     >>> counts.loc[counts["n"] > 0, ["status", "n", "share"]]
             status  n  share
     0     Complete  1    0.5
-    6  No evidence  1    0.5
+    7  No evidence  1    0.5
     """
     return _status_counts(_Prepared(status, by))
 
 
 def schedule_summary(status: pd.DataFrame, by: str | Sequence[str] | None = None) -> pd.DataFrame:
-    """Due, complete, behind, slippage rate, behind share and baseline execution index.
+    """Due, complete, behind, slippage rate, behind share and DCMA's baseline execution index.
 
     Parameters
     ----------
@@ -154,15 +162,18 @@ def schedule_summary(status: pd.DataFrame, by: str | Sequence[str] | None = None
         ``with_evidence``, ``evidence_coverage`` (with_evidence / commitments),
         ``dated``, ``planned_due`` (dated, ``due_end <= as_of``, with or without
         evidence), ``due`` (planned_due with evidence), ``complete``,
-        ``complete_due`` (complete and due), ``behind``, ``slippage_rate``
-        (behind / due), ``behind_share`` (behind / commitments),
-        ``baseline_execution_index`` (complete_due / due) and ``note``. The rates are
-        NaN with a note when ``due`` is 0.
+        ``complete_dated`` (dated and complete, whenever due), ``complete_due``
+        (complete and due), ``behind``, ``slippage_rate`` (behind / due),
+        ``behind_share`` (behind / commitments), ``baseline_execution_index``
+        (DCMA: complete_dated / planned_due, see the module docstring) and ``note``.
+        The slippage rate is NaN with a note when ``due`` is 0, the BEI when
+        ``planned_due`` is 0; the note also says when the BEI is a lower bound.
 
     Examples
     --------
     Two of three commitments are due at the end of June 2015; the one due in March is
-    complete and the one due in May is in progress, so one of two due is behind:
+    complete and the one due in May is in progress, so one of two due is behind, and
+    one completion over two due gives a BEI of 1 / 2:
 
     >>> from kerslake_analysis.status import status_as_of
     >>> c = pd.DataFrame({"commitment_id": ["A", "B", "C"], "due_end": pd.to_datetime(
@@ -399,17 +410,25 @@ def earned_schedule(
 ) -> pd.DataFrame:
     """Earned schedule (Lipke), each commitment weighted 1, in months.
 
-    The planned value PV(k) is the number of dated commitments due by the end of month
-    *k* of the plan (month 1 starts on ``plan_start``); the earned value EV is the
-    number of dated commitments complete as of ``t``. With C the number of months k
-    (up to the planned duration PD, the month of the last due date) with PV(k) <= EV,
+    Lipke, "Schedule is Different", The Measurable News, March 2003; PMI Practice
+    Standard for Earned Value Management, 2nd ed. (2011), and ISO 21508:2018, earned
+    schedule annex. The planned value PV(k) is the number of commitments due by the end
+    of month *k* of the plan (month 1 starts on ``plan_start``); the earned value EV is
+    the number complete as of ``t``. With C the number of months k (up to the planned
+    duration PD, the month PV reaches its total) with PV(k) <= EV,
     ES = C + (EV - PV(C)) / (PV(C+1) - PV(C)) (linear interpolation; PV(0) = 0), or
     ES = PD when everything planned is complete. AT is the time from ``plan_start`` to
     the end of ``t``'s day, in months (whole months at a month end);
-    SV(t) = ES - AT and SPI(t) = ES / AT.
+    SV(t) = ES - AT and SPI(t) = ES / AT. Once everything planned is complete, AT is the
+    actual completion time (the latest ``completed_on``; Lipke), so a plan finished
+    early stays ahead by the same amount however late ``t`` is.
 
-    EV counts observed completions only: where evidence is missing ES is a lower bound,
-    and the note says so.
+    **Basis.** Planned and earned value count the same commitments: the dated
+    commitments with evidence as of ``t`` (:data:`EARNED_SCHEDULE_BASIS`). Counting the
+    completions the evidence shows against the planned curve of *every* commitment
+    would only give a bound: that is kept apart as ``es_bound_months`` (a lower bound of
+    ES, since unobserved commitments may be complete) and ``sv_bound_months`` (so the
+    plan is at most that far behind), NaN when every dated commitment has evidence.
 
     Parameters
     ----------
@@ -426,9 +445,13 @@ def earned_schedule(
     Returns
     -------
     pandas.DataFrame
-        ``as_of``, ``period``, the ``by`` columns, ``plan_start``,
-        ``planned_duration_months``, ``at_months``, ``planned_due`` (PV at ``t``),
-        ``complete_dated`` (EV), ``es_months``, ``sv_months``, ``spi`` and ``note``.
+        ``as_of``, ``period``, the ``by`` columns, ``plan_start``, ``basis``,
+        ``dated``, ``dated_with_evidence`` (the commitments PV and EV count),
+        ``planned_duration_months`` (PD), ``at_months`` (AT), ``finished_on`` (the
+        completion date AT stops at, NaT while work remains), ``planned_due`` (PV at
+        ``t``), ``complete_dated`` (EV), ``es_months``, ``sv_months``, ``spi``,
+        ``es_bound_months``, ``sv_bound_months`` and ``note`` (why a figure is not
+        computable, the basis under partial evidence, a frozen AT).
 
     Raises
     ------
@@ -452,8 +475,216 @@ def earned_schedule(
     >>> schedule[["at_months", "es_months", "sv_months", "spi"]].round(4)
        at_months  es_months  sv_months     spi
     0        3.0        2.0       -1.0  0.6667
+
+    Had all four been complete at the end of March, the plan (PD = 4) would have
+    finished a month early: AT stops at 3 and SV stays +1 at any later date.
+
+    >>> o["state"] = "complete"
+    >>> late = earned_schedule(status_as_of(c, o, "2015-12"))
+    >>> late[["at_months", "es_months", "sv_months"]].round(4)
+       at_months  es_months  sv_months
+    0        3.0        4.0        1.0
     """
     return _earned_schedule(_Prepared(status, by), plan_start)
+
+
+@dataclass(frozen=True)
+class ImpliedPosition:
+    """The schedule position a published completion count implies against the plan.
+
+    Attributes
+    ----------
+    period : str
+        ``YYYY-MM`` of ``as_of``.
+    plan_start : pandas.Timestamp
+        First day of month 1 of the plan.
+    published_complete, published_total : int
+        The document's own count, e.g. 82 of 134.
+    published_share : float
+        ``published_complete / published_total``.
+    commitments : int
+        The plan's commitments (the planned share's denominator, undated included).
+    month_before : int
+        C: the last month of the plan whose planned share is at most the published share
+        (0 = the plan's start).
+    month_before_label : str
+        ``YYYY-MM`` of month C (the month before the plan for C = 0).
+    share_before : float
+        Planned share due by the end of month C.
+    month_after : int or None
+        C + 1, the first month whose planned share exceeds the published share (None
+        when the published share reaches the plan's last planned share).
+    month_after_label : str or None
+    share_after : float or None
+    position_months : float
+        C + (share - share(C)) / (share(C+1) - share(C)): the months into the plan at
+        which the plan expected that share complete.
+    at_months : float
+        Months from the plan's start to the end of ``as_of``.
+    sv_months : float
+        position_months - at_months (negative: behind).
+    spi : float
+        position_months / at_months.
+    note : str
+        Empty, or how to read the figures.
+    """
+
+    period: str
+    plan_start: pd.Timestamp
+    published_complete: int
+    published_total: int
+    published_share: float
+    commitments: int
+    month_before: int
+    month_before_label: str
+    share_before: float
+    month_after: int | None
+    month_after_label: str | None
+    share_after: float | None
+    position_months: float
+    at_months: float
+    sv_months: float
+    spi: float
+    note: str
+
+    @property
+    def derivation(self) -> str:
+        """The arithmetic in one sentence, for a report."""
+        share = self.published_share * 100
+        text = (
+            f"{self.published_complete} of {self.published_total} complete is "
+            f"{share:.1f}%. By the plan's own timescales {self.share_before * 100:.1f}% of "
+            f"its {self.commitments} commitments were due by the end of month "
+            f"{self.month_before} ({self.month_before_label})"
+        )
+        if self.month_after is None:
+            text += (
+                f", the most it ever has due, so the position is the plan's last due month, "
+                f"{self.position_months:.2f} months"
+            )
+        else:
+            text += (
+                f" and {self.share_after * 100:.1f}% by the end of month {self.month_after} "
+                f"({self.month_after_label}), so {share:.1f}% was planned at "
+                f"{self.month_before} + ({share:.1f} − {self.share_before * 100:.1f}) / "
+                f"({self.share_after * 100:.1f} − {self.share_before * 100:.1f}) = "
+                f"{self.position_months:.2f} months"
+            )
+        return (
+            text + f"; {self.at_months:.2f} months had passed, so the schedule variance is "
+            f"{self.sv_months:+.2f} months and the schedule performance index {self.spi:.2f}."
+        )
+
+
+def implied_schedule_position(
+    published_complete: int,
+    published_total: int,
+    status: pd.DataFrame,
+    plan_start: str | pd.Timestamp | None = None,
+) -> ImpliedPosition:
+    """Where a published completion count puts the plan against its own timescales.
+
+    A document may publish its own count for the period (December 2015: "82 are
+    complete" of "134 actions", 000_e235c92a6776d4ac.txt). Its share complete is set
+    against the plan's planned share: the share of the plan's commitments due by the end
+    of each month of the plan (``planned_share`` of :func:`completion_trajectory`,
+    undated commitments in the denominator). The position is the time at which the
+    planned share reached the published share, interpolated linearly between months as
+    earned schedule is (:func:`earned_schedule`, Lipke 2003); SV and SPI follow against AT.
+
+    The count and the plan count different things (the council tracked 134 actions, the
+    plan lists fewer commitments), so only the *share* is carried across.
+
+    Parameters
+    ----------
+    published_complete, published_total : int
+        The document's count complete and its total.
+    status : pandas.DataFrame
+        A status frame of one plan at one ``as_of`` (no breakdown).
+    plan_start : str or pandas.Timestamp, optional
+        As :func:`earned_schedule`.
+
+    Returns
+    -------
+    ImpliedPosition
+
+    Raises
+    ------
+    ValueError
+        If the counts are not whole numbers with 0 <= complete <= total and total > 0,
+        the frame holds several ``as_of`` dates, or the plan has no dated commitment.
+
+    Examples
+    --------
+    Four commitments due January to April 2015 (planned share 25%, 50%, 75%, 100%). A
+    published "5 of 8 complete" (62.5%) at the end of March lies between month 2 (50%)
+    and month 3 (75%): 2 + (62.5 - 50) / (75 - 50) = 2.5 months, against AT = 3:
+
+    >>> from kerslake_analysis.status import status_as_of
+    >>> c = pd.DataFrame({"commitment_id": list("ABCD"), "due_end": pd.to_datetime(
+    ...     ["2015-01-31", "2015-02-28", "2015-03-31", "2015-04-30"])})
+    >>> o = pd.DataFrame({"commitment_id": ["A"], "observed_on": pd.to_datetime(
+    ...     ["2015-03-31"]), "state": ["complete"]})
+    >>> implied = implied_schedule_position(5, 8, status_as_of(c, o, "2015-03"))
+    >>> implied.position_months, implied.at_months, implied.sv_months
+    (2.5, 3.0, -0.5)
+    >>> implied.month_before_label, implied.month_after_label
+    ('2015-02', '2015-03')
+    """
+    for name, value in (
+        ("published_complete", published_complete),
+        ("published_total", published_total),
+    ):
+        if isinstance(value, bool) or not float(value).is_integer():
+            raise ValueError(f"{name} must be a whole number, not {value!r}")
+    complete, total = int(published_complete), int(published_total)
+    if total <= 0 or not 0 <= complete <= total:
+        raise ValueError(
+            f"need 0 <= published_complete <= published_total and a total > 0: "
+            f"got {complete} of {total}"
+        )
+    p = _Prepared(status, None)
+    _single_as_of(status, "status")
+    if not p.dated.any():
+        raise ValueError("the plan has no dated commitment: no planned share to compare with")
+    start = _plan_start_months(p, plan_start)[:1]
+    n = int(p.row_counts[0])
+    pv, duration = _planned_values(p, p.due_month_table, start)
+    # Compare complete / total with PV(k) / n exactly, in whole numbers.
+    position = float(_lipke(pv * total, np.array([complete * n]), duration)[0])
+    c = int(np.count_nonzero(pv[0, : duration[0]] * total <= complete * n))
+    padded = np.concatenate([[0], pv[0]])
+    at = float(_months_between(start, p.as_of_us[:1])[0])
+    after = c + 1 if c < duration[0] else None
+    month_number = int(start[0]) + c - 1
+    note = ""
+    if after is None and complete * n > padded[c] * total:
+        note = (
+            "the published share is above the plan's largest planned share "
+            f"({padded[c] / n:.1%}; undated commitments are never due): the position is "
+            "the plan's last due month, a lower bound"
+        )
+    return ImpliedPosition(
+        period=p.periods[0],
+        plan_start=pd.Timestamp(_month_starts(start)[0]),
+        published_complete=complete,
+        published_total=total,
+        published_share=complete / total,
+        commitments=n,
+        month_before=c,
+        month_before_label=str(_month_labels(np.array([month_number]))[0]),
+        share_before=padded[c] / n,
+        month_after=after,
+        month_after_label=None
+        if after is None
+        else str(_month_labels(np.array([month_number + 1]))[0]),
+        share_after=None if after is None else padded[after] / n,
+        position_months=position,
+        at_months=at,
+        sv_months=position - at,
+        spi=position / at if at > 0 else float("nan"),
+        note=note,
+    )
 
 
 def status_transitions(
@@ -502,8 +733,8 @@ def status_transitions(
     >>> moves = status_transitions(index.status_as_of("2015-01"), index.status_as_of("2015-02"))
     >>> moves.loc[moves["n"] > 0, ["status_before", "status_after", "n"]]
                   status_before             status_after  n
-    8               In progress                 Complete  1
-    18  Not due to have started  Not due to have started  1
+    9               In progress                 Complete  1
+    20  Not due to have started  Not due to have started  1
     >>> status_transitions(None, index.status_as_of("2015-01"))["note"].iloc[0]
     'not computable: one period only (no earlier status frame to compare with)'
     """
@@ -682,6 +913,7 @@ def _schedule_summary(p: _Prepared) -> pd.DataFrame:
     planned_due = t[:, :, _DUE].sum(axis=1)
     due = planned_due - t[:, _NO_EVIDENCE_CODE, _DUE]
     complete_due = t[:, _COMPLETE_CODE, _DUE]
+    complete_dated = t[:, _COMPLETE_CODE, 1:].sum(axis=1)
     behind = t[:, list(_BEHIND_CODES)].sum(axis=(1, 2))
     out = p.labels(p.present)
     out["commitments"] = commitments
@@ -691,17 +923,44 @@ def _schedule_summary(p: _Prepared) -> pd.DataFrame:
     out["planned_due"] = planned_due
     out["due"] = due
     out["complete"] = t[:, _COMPLETE_CODE].sum(axis=1)
+    out["complete_dated"] = complete_dated
     out["complete_due"] = complete_due
     out["behind"] = behind
     out["slippage_rate"] = _ratio(behind, due)
     out["behind_share"] = behind / commitments
-    out["baseline_execution_index"] = _ratio(complete_due, due)
-    out["note"] = np.where(
-        due == 0,
-        "not computable: nothing due yet (slippage rate, baseline execution index)",
-        "",
+    out["baseline_execution_index"] = _ratio(complete_dated, planned_due)
+    missing = commitments - out["with_evidence"]
+    out["note"] = _join_notes(
+        np.select(
+            [planned_due == 0, due == 0],
+            [
+                "not computable: nothing due yet (slippage rate, baseline execution index)",
+                "not computable: nothing due has evidence (slippage rate)",
+            ],
+            default="",
+        ),
+        np.where(
+            (planned_due > 0) & (missing > 0),
+            "baseline execution index is a lower bound: it counts the completions the "
+            "evidence shows, and "
+            + missing.astype(str)
+            + " of "
+            + commitments.astype(str)
+            + " commitments have no evidence",
+            "",
+        ),
     )
     return pd.DataFrame(out)
+
+
+def _join_notes(*notes: np.ndarray) -> np.ndarray:
+    """Per-row notes joined with "; ", empty ones left out."""
+    joined = np.asarray(notes[0], dtype=object)
+    for more in notes[1:]:
+        more = np.asarray(more, dtype=object)
+        both = (joined != "") & (more != "")
+        joined = np.where(both, joined + "; " + more, np.where(joined != "", joined, more))
+    return joined.astype(str)
 
 
 def _on_time_completion(p: _Prepared) -> pd.DataFrame:
@@ -867,48 +1126,95 @@ def _earned_schedule(p: _Prepared, plan_start) -> pd.DataFrame:
     commitments = p.row_counts[keys]
     status = p.status_table
     ev = status[:, _COMPLETE_CODE, 1:].sum(axis=1)  # dated and complete
-    evidence = commitments - status[:, _NO_EVIDENCE_CODE].sum(axis=1)
+    dated = commitments - status[:, :, _UNDATED_DUE].sum(axis=1)
+    dated_evidence = dated - status[:, _NO_EVIDENCE_CODE, 1:].sum(axis=1)
+    as_of = p.as_of_us[p.period_of(keys)]
     if p.dated.any():
-        grid = p.month_grid
-        cumulative = np.cumsum(p.due_month_table[:, 1:], axis=1)  # months grid.first..
-        # PV(k), k = 1..K: dated commitments due by the end of the plan's month k (those
-        # due before the start count in month 1).
-        n_months = max(int((grid.last_due - start).max()) + 1, 1)
-        column = (start - grid.first)[:, None] + np.arange(n_months)[None, :]
-        last = cumulative.shape[1] - 1
-        pv = np.where(
-            column < 0, 0, cumulative[np.arange(len(keys))[:, None], np.clip(column, 0, last)]
-        )
-        total = pv[:, -1]
-        duration = np.where(total > 0, (pv < total[:, None]).sum(axis=1) + 1, 0)
-        es = _lipke(pv, ev, duration)
+        pv, duration = _planned_values(p, p.due_month_table_evidenced, start)
+        pv_all, duration_all = _planned_values(p, p.due_month_table, start)
+        es, es_all = _lipke(pv, ev, duration), _lipke(pv_all, ev, duration_all)
+        last_done = p.last_completion
     else:
-        duration, es = np.zeros(len(keys), dtype=np.int64), np.zeros(len(keys))
-    at = _months_between(start, p.as_of_us[p.period_of(keys)])
+        duration = duration_all = np.zeros(len(keys), dtype=np.int64)
+        es = es_all = np.zeros(len(keys))
+        last_done = as_of
+    # Lipke: once everything planned is complete, AT is the actual completion time.
+    finished = (dated_evidence > 0) & (ev == dated_evidence)
+    at_now = _months_between(start, as_of)
+    finished_on = np.where(finished, last_done, as_of)
+    at = np.where(finished, _months_between(start, finished_on), at_now)
     computable = (duration > 0) & (at > 0)
+    partial = dated_evidence < dated
+    bounded = partial & (duration_all > 0) & (at_now > 0)
+    safe_at = np.where(at > 0, at, 1)
     out = p.labels(keys)
     out["plan_start"] = _month_starts(start)
+    out["basis"] = EARNED_SCHEDULE_BASIS
+    out["dated"] = dated
+    out["dated_with_evidence"] = dated_evidence
     out["planned_duration_months"] = duration
     out["at_months"] = at
-    out["planned_due"] = status[:, :, _DUE].sum(axis=1)
+    out["finished_on"] = np.where(finished, finished_on, _NAT).view(_DATE_UNIT)
+    out["planned_due"] = status[:, :, _DUE].sum(axis=1) - status[:, _NO_EVIDENCE_CODE, _DUE]
     out["complete_dated"] = ev
     out["es_months"] = np.where(computable, es, np.nan)
     out["sv_months"] = np.where(computable, es - at, np.nan)
-    out["spi"] = np.where(computable, es / np.where(at > 0, at, 1), np.nan)
-    out["note"] = np.select(
-        [duration == 0, at <= 0, evidence < commitments],
-        [
-            "not computable: no dated commitments",
-            "not computable: as_of is before the plan's start",
-            "evidence for "
-            + evidence.astype(str)
+    out["spi"] = np.where(computable, es / safe_at, np.nan)
+    out["es_bound_months"] = np.where(bounded, es_all, np.nan)
+    out["sv_bound_months"] = np.where(bounded, es_all - at_now, np.nan)
+    out["note"] = _join_notes(
+        np.select(
+            [dated == 0, dated_evidence == 0, at <= 0],
+            [
+                "not computable: no dated commitments",
+                "not computable: no dated commitment has evidence",
+                "not computable: as_of is before the plan's start",
+            ],
+            default="",
+        ),
+        np.where(
+            partial & computable,
+            "ES counts the "
+            + dated_evidence.astype(str)
             + " of "
-            + commitments.astype(str)
-            + " commitments: EV counts observed completions only, so ES is a lower bound",
-        ],
-        default="",
+            + dated.astype(str)
+            + " dated commitments with evidence (planned and earned value over the same "
+            "commitments); over all "
+            + dated.astype(str)
+            + " it can only be bounded: es_bound_months is a lower bound of ES, so "
+            "sv_bound_months is the most the plan can be behind",
+            "",
+        ),
+        np.where(
+            finished & computable,
+            "every dated commitment counted is complete: AT is the last completion's "
+            "date (Lipke), so SV and SPI no longer change",
+            "",
+        ),
     )
     return pd.DataFrame(out)
+
+
+#: What :func:`earned_schedule` counts in planned and earned value.
+EARNED_SCHEDULE_BASIS = "dated commitments with evidence"
+
+
+def _planned_values(p: _Prepared, table: np.ndarray, start: np.ndarray):
+    """PV(k), k = 1..K, per key from a (key, due-month bin) table, and the planned
+    duration (the month PV reaches its total; 0 when nothing is planned).
+
+    Commitments due before the plan's start count in its month 1.
+    """
+    grid = p.month_grid
+    cumulative = np.cumsum(table[:, 1:], axis=1)  # months grid.first..
+    n_months = max(int((grid.last_due - start).max()) + 1, 1)
+    column = (start - grid.first)[:, None] + np.arange(n_months)[None, :]
+    last = cumulative.shape[1] - 1
+    rows = np.arange(len(start))[:, None]
+    pv = np.where(column < 0, 0, cumulative[rows, np.clip(column, 0, last)])
+    total = pv[:, -1]
+    duration = np.where(total > 0, (pv < total[:, None]).sum(axis=1) + 1, 0)
+    return pv, duration
 
 
 def _lipke(pv: np.ndarray, ev: np.ndarray, duration: np.ndarray) -> np.ndarray:
@@ -928,7 +1234,12 @@ def _lipke(pv: np.ndarray, ev: np.ndarray, duration: np.ndarray) -> np.ndarray:
 def _plan_start_months(p: _Prepared, plan_start) -> np.ndarray:
     """Month number of the plan's start, per group."""
     if plan_start is not None:
-        stamp = pd.Timestamp(f"{plan_start}-01" if len(str(plan_start)) == 7 else plan_start)
+        try:
+            stamp = as_of_date(plan_start)  # a period YYYY-MM or an ISO date, strictly
+        except ValueError:
+            raise ValueError(
+                f"plan_start {plan_start!r} is neither a period YYYY-MM nor a date YYYY-MM-DD"
+            ) from None
         return np.full(p.n_groups, (stamp.year - 1970) * 12 + stamp.month - 1, dtype=np.int64)
     if "plan" in p.status.columns and "plan" not in p.by:
         plans = _distinct(p.status["plan"])
@@ -1149,6 +1460,22 @@ class _Prepared:
         """(key, month bin) counts of dated rows by due month (bin 0: undated)."""
         grid = self.month_grid
         return self.tally(grid.bins(self.due_us), len(grid.table))
+
+    @cached_property
+    def due_month_table_evidenced(self) -> np.ndarray:
+        """As :attr:`due_month_table`, counting only rows with evidence."""
+        grid = self.month_grid
+        rows = np.flatnonzero(self.codes != _NO_EVIDENCE_CODE)
+        return self.tally(grid.bins(self.due_us[rows]), len(grid.table), rows)
+
+    @cached_property
+    def last_completion(self) -> np.ndarray:
+        """Latest ``completed_on`` of the dated complete rows, per present key (NaT if none)."""
+        rows, completed = self.done
+        key = self.key_of(rows)
+        latest = np.full(self.n_keys, _NAT, dtype=np.int64)
+        np.maximum.at(latest, np.zeros(len(rows), dtype=np.intp) if key is None else key, completed)
+        return latest[self.present]
 
     @cached_property
     def done_month_table(self) -> np.ndarray:

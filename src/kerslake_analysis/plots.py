@@ -65,7 +65,11 @@ def section_counts_chart(counts: pd.DataFrame, month_label: str) -> Figure:
 
 
 def status_by_theme_chart(counts: pd.DataFrame) -> Figure:
-    """Stacked horizontal bars of commitments by theme, in the six-status key and its colours.
+    """Stacked horizontal bars of commitments by theme, by status, in the status colours.
+
+    The statuses are the December 2015 key's six, Ongoing and No evidence
+    (:data:`kerslake_analysis.status.STATUS_ORDER`), each in its own colour
+    (:data:`kerslake_analysis.status.STATUS_COLOURS`); the legend lists those present.
 
     Parameters
     ----------
@@ -80,12 +84,12 @@ def status_by_theme_chart(counts: pd.DataFrame) -> Figure:
     Examples
     --------
     >>> frame = pd.DataFrame({"theme": ["Finance", "Finance"],
-    ...                       "status": pd.Categorical(["Complete", "TBC"],
+    ...                       "status": pd.Categorical(["TBC", "Ongoing"],
     ...                                                categories=STATUS_ORDER, ordered=True),
     ...                       "n": [3, 1]})
     >>> fig = status_by_theme_chart(frame)
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    ['Complete', 'TBC']
+    ['Ongoing', 'TBC']
     """
     wide = counts.pivot_table(
         index="theme", columns="status", values="n", aggfunc="sum", observed=False, fill_value=0

@@ -20,7 +20,12 @@ from pathlib import Path
 import pandas as pd
 
 from kerslake_analysis import load, paths, status
-from kerslake_analysis.metrics import Metrics, metrics_as_of
+from kerslake_analysis.metrics import (
+    ImpliedPosition,
+    Metrics,
+    implied_schedule_position,
+    metrics_as_of,
+)
 from kerslake_analysis.periods import ReportPeriod, parse_period, period_end, period_label
 from kerslake_analysis.register import Register, load_register
 from kerslake_analysis.run_info import git_commit, package_versions, sha256_file
@@ -316,8 +321,11 @@ def _summary(metrics: Metrics) -> dict:
         "slippage_rate": _number(row["slippage_rate"]),
         "behind_share": _number(row["behind_share"]),
         "baseline_execution_index": _number(row["baseline_execution_index"]),
+        "schedule_basis_commitments": int(es["dated_with_evidence"]),
+        "schedule_dated_commitments": int(es["dated"]),
         "schedule_variance_months": _number(es["sv_months"]),
         "schedule_performance_index": _number(es["spi"]),
+        "schedule_variance_bound_months": _number(es["sv_bound_months"]),
     }
 
 
@@ -363,6 +371,31 @@ def _months(value: float | None) -> str:
     return f"{months:.1f} months {'behind' if value < 0 else 'ahead'}"
 
 
+def _bound_months(value: float) -> str:
+    """A lower bound of the schedule variance in words: the most the plan can be behind."""
+    if value < -0.05:
+        return f"at most {abs(value):.1f} months behind"
+    if value > 0.05:
+        return f"at least {value:.1f} months ahead"
+    return "not behind"
+
+
+def _schedule_clause(now: dict) -> str:
+    """The earned-schedule part of the headline: the figure with its basis, and the
+    all-commitments bound as a bound."""
+    basis, dated = now["schedule_basis_commitments"], now["schedule_dated_commitments"]
+    if basis == dated:
+        text = f"by earned schedule the plan is {_months(now['schedule_variance_months'])}"
+    else:
+        text = (
+            f"by earned schedule, counting the {basis} of {dated} dated commitments that "
+            f"have evidence, the plan is {_months(now['schedule_variance_months'])}"
+        )
+    if now["schedule_variance_bound_months"] is not None:
+        text += f"; over all {dated} it is {_bound_months(now['schedule_variance_bound_months'])}"
+    return text + "."
+
+
 def headline_sentence(view: PeriodView) -> str:
     """The headline as a sentence a panel member can read aloud.
 
@@ -388,7 +421,7 @@ def headline_sentence(view: PeriodView) -> str:
         f"{now['behind_schedule']} {'was' if now['behind_schedule'] == 1 else 'were'} behind "
         f"schedule. Of the {now['due']} commitments "
         f"that were due and have evidence, {_percent(now['slippage_rate'])} had slipped; "
-        f"by earned schedule the plan is {_months(now['schedule_variance_months'])}."
+        + _schedule_clause(now)
     )
     missing = now["commitments"] - now["with_evidence"]
     if missing:
@@ -437,7 +470,23 @@ def headline_table(view: PeriodView) -> pd.DataFrame:
         ("Behind schedule", "behind_schedule", "count"),
         ("Slippage rate (behind / due)", "slippage_rate", "share"),
         ("Behind share (behind / all)", "behind_share", "share"),
-        ("Months ahead (+) or behind (−), earned schedule", "schedule_variance_months", "months"),
+        (
+            "Months ahead (+) or behind (−), earned schedule (dated commitments with evidence)",
+            "schedule_variance_months",
+            "months",
+        ),
+        (
+            "Months ahead (+) or behind (−), earned schedule over all dated commitments: "
+            "at least (a bound; — when every dated commitment has evidence)",
+            "schedule_variance_bound_months",
+            "bound",
+        ),
+        (
+            "Baseline execution index (DCMA: completed / due by now; a lower bound without "
+            "full evidence)",
+            "baseline_execution_index",
+            "ratio",
+        ),
     ]
     now_label = period_label(view.period)
     table = {"Measure": [label for label, _, _ in rows]}
@@ -450,11 +499,15 @@ def headline_table(view: PeriodView) -> pd.DataFrame:
 
 def _show(value, kind: str) -> str:
     if value is None:
-        return "not computable"
+        return "—" if kind == "bound" else "not computable"
     if kind == "share":
         return f"{value * 100:.1f}%"
     if kind == "months":
         return f"{value:+.1f}"
+    if kind == "bound":
+        return f"≥ {value:+.1f}"
+    if kind == "ratio":
+        return f"{value:.2f}"
     return f"{value:d}"
 
 
@@ -465,6 +518,10 @@ def _change(now, before, kind: str) -> str:
         return f"{(now - before) * 100:+.1f} points"
     if kind == "months":
         return f"{now - before:+.1f}"
+    if kind == "bound":
+        return "—"  # two bounds on different evidence: their difference means nothing
+    if kind == "ratio":
+        return f"{now - before:+.2f}"
     return f"{now - before:+d}"
 
 
@@ -557,7 +614,7 @@ def chart_path(output_dir: str | Path, name: str) -> Path | None:
 
 
 def earned_schedule_reading(view: PeriodView) -> str:
-    """The earned-schedule figures in one or two sentences.
+    """The earned-schedule figures, their basis, the bound and any published position.
 
     Parameters
     ----------
@@ -566,20 +623,81 @@ def earned_schedule_reading(view: PeriodView) -> str:
     Returns
     -------
     str
+        The figure over the dated commitments with evidence (planned and earned value
+        over the same commitments), the all-commitments figure as a bound, and, where a
+        document published its own count complete for the period, the schedule position
+        that count implies with its derivation.
     """
     es = view.metrics.earned_schedule.iloc[0]
+    basis, dated = int(es["dated_with_evidence"]), int(es["dated"])
     if pd.isna(es["es_months"]):
-        return f"Earned schedule is not computable: {es['note']}"
-    text = (
-        f"Measured from the plan's start ({es['plan_start']:%B %Y}), {es['at_months']:.1f} months "
-        f"have passed; the {es['complete_dated']} dated commitments complete are what the plan "
-        f"had due after {es['es_months']:.1f} months. The schedule variance is "
-        f"{es['sv_months']:+.1f} months and the schedule performance index "
-        f"{es['spi']:.2f} (1.00 means on schedule)."
-    )
-    if es["note"]:
-        text += f" Caveat: {es['note']}."
+        text = f"Earned schedule is not computable: {es['note'].split('; ')[0]}."
+    else:
+        counted = (
+            f"all {dated} dated commitments"
+            if basis == dated
+            else f"the {basis} of {dated} dated commitments that have evidence (planned and "
+            "earned value count the same commitments)"
+        )
+        text = f"Earned schedule counts {counted}. "
+        if pd.notna(es["finished_on"]):
+            text += (
+                f"All {basis} are complete, the last by {es['finished_on']:%d %B %Y}, so the "
+                f"time taken stops there (Lipke): {es['at_months']:.1f} months from the plan's "
+                f"start ({es['plan_start']:%B %Y}) for work the plan had due after "
+                f"{es['es_months']:.1f} months."
+            )
+        else:
+            text += (
+                f"Measured from the plan's start ({es['plan_start']:%B %Y}), "
+                f"{es['at_months']:.1f} months have passed; the {es['complete_dated']} complete "
+                f"are what the plan had due after {es['es_months']:.1f} months."
+            )
+        text += (
+            f" The schedule variance is {es['sv_months']:+.1f} months and the schedule "
+            f"performance index {es['spi']:.2f} (1.00 means on schedule)."
+        )
+    if pd.notna(es["sv_bound_months"]):
+        text += (
+            f" Over all {dated} dated commitments, counting only the completions the evidence "
+            f"shows, earned schedule can only be bounded: the plan is "
+            f"{_bound_months(es['sv_bound_months'])} ({es['sv_bound_months']:+.1f} months or "
+            "better)."
+        )
+    implied = published_schedule_position(view)
+    if implied is not None:
+        text += (
+            f" Against the council's own count for {period_label(view.period)}: "
+            f"{implied.derivation}"
+        )
+        if implied.note:
+            text += f" ({implied.note}.)"
     return text
+
+
+def published_schedule_position(view: PeriodView) -> ImpliedPosition | None:
+    """The schedule position a document's own count complete implies for the period.
+
+    Parameters
+    ----------
+    view : PeriodView
+
+    Returns
+    -------
+    kerslake_analysis.metrics.ImpliedPosition or None
+        None when no document published both a count complete and a total for the
+        period (see :func:`kerslake_analysis.metrics.implied_schedule_position`).
+    """
+    pub = view.data.published
+    if not len(pub):
+        return None
+    pub = pub[pub["period"] == view.period]
+    measure = pub["measure"].str.casefold()
+    complete = pub.loc[measure == status.COMPLETE.casefold(), "value"]
+    total = pub.loc[measure == "total", "value"]
+    if len(complete) != 1 or len(total) != 1:
+        return None
+    return implied_schedule_position(complete.iloc[0], total.iloc[0], view.status)
 
 
 def forecast_reading(view: PeriodView) -> str:
@@ -885,11 +1003,18 @@ def figures(view: PeriodView) -> dict:
             for theme, g in by_theme.groupby("theme", sort=True)
         },
         "earned_schedule": {
+            "basis": es["basis"],
+            "dated": int(es["dated"]),
+            "dated_with_evidence": int(es["dated_with_evidence"]),
             "es_months": _number(es["es_months"]),
             "at_months": _number(es["at_months"]),
             "sv_months": _number(es["sv_months"]),
             "spi": _number(es["spi"]),
+            "finished_on": None if pd.isna(es["finished_on"]) else f"{es['finished_on']:%Y-%m-%d}",
+            "es_bound_months": _number(es["es_bound_months"]),
+            "sv_bound_months": _number(es["sv_bound_months"]),
             "note": es["note"],
+            "published_position": _implied_figures(published_schedule_position(view)),
         },
         "forecast": {
             "forecast_month": None if pd.isna(fc["forecast_month"]) else str(fc["forecast_month"]),
@@ -905,6 +1030,30 @@ def figures(view: PeriodView) -> dict:
         "notes": h["notes"],
         "charts": {"status_by_theme": {"file": STATUS_CHART_FILE, "alt": status_chart_alt(view)}},
         **_register_figures(view),
+    }
+
+
+def _implied_figures(implied: ImpliedPosition | None) -> dict | None:
+    """The published-count schedule position for ``figures.json`` (None when none)."""
+    if implied is None:
+        return None
+    return {
+        "published_complete": implied.published_complete,
+        "published_total": implied.published_total,
+        "published_share": _number(implied.published_share),
+        "commitments": implied.commitments,
+        "month_before": implied.month_before,
+        "month_before_label": implied.month_before_label,
+        "share_before": _number(implied.share_before),
+        "month_after": implied.month_after,
+        "month_after_label": implied.month_after_label,
+        "share_after": _number(implied.share_after),
+        "position_months": _number(implied.position_months),
+        "at_months": _number(implied.at_months),
+        "sv_months": _number(implied.sv_months),
+        "spi": _number(implied.spi),
+        "derivation": implied.derivation,
+        "note": implied.note,
     }
 
 

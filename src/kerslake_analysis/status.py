@@ -1,8 +1,10 @@
 """Status of each commitment as of a date, by the December 2015 report's own key.
 
-The report's key sorts every action into six statuses; this module adds a seventh,
-**No evidence**, because absence of evidence is not evidence of absence (see docs/design.md,
-"Status as of a date t"). Statuses are an ordered :class:`pandas.CategoricalDtype`
+The report's key sorts every action into six statuses; this module adds two:
+**Ongoing**, for open or recurring commitments that have no due end (the key has no
+place for them and they are not "to be confirmed"), and **No evidence**, because
+absence of evidence is not evidence of absence (see docs/design.md, "Status as of a
+date t"). Statuses are an ordered :class:`pandas.CategoricalDtype`
 (:data:`STATUS_DTYPE`) so every table and chart sorts the same way.
 
 Rules, applied in this order to a commitment as of the date ``t``; only observations
@@ -15,13 +17,15 @@ dated on or before ``t`` count (later ones are ignored):
 2. **No evidence** (grey, no RAG) if no observation on or before ``t`` records a state.
    An observation whose state is ``unknown`` says the commitment was looked at but not
    where it stands, so it is not evidence of a state: a commitment observed only as
-   ``unknown`` is No evidence. This comes before TBC: a commitment with no due date and
-   no evidence is No evidence, not TBC (``due_end`` stays in the frame, so whether it is
-   dated is never lost).
-3. **TBC** (no RAG) if it has evidence but no due date (``due_end`` is NaT: ``TBC``,
-   ``Ongoing``, ``monthly`` … timescales). The report's key has no other place for
-   undated commitments.
-4. Otherwise the latest observation with a known state decides started or not (on a
+   ``unknown`` is No evidence. This comes before Ongoing and TBC: a commitment with no
+   due date and no evidence is No evidence (``due_end`` stays in the frame, so whether
+   it is dated is never lost).
+3. **Ongoing** (no RAG) if it has evidence, no due date (``due_end`` is NaT) and its
+   ``timescale_kind`` is ``ongoing`` or ``recurring`` (``Ongoing``, ``… onwards``,
+   ``monthly``: :data:`ONGOING_KINDS`). It is never due, so never behind.
+4. **TBC** (no RAG) if it has evidence but no due date otherwise (``TBC``, ``TBA``, or
+   a frame without ``timescale_kind``): the date is still to be confirmed.
+5. Otherwise the latest observation with a known state decides started or not (on a
    tie the more advanced state wins: ``in_progress`` over ``not_started``), and ``t``
    against ``due_end`` decides on time or slipped. A commitment due today
    (``t == due_end``) is not slipped: *In progress* / *Not due to have started*
@@ -40,11 +44,16 @@ unknown beyond "on or before ``completed_on``").
 
 For charts, :data:`STATUS_COLOURS` gives each status its RAG colour (:data:`RAG_COLOURS`:
 green, amber, red), a lighter amber and a darker red for the second status of each
-colour, a neutral slate blue for TBC and grey for No evidence.
+colour, a teal for Ongoing, a neutral slate blue for TBC and grey for No evidence.
+
+Dates are strict: ``due_end`` and ``observed_on`` are datetime64 columns or ISO
+``YYYY-MM-DD`` text (``03/04/2015`` is refused, never read as 4 March or 3 April), and
+``as_of`` is a period ``YYYY-MM`` or an ISO date; anything else raises a ValueError
+naming the frame, the column and the rows.
 
 The rules run as array operations (no per-row Python): :class:`StatusIndex` reads the
 observations once and gives the status at each indexed date in a few milliseconds per
-hundred thousand commitments; ``kerslake_analysis._reference`` keeps a plain per-row
+hundred thousand commitments; ``tests/reference_status.py`` keeps a plain per-row
 version that the tests compare with.
 
 Examples
@@ -77,13 +86,15 @@ import pandas as pd
 
 from kerslake_analysis.periods import PeriodError, period_end
 
-#: The seven statuses in report order (the December 2015 key, then No evidence).
+#: The eight statuses in report order: the December 2015 key's five dated statuses,
+#: Ongoing, the key's TBC, then No evidence.
 STATUS_ORDER: tuple[str, ...] = (
     "Complete",
     "In progress",
     "Not due to have started",
     "In progress – completion slipped",
     "Not started – completion slipped",
+    "Ongoing",
     "TBC",
     "No evidence",
 )
@@ -93,9 +104,24 @@ STATUS_ORDER: tuple[str, ...] = (
     NOT_DUE,
     IN_PROGRESS_SLIPPED,
     NOT_STARTED_SLIPPED,
+    ONGOING,
     TBC,
     NO_EVIDENCE,
 ) = STATUS_ORDER
+
+#: The six statuses of the December 2015 report's own key (000_e235c92a6776d4ac.txt).
+KEY_STATUSES: tuple[str, ...] = (
+    COMPLETE,
+    IN_PROGRESS,
+    NOT_DUE,
+    IN_PROGRESS_SLIPPED,
+    NOT_STARTED_SLIPPED,
+    TBC,
+)
+
+#: ``timescale_kind`` values (see :mod:`kerslake_analysis.timescales`) of open or
+#: recurring commitments: with evidence and no due date their status is Ongoing.
+ONGOING_KINDS: tuple[str, ...] = ("ongoing", "recurring")
 
 #: The ordered categorical dtype of the ``status`` column.
 STATUS_DTYPE = pd.CategoricalDtype(list(STATUS_ORDER), ordered=True)
@@ -103,7 +129,7 @@ STATUS_DTYPE = pd.CategoricalDtype(list(STATUS_ORDER), ordered=True)
 #: "Behind schedule": the two slipped statuses.
 BEHIND_STATUSES: tuple[str, ...] = (IN_PROGRESS_SLIPPED, NOT_STARTED_SLIPPED)
 
-#: RAG ratings in order; ``"none"`` for TBC and No evidence.
+#: RAG ratings in order; ``"none"`` for Ongoing, TBC and No evidence.
 RAG_ORDER: tuple[str, ...] = ("Green", "Amber", "Red", "none")
 
 #: The ordered categorical dtype of the ``rag`` column.
@@ -116,6 +142,7 @@ STATUS_RAG: dict[str, str] = {
     NOT_DUE: "Amber",
     IN_PROGRESS_SLIPPED: "Red",
     NOT_STARTED_SLIPPED: "Red",
+    ONGOING: "none",
     TBC: "none",
     NO_EVIDENCE: "none",
 }
@@ -129,14 +156,16 @@ RAG_COLOURS: dict[str, str] = {
 }
 
 #: Colours of the statuses for charts: the RAG colour of each status, with a lighter
-#: amber and a darker red so the two statuses sharing a RAG stay distinguishable, a
-#: neutral slate blue for TBC (undated, neither good nor bad) and grey for No evidence.
+#: amber and a darker red so the two statuses sharing a RAG stay distinguishable, a teal
+#: for Ongoing and a neutral slate blue for TBC (undated, neither good nor bad; far apart
+#: in lightness so they stay distinguishable) and grey for No evidence.
 STATUS_COLOURS: dict[str, str] = {
     COMPLETE: RAG_COLOURS["Green"],
     IN_PROGRESS: RAG_COLOURS["Amber"],
     NOT_DUE: "#ffe38a",
     IN_PROGRESS_SLIPPED: RAG_COLOURS["Red"],
     NOT_STARTED_SLIPPED: "#8e2010",
+    ONGOING: "#28a197",
     TBC: "#7f9cb5",
     NO_EVIDENCE: RAG_COLOURS["none"],
 }
@@ -180,38 +209,43 @@ _EPOCH = pd.Timestamp("1970-01-01")
 _DAY_US = 86_400_000_000
 #: Rows per chunk when reading observations: temporaries stay small and are reused.
 _CHUNK = 1 << 20
+#: Widest span of observation days (in days) looked up through a (day, state) table;
+#: wider spans search the dates instead.
+_MAX_DAY_TABLE = 1_000_000
 #: RAG code of each status code, as :func:`_rag_codes` computes it (a test keeps them equal).
 _RAG_OF_CODE = np.array([RAG_ORDER.index(STATUS_RAG[s]) for s in STATUS_ORDER], dtype=np.int8)
 _DATE_UNIT = "datetime64[us]"
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _status_rule(complete: bool, evidence: bool, dated: bool, overdue: bool, started: bool) -> str:
+def _status_rule(
+    complete: bool, evidence: bool, dated: bool, overdue: bool, started: bool, ongoing: bool
+) -> str:
     """The status rules of the module docstring for one commitment, in their order."""
     if complete:
         return COMPLETE
     if not evidence:
         return NO_EVIDENCE
     if not dated:
-        return TBC
+        return ONGOING if ongoing else TBC
     if started:
         return IN_PROGRESS_SLIPPED if overdue else IN_PROGRESS
     return NOT_STARTED_SLIPPED if overdue else NOT_DUE
 
 
-#: :func:`_status_rule` tabulated: the status code of every combination of its five
+#: :func:`_status_rule` tabulated: the status code of every combination of its six
 #: conditions, looked up by :func:`_rule_key` (the vectorised form of the rules).
 _STATUS_TABLE = np.array(
     [
         STATUS_ORDER.index(_status_rule(*flags))
-        for flags in itertools.product((False, True), repeat=5)
+        for flags in itertools.product((False, True), repeat=6)
     ],
     dtype=np.int8,
 )
 
 
 def _rag_codes(status_codes: np.ndarray) -> np.ndarray:
-    """RAG code of each status code: Green, Amber, Amber, Red, Red, none, none."""
+    """RAG code of each status code: Green, Amber, Amber, Red, Red, then none (x3)."""
     rag = (status_codes > 0).view(np.int8) + (status_codes > 2) + (status_codes > 4)
     return rag.astype(np.int8, copy=False)
 
@@ -281,9 +315,10 @@ def status_as_of(
     ----------
     commitments : pandas.DataFrame
         One row per commitment: ``commitment_id`` (unique) and ``due_end``
-        (datetime64, NaT when undated) at least; other columns are kept.
+        (datetime64 or ISO text, NaT when undated) at least; ``timescale_kind``, when
+        present, tells Ongoing from TBC; other columns are kept.
     observations : pandas.DataFrame
-        ``commitment_id``, ``observed_on`` (datetime64) and ``state`` (one of
+        ``commitment_id``, ``observed_on`` (datetime64 or ISO text) and ``state`` (one of
         :data:`OBSERVATION_STATES`); other columns are ignored.
     as_of : str, datetime.date or pandas.Timestamp
         A period ``YYYY-MM`` (taken at its last day) or a date.
@@ -461,6 +496,7 @@ class StatusIndex:
         self._period_dtype = pd.CategoricalDtype(labels, ordered=True)
         self._at = np.array([(s - _EPOCH).days for s in stamps], dtype=np.int32)
         self._due = _to_int32(day_numbers(commitments["due_end"], "commitments", "due_end"))
+        self._ongoing = _ongoing(commitments)
         self._index(ids, observations)
 
     def status_as_of(
@@ -503,7 +539,8 @@ class StatusIndex:
         dated = self._due != _NAT32
         overdue = dated & (self._due < t)
         started = (latest & 3) == _RANK_IN_PROGRESS
-        codes = np.take(_STATUS_TABLE, _rule_key(complete, has_evidence, dated, overdue, started))
+        flags = (complete, has_evidence, dated, overdue, started, self._ongoing)
+        codes = np.take(_STATUS_TABLE, _rule_key(*flags))
         last_observed = ((latest >> 2) + self._base).astype(np.int64) * _DAY_US
         base = self.commitments if frame is None else frame
         n = len(base)
@@ -568,6 +605,14 @@ class StatusIndex:
         self._seen_incomplete_us = _micros(self._seen_incomplete, _NAT32)
 
 
+def _ongoing(commitments: pd.DataFrame) -> np.ndarray:
+    """Whether each commitment is open or recurring (:data:`ONGOING_KINDS`); all False
+    when the frame has no ``timescale_kind``."""
+    if "timescale_kind" not in commitments.columns:
+        return np.zeros(len(commitments), dtype=bool)
+    return commitments["timescale_kind"].isin(ONGOING_KINDS).to_numpy(dtype=bool)
+
+
 def _chunks(length: int) -> Iterator[slice]:
     """Slices of at most ``_CHUNK`` rows: small temporaries are reused, not re-allocated."""
     for start in range(0, length, _CHUNK):
@@ -585,7 +630,7 @@ def _bucket_lookup(day: np.ndarray, at: np.ndarray):
     if len(day) == 0:
         return by_search
     low, high = int(day.min()), int(day.max())
-    if high - low > 1_000_000:
+    if high - low > _MAX_DAY_TABLE:
         return by_search
     # A table over (day, state) is cheaper than searching and masking each observation.
     table = np.repeat(np.searchsorted(at, np.arange(low, high + 1), side="left"), 4)
@@ -599,7 +644,8 @@ def day_numbers(values: pd.Series, frame: str, column: str) -> np.ndarray:
     Parameters
     ----------
     values : pandas.Series
-        datetime64 values, or ``YYYY-MM-DD`` strings / date objects ("" or NA for none).
+        datetime64 values, or ISO ``YYYY-MM-DD`` strings / date objects ("" or NA for
+        none). Other text (``03/04/2015``, ``4 March 2015``) is refused, never guessed.
     frame, column : str
         Names used in error messages.
 
@@ -611,24 +657,51 @@ def day_numbers(values: pd.Series, frame: str, column: str) -> np.ndarray:
     Raises
     ------
     ValueError
-        If a value does not parse as a date, or carries a time zone.
+        If a value is not an ISO date or a date object, or carries a time zone; the
+        message names the frame, the column and the first offending rows.
 
     Examples
     --------
     >>> day_numbers(pd.Series(["1970-01-02", ""]), "commitments", "due_end").tolist()
     [1, -9223372036854775808]
+    >>> day_numbers(pd.Series(["03/04/2015"]), "commitments", "due_end")
+    Traceback (most recent call last):
+    ...
+    ValueError: commitments, column due_end: not a date (YYYY-MM-DD): index 0: '03/04/2015'
     """
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         raise ValueError(f"{frame}, column {column}: dates must not carry a time zone")
     if not pd.api.types.is_datetime64_dtype(values.dtype):
         empty = values.isna() | (values.astype(str).str.strip() == "")
-        parsed = pd.to_datetime(values.where(~empty), errors="coerce")
+        if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+            text = values.where(~empty).astype(object).str.strip()  # ISO text: vectorised
+            iso = text.str.fullmatch(_ISO_DATE.pattern).fillna(False).astype(bool)
+            parsed = pd.to_datetime(text.where(iso), format="%Y-%m-%d", errors="coerce")
+            parsed = parsed.astype(_DATE_UNIT)
+        else:  # date objects, possibly mixed with text
+            parsed = pd.Series(
+                [_strict_date(v) for v in values.where(~empty, None)], index=values.index
+            ).astype(_DATE_UNIT)
         bad = ~empty & parsed.isna()
         if bad.any():
             shown = ", ".join(f"index {i}: {values[i]!r}" for i in values.index[bad][:5])
             raise ValueError(f"{frame}, column {column}: not a date (YYYY-MM-DD): {shown}")
         values = parsed
     return values.to_numpy().astype("datetime64[D]").view(np.int64)
+
+
+def _strict_date(value: object) -> pd.Timestamp | None:
+    """A date object or ISO ``YYYY-MM-DD`` text as a Timestamp; NaT for anything else
+    (None for none)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if not _ISO_DATE.fullmatch(value.strip()):
+            return pd.NaT
+        return pd.to_datetime(value.strip(), format="%Y-%m-%d", errors="coerce")
+    if isinstance(value, dt.date | np.datetime64) and not getattr(value, "tzinfo", None):
+        return pd.Timestamp(value)
+    return pd.NaT
 
 
 def _to_int32(days: np.ndarray) -> np.ndarray:

@@ -70,10 +70,10 @@ from pydantic import (
 )
 
 from kerslake_analysis.register.problems import MappingError, Problem
-from kerslake_analysis.status import STATUS_ORDER
+from kerslake_analysis.status import KEY_STATUSES
 
 #: The six statuses of the December 2015 report's key, in report order.
-STATUSES: tuple[str, ...] = STATUS_ORDER[:6]
+STATUSES: tuple[str, ...] = KEY_STATUSES
 #: The target for a status word that says nothing about the state (``state`` unknown).
 UNKNOWN = "Unknown"
 #: The observation state each status implies. TBC says nothing about progress.

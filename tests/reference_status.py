@@ -1,9 +1,11 @@
 """A plain per-row Python reference for :mod:`~kerslake_analysis.status` and
-:mod:`~kerslake_analysis.metrics`.
+:mod:`~kerslake_analysis.metrics` (a test oracle; not part of the package).
 
 Written straight from the rules in docs/design.md, one commitment at a time with lists and
-dictionaries, without numpy. It is slow on purpose: the tests use it as an oracle for the
-vectorised code, and ``benchmarks/bench_metrics.py`` measures the speed-up over it.
+dictionaries, without numpy. It is slow on purpose: the tests use it as a second opinion
+on the vectorised code over random registers, and ``benchmarks/bench_metrics.py``
+measures the speed-up over it. Correctness rests on the hand-worked cases in
+``tests/test_status.py`` and ``tests/test_metrics.py``, not on agreement with this file.
 
 Examples
 --------
@@ -28,6 +30,7 @@ STATUSES = (
     "Not due to have started",
     "In progress – completion slipped",
     "Not started – completion slipped",
+    "Ongoing",
     "TBC",
     "No evidence",
 )
@@ -39,7 +42,8 @@ def reference_status(commitments, observations, as_of):
 
     Parameters
     ----------
-    commitments : list of (commitment_id, due_end or None)
+    commitments : list of (commitment_id, due_end or None) or
+        (commitment_id, due_end or None, timescale_kind)
     observations : list of (commitment_id, observed_on, state)
     as_of : datetime.date
 
@@ -53,13 +57,13 @@ def reference_status(commitments, observations, as_of):
     for commitment_id, observed_on, state in observations:
         by_commitment[commitment_id].append((observed_on, state))
     out = []
-    for commitment_id, due_end in commitments:
+    for commitment_id, due_end, *kind in commitments:
         seen = by_commitment.get(commitment_id, [])
-        out.append(_status_of_one(due_end, seen, as_of))
+        out.append(_status_of_one(due_end, seen, as_of, kind[0] if kind else None))
     return out
 
 
-def _status_of_one(due_end, seen, as_of):
+def _status_of_one(due_end, seen, as_of, kind=None):
     visible = [(day, state) for day, state in seen if day <= as_of]
     known = [(day, state) for day, state in visible if state != "unknown"]
     completions = [day for day, state in visible if state == "complete"]
@@ -80,7 +84,7 @@ def _status_of_one(due_end, seen, as_of):
         record["status"] = "No evidence"
         return record
     if due_end is None:
-        record["status"] = "TBC"
+        record["status"] = "Ongoing" if kind in ("ongoing", "recurring") else "TBC"
         return record
     latest = max(day for day, _ in known)
     started = any(state == "in_progress" for day, state in known if day == latest)
@@ -114,6 +118,7 @@ def reference_metrics(rows, as_of, previous=None, recent_months=3, plan_start=No
     """
     out = {"counts": Counter(row["status"] for row in rows), "commitments": len(rows)}
     with_evidence = dated = planned_due = due = complete = complete_due = behind = 0
+    complete_dated = 0
     on_time = late = unknown = undated_complete = first_seen_complete = 0
     slips, overdue_days = [], []
     for row in rows:
@@ -122,6 +127,7 @@ def reference_metrics(rows, as_of, previous=None, recent_months=3, plan_start=No
         with_evidence += evidence
         if due_end is not None:
             dated += 1
+            complete_dated += status == "Complete"
             if due_end <= as_of:
                 planned_due += 1
                 due += evidence
@@ -150,10 +156,11 @@ def reference_metrics(rows, as_of, previous=None, recent_months=3, plan_start=No
         due=due,
         complete=complete,
         complete_due=complete_due,
+        complete_dated=complete_dated,
         behind=behind,
         slippage_rate=behind / due if due else None,
         behind_share=behind / len(rows),
-        baseline_execution_index=complete_due / due if due else None,
+        baseline_execution_index=complete_dated / planned_due if planned_due else None,
         on_time=on_time,
         late=late,
         timing_unknown=unknown,
@@ -245,24 +252,48 @@ def _trajectory(rows, as_of, recent_months):
 
 
 def _earned_schedule(rows, as_of, plan_start):
+    """ES over the dated commitments with evidence; the bound over all dated ones."""
     dated = [row for row in rows if row["due_end"] is not None]
     if not dated:
-        return {"es_months": None, "at_months": None}
+        return {
+            "es_months": None,
+            "at_months": None,
+            "es_bound_months": None,
+            "sv_bound_months": None,
+        }
     if plan_start is None:
         starts = [row["due_start"] or row["due_end"] for row in rows]
         plan_start = min(d for d in starts if d is not None).replace(day=1)
     start = _month(plan_start)
-    last_due = max(_month(row["due_end"]) for row in dated)
-    duration = last_due - start + 1
+    evidenced = [row for row in dated if row["status"] != "No evidence"]
+    ev = sum(row["status"] == "Complete" for row in dated)
+    at_now = _months_from(start, as_of)
+    out = {"es_bound_months": None, "sv_bound_months": None}
+    if len(evidenced) < len(dated) and at_now > 0:
+        es_all = _lipke_es(dated, ev, start)
+        out.update(es_bound_months=es_all, sv_bound_months=es_all - at_now)
+    if not evidenced:
+        return {**out, "es_months": None, "at_months": at_now}
+    at = at_now
+    if ev == len(evidenced):  # all planned complete: AT is the completion time
+        at = _months_from(start, max(row["completed_on"] for row in evidenced))
+    if at <= 0:
+        return {**out, "es_months": None, "at_months": at}
+    es = _lipke_es(evidenced, ev, start)
+    return {**out, "es_months": es, "at_months": at, "sv_months": es - at, "spi": es / at}
+
+
+def _months_from(start, day):
+    days_in_month = calendar.monthrange(day.year, day.month)[1]
+    return (_month(day) - start) + day.day / days_in_month
+
+
+def _lipke_es(planned, ev, start):
+    last_due = max(_month(row["due_end"]) for row in planned)
+    duration = max(last_due - start + 1, 1)
     pv = [0] + [
-        sum(max(_month(row["due_end"]), start) <= start + k - 1 for row in dated)
+        sum(max(_month(row["due_end"]), start) <= start + k - 1 for row in planned)
         for k in range(1, duration + 1)
     ]
-    ev = sum(row["status"] == "Complete" for row in dated)
     c = sum(1 for k in range(1, duration + 1) if pv[k] <= ev)
-    es = c if c == duration else c + (ev - pv[c]) / (pv[c + 1] - pv[c])
-    days_in_month = calendar.monthrange(as_of.year, as_of.month)[1]
-    at = (_month(as_of) - start) + as_of.day / days_in_month
-    if at <= 0:
-        return {"es_months": None, "at_months": at}
-    return {"es_months": es, "at_months": at, "sv_months": es - at, "spi": es / at}
+    return c if c == duration else c + (ev - pv[c]) / (pv[c + 1] - pv[c])

@@ -1,0 +1,116 @@
+"""How the period report words earned schedule, its basis and bound, BEI and the key."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kerslake_analysis import paths
+from kerslake_analysis import report_content as content
+
+SMALL = paths.PROJ_ROOT / "tests" / "data" / "registers" / "small"
+
+
+@pytest.fixture(scope="module")
+def ap_2015():
+    return content.embedded_plan("ap-2015")
+
+
+@pytest.fixture(scope="module")
+def cgip_2018():
+    return content.embedded_plan("cgip-2018")
+
+
+def test_july_2018_bei_and_earned_schedule_against_a_hand_count(cgip_2018):
+    # Hand count from the current curated data (data/curated/commitments.csv and
+    # observations.csv; it changes if the evidence is corrected):
+    # 23 CGIP18 outputs are due by 31 July 2018 (1.2-2, 1.3-1, 1.3-2, 1.3-4, 1.5-1, 1.6-1,
+    # 1.7-1, 1.8-2, 1.8-4, 1.9-1, 1.10-1, 2.1-1, 3.2-1, 3.3-1, 3.3-2, 4.1-1, 4.1-2, 4.2-1,
+    # 4.3-1, 4.3-2, 4.8-1, 4.10-1, 5.1-1). The July 2018 updates mark six complete
+    # (001_3e6875fb2dbcaf44.txt lines 12, 26, 53, 65, 89, 164): 1.2-2 (due July 2018),
+    # 1.3-7 (September 2018, early), 1.7-1 (May 2018), 1.7-4 ("July 2018 onwards",
+    # undated), 1.10-1 (June 2018), 4.2-1 (June 2018).
+    # DCMA BEI = dated completed, whenever due (1.2-2, 1.3-7, 1.7-1, 1.10-1, 4.2-1 = 5)
+    # / due by t (23) = 5 / 23 = 0.217; not 4 of 4 = 1.00.
+    view = content.period_view(cgip_2018, "2018-07")
+    h = content.headline(view)["now"]
+    assert h["baseline_execution_index"] == pytest.approx(5 / 23, abs=1e-6)
+    # Earned schedule over the 5 dated commitments with evidence, plan from March 2018
+    # (month 1): PV May (month 3) 1, June (4) 3, July (5) 4, August (6) 4, September (7) 5.
+    # All 5 complete: ES = PD = 7; AT stops at the last completion, 31 July = 5 months.
+    # SV = 7 - 5 = +2, SPI = 7 / 5 = 1.4.
+    es = view.metrics.earned_schedule.iloc[0]
+    assert (es["dated_with_evidence"], es["complete_dated"]) == (5, 5)
+    assert es["es_months"] == pytest.approx(7.0)
+    assert es["at_months"] == pytest.approx(5.0)
+    assert h["schedule_variance_months"] == pytest.approx(2.0)
+    assert h["schedule_performance_index"] == pytest.approx(1.4)
+    sentence = content.headline_sentence(view)
+    assert "counting the 5 of 93 dated commitments that have evidence" in sentence
+    # 1.7-4 "July 2018 onwards" has evidence and no due end: Ongoing, not TBC.
+    counts = dict(zip(view.metrics.counts["status"], view.metrics.counts["n"], strict=True))
+    assert (counts["Ongoing"], counts["TBC"]) == (0, 0)  # 1.7-4 is complete
+    status = view.status.set_index("commitment_id")["status"]
+    assert status["CGIP18-1.7-4"] == "Complete"
+
+
+def test_the_headline_never_states_the_bound_as_a_point_figure(ap_2015, cgip_2018):
+    for data in (ap_2015, cgip_2018):
+        for period in data.periods:
+            view = content.period_view(data, period)
+            h = content.headline(view)["now"]
+            sentence = content.headline_sentence(view)
+            bound = h["schedule_variance_bound_months"]
+            if bound is None:
+                assert "at most" not in sentence and "at least" not in sentence
+                continue
+            shown = f"{abs(bound):.1f} months"
+            assert f"at most {shown} behind" in sentence or f"at least {shown} ahead" in sentence
+            assert f"plan is {shown}" not in sentence
+            # The point figure says which commitments it counts.
+            basis = h["schedule_basis_commitments"]
+            assert f"counting the {basis} of {h['schedule_dated_commitments']}" in sentence
+
+
+def test_december_2015_reading_shows_the_published_position_with_its_derivation(ap_2015):
+    # 82 of 134 = 61.2%; planned share by the end of May 2015 (month 6 of a plan from
+    # December 2014) 66/115 = 57.4%, June 2015 71/115 = 61.7%: 6 + (61.2 - 57.4) /
+    # (61.7 - 57.4) = 6.87 months (6 + (82 * 115 / 134 - 66) / 5 = 6.8746); AT 13, so
+    # SV = -6.13 and SPI = 0.53. See tests/test_metrics.py for the full hand count.
+    view = content.period_view(ap_2015, "2015-12")
+    reading = content.earned_schedule_reading(view)
+    assert "82 of 134 complete is 61.2%" in reading
+    assert "month 6 (2015-05)" in reading and "month 7 (2015-06)" in reading
+    assert "6 + (61.2 − 57.4) / (61.7 − 57.4) = 6.87 months" in reading
+    assert "schedule variance is -6.13 months" in reading
+    assert re.search(r"at most \d+\.\d months behind", reading)
+    figures = content.figures(view)
+    position = figures["earned_schedule"]["published_position"]
+    assert position["position_months"] == pytest.approx(6 + (82 * 115 / 134 - 66) / 5, abs=1e-6)
+    assert (position["month_before_label"], position["month_after_label"]) == (
+        "2015-05",
+        "2015-06",
+    )
+    assert figures["earned_schedule"]["basis"] == "dated commitments with evidence"
+    # No published count for March 2016: no position.
+    later = content.figures(content.period_view(ap_2015, "2016-03"))
+    assert later["earned_schedule"]["published_position"] is None
+
+
+def test_full_evidence_gives_the_point_figure_without_a_bound():
+    # The small register (tests/test_period_report.py): every commitment has evidence,
+    # ES = 1, AT = 2, SV = -1 month; there is no bound to state.
+    small = content.load_plan("", str(SMALL), str(SMALL / "mapping.toml"))
+    view = content.period_view(small, "2024-02")
+    sentence = content.headline_sentence(view)
+    assert "by earned schedule the plan is 1.0 months behind." in sentence
+    assert "at most" not in sentence
+    table = content.headline_table(view).set_index("Measure")
+    bound_row = [m for m in table.index if "over all dated commitments" in m]
+    assert table.loc[bound_row[0], "February 2024"] == "—"
+
+
+def test_the_report_key_names_ongoing_apart_from_tbc():
+    notebook = (paths.PROJ_ROOT / "notebooks" / "reports" / "period_report.ipynb").read_text()
+    assert "**Ongoing**" in notebook and "**TBC**" in notebook
