@@ -9,6 +9,7 @@ Subcommands
 ``kerslake email``   write a report as an e-mail to the outbox, or send it to the panel.
 ``kerslake audit``   check the published figures (``--strict``, ``--rebuild``).
 ``kerslake lineage`` follow each promise across the documents, 2015–2021.
+``kerslake examples`` list, locate or fetch the third-party example data (``fetch gmpp``).
 """
 
 from __future__ import annotations
@@ -234,6 +235,29 @@ def _cmd_lineage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_examples(args: argparse.Namespace) -> int:
+    from kerslake_analysis import example_data
+
+    try:
+        if args.action == "list":
+            for example in example_data.load_examples().values():
+                folder = example_data.locate(example.name)
+                where = folder if folder else "not here: " + example_data.how_to_get(example.name)
+                print(f"{example.name}\t{example.title}\t{where}")
+            return 0
+        if args.action == "path":
+            print(example_data.require(args.name))
+            return 0
+        folder = example_data.fetch(
+            args.name, args.dest, base_url=args.base_url, progress=not args.quiet
+        )
+    except example_data.ExampleDataError as exc:
+        print(f"kerslake examples {args.action}: {exc}", file=sys.stderr)
+        return 1 if args.action == "path" else 2
+    print(f"{args.name}: every file matches its pinned SHA-256 in {folder}")
+    return 0
+
+
 def _register_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--register", type=Path, help="folder of a council's tracker snapshots, one file per period"
@@ -334,6 +358,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--mail-config", type=Path, default=None, help="SMTP settings (config/mail.toml)"
     )
     eml.set_defaults(func=_cmd_email)
+
+    exa = sub.add_parser(
+        "examples", help="the third-party example data: list, path NAME, fetch NAME"
+    )
+    exa.add_argument(
+        "action",
+        choices=("list", "path", "fetch"),
+        help="list the examples; print where NAME's data is (exit 1 if absent); download it",
+    )
+    exa.add_argument("name", nargs="?", default="gmpp", help="the example (default gmpp)")
+    exa.add_argument(
+        "--dest",
+        type=Path,
+        default=None,
+        help="folder to download into (default examples/NAME/data/)",
+    )
+    exa.add_argument(
+        "--base-url",
+        default=None,
+        help="download from here instead of the published location "
+        "(or set KERSLAKE_EXAMPLES_BASE_URL)",
+    )
+    exa.add_argument("--quiet", action="store_true", help="no progress bar")
+    exa.set_defaults(func=_cmd_examples)
     return parser
 
 

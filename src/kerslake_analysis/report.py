@@ -29,7 +29,6 @@ import uuid
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -96,7 +95,7 @@ def _atomic_write(path: Path, data: str | bytes) -> None:
 
 
 def _stylesheet() -> str:
-    return files("kerslake_analysis").joinpath("report.css").read_text(encoding="utf-8")
+    return paths.STYLESHEET.read_text(encoding="utf-8")
 
 
 def _page(title: str, body: str) -> str:
