@@ -22,6 +22,20 @@ from pathlib import Path
 from kerslake_analysis import __version__
 
 
+class _Refused(Exception):
+    """A command cannot run here; the message is one line for the user."""
+
+
+def _require_checkout(what: str) -> None:
+    """Refuse a Birmingham command when the package is installed without a checkout."""
+    from kerslake_analysis import paths
+
+    try:
+        paths.require_checkout(what)
+    except paths.CheckoutError as exc:
+        raise _Refused(str(exc)) from None
+
+
 def _register_periods(args: argparse.Namespace) -> list:
     """The (plan, period) pairs of a council's tracker given by --register/--mapping."""
     from kerslake_analysis.periods import ReportPeriod
@@ -73,6 +87,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         if args.register:
             chosen = _register_periods(args)
         else:
+            _require_checkout("kerslake report --plan/--all")
             chosen = report.select_periods(args.plan, args.period, args.all)
     except RegisterError as exc:
         print(f"kerslake report: the register cannot be read:\n{exc}", file=sys.stderr)
@@ -114,6 +129,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_periods(args: argparse.Namespace) -> int:
     from kerslake_analysis.periods import embedded_periods
 
+    if not args.register:
+        _require_checkout("kerslake periods")
     try:
         periods = _register_periods(args) if args.register else embedded_periods()
     except ValueError as exc:
@@ -139,6 +156,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_email(args: argparse.Namespace) -> int:
     from kerslake_analysis import mail
 
+    _require_checkout("kerslake email")
     try:
         outcome, code = mail.email_report(
             args.plan,
@@ -173,6 +191,7 @@ def _positive_int(text: str) -> int:
 def _cmd_audit(args: argparse.Namespace) -> int:
     from kerslake_analysis import audit, paths, report
 
+    _require_checkout("kerslake audit")
     out = args.out or paths.AUDIT_DIR
     result = audit.render_audit(out)
     report.render_index(out.parent if args.out else None)
@@ -225,6 +244,7 @@ def _rebuild_and_compare(reports_root: Path | None) -> int:
 def _cmd_lineage(args: argparse.Namespace) -> int:
     from kerslake_analysis import lineage_report, paths, report
 
+    _require_checkout("kerslake lineage")
     out = args.out or paths.LINEAGE_DIR
     result = lineage_report.render_lineage(out)
     report.render_index(out.parent if args.out else None)
@@ -399,7 +419,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         Exit status: 0 success, 1 some report failed, 2 bad arguments.
     """
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except _Refused as exc:
+        print(f"kerslake {args.command}: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -573,8 +573,10 @@ def _run_on_dask(periods, notebook, scheduler, write) -> None:
     try:
         from distributed import Client
         from distributed import as_completed as dask_as_completed
-    except ImportError as exc:  # pragma: no cover - distributed is a dependency
-        raise ReportError("the dask executor needs dask.distributed installed") from exc
+    except ImportError as exc:
+        raise ReportError(
+            "the dask executor needs dask.distributed: pip install 'kerslake-analysis[distributed]'"
+        ) from exc
     try:
         client = Client(scheduler, set_as_default=False)
     except (OSError, TimeoutError) as exc:
