@@ -421,8 +421,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except _Refused as exc:
-        print(f"kerslake {args.command}: {exc}", file=sys.stderr)
+    except _Refused as exc:  # the message names the command
+        print(exc, file=sys.stderr)
         return 2
 
 
