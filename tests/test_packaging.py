@@ -6,6 +6,11 @@ and needs the package index, so ``.ci/run`` does that (step 3), not the tests.
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
 import tomllib
 
 import pytest
@@ -84,8 +89,6 @@ def test_without_a_checkout_no_git_commit_is_claimed(installed):
 
 
 def test_missing_scikit_learn_names_the_extra(monkeypatch):
-    import sys
-
     import pandas as pd
 
     from kerslake_analysis import lineage_candidates
@@ -98,10 +101,38 @@ def test_missing_scikit_learn_names_the_extra(monkeypatch):
 
 
 def test_missing_distributed_names_the_extra(monkeypatch, capsys):
-    import sys
-
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed raises
     argv = ["report", "--plan", "cgip-2018", "--period", "2018-09", "--quiet"]
     code = cli.main([*argv, "--executor", "dask", "--scheduler", "tcp://127.0.0.1:1"])
     assert code == 2
     assert "pip install 'kerslake-analysis[distributed]'" in capsys.readouterr().err
+
+
+def test_a_copy_of_the_package_outside_a_checkout_finds_its_templates_and_no_checkout(
+    tmp_path,
+):
+    # As installed in site-packages: the package folder alone, run from another folder.
+    site = tmp_path / "site-packages"
+    shutil.copytree(paths.PACKAGE_DIR, site / "kerslake_analysis")
+    work = tmp_path / "work"
+    work.mkdir()
+    code = (
+        "import json; from kerslake_analysis import paths; print(json.dumps({"
+        "'checkout': str(paths.CHECKOUT), 'shared': str(paths.SHARED_DIR), "
+        "'notebook': str(paths.PERIOD_REPORT_NOTEBOOK), 'reports': str(paths.REPORTS_DIR), "
+        "'fetched': str(paths.fetched_example_dir('gmpp')), "
+        "'candidates': [str(p) for p in paths.example_data_candidates('gmpp', 'external/gmpp')]"
+        "}))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=work, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found["checkout"] == "None" and found["shared"] == "None"
+    assert found["notebook"] == str(
+        site / "kerslake_analysis" / "templates" / "period_report.ipynb"
+    )
+    assert found["reports"] == "reports"  # relative: under the folder the command runs in
+    assert found["candidates"] == [found["fetched"]] == ["examples/gmpp/data"]

@@ -97,8 +97,9 @@ GMPP_EXAMPLE_DIR: Path = EXAMPLES_DIR / "gmpp"
 GMPP_MAPPING: Path = GMPP_EXAMPLE_DIR / "mapping.toml"
 #: Where ``make report`` renders the GMPP example's reports (not committed).
 GMPP_REPORTS_DIR: Path = GMPP_EXAMPLE_DIR / "reports"
-#: The shared folder beside the repository that may hold a copy of the example data.
-SHARED_DIR: Path = PROJ_ROOT.resolve().parent / "shared"
+#: The shared folder beside the repository that may hold a copy of the example data
+#: (None without a checkout).
+SHARED_DIR: Path | None = CHECKOUT.parent / "shared" if CHECKOUT is not None else None
 BENCHMARKS_DIR: Path = PROJ_ROOT / "benchmarks"
 
 
@@ -129,8 +130,9 @@ def example_data_candidates(name: str, shared_subdir: str) -> list[Path]:
     """Return where an example's data is looked for, in order.
 
     First the shared copy beside the repository (``../shared/<shared_subdir>``, read
-    in place: the reference copy on the project's machines and in CI), then the
-    folder ``kerslake examples fetch`` downloads into (:func:`fetched_example_dir`).
+    in place: the reference copy on the project's machines and in CI; only from a
+    checkout), then the folder ``kerslake examples fetch`` downloads into
+    (:func:`fetched_example_dir`).
 
     Parameters
     ----------
@@ -143,7 +145,8 @@ def example_data_candidates(name: str, shared_subdir: str) -> list[Path]:
     -------
     list of pathlib.Path
     """
-    return [SHARED_DIR / shared_subdir, fetched_example_dir(name)]
+    shared = [SHARED_DIR / shared_subdir] if SHARED_DIR is not None else []
+    return [*shared, fetched_example_dir(name)]
 
 
 def require_checkout(what: str) -> Path:
