@@ -93,7 +93,11 @@ def test_missing_scikit_learn_names_the_extra(monkeypatch):
 
     from kerslake_analysis import lineage_candidates
 
-    monkeypatch.setitem(sys.modules, "sklearn", None)  # import sklearn raises ImportError
+    # None in sys.modules makes an import raise ImportError; submodules imported by
+    # earlier tests are cached under their own names, so hide those too.
+    for name in [m for m in sys.modules if m == "sklearn" or m.startswith("sklearn.")]:
+        monkeypatch.setitem(sys.modules, name, None)
+    monkeypatch.setitem(sys.modules, "sklearn", None)
     with pytest.raises(ImportError, match=r"kerslake-analysis\[lineage\]"):
         lineage_candidates.candidate_pairs(
             pd.DataFrame(columns=list(lineage_candidates.TEXT_COLUMNS))
@@ -101,6 +105,8 @@ def test_missing_scikit_learn_names_the_extra(monkeypatch):
 
 
 def test_missing_distributed_names_the_extra(monkeypatch, capsys):
+    for name in [m for m in sys.modules if m == "distributed" or m.startswith("distributed.")]:
+        monkeypatch.setitem(sys.modules, name, None)
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed raises
     argv = ["report", "--plan", "cgip-2018", "--period", "2018-09", "--quiet"]
     code = cli.main([*argv, "--executor", "dask", "--scheduler", "tcp://127.0.0.1:1"])
