@@ -30,14 +30,16 @@ data: $(STAMP)
 	$(BIN)/python -m kerslake_analysis.sources.build
 	$(BIN)/python -m kerslake_analysis.tracker_export
 
-GMPP_DATA := ../shared/external/gmpp
-
-## report: render every period report, the lineage and audit pages (open reports/index.html), and the GMPP example
+## report: render every period report, the lineage and audit pages (open reports/index.html), and the GMPP example when its data is here
 report: $(STAMP)
 	$(BIN)/kerslake report --all
 	$(BIN)/kerslake lineage
 	$(BIN)/kerslake audit
-	$(BIN)/kerslake report --register $(GMPP_DATA) --mapping examples/gmpp/mapping.toml --out examples/gmpp/reports
+	$(if $(GMPP_DATA),$(BIN)/kerslake report --register $(GMPP_DATA) --mapping examples/gmpp/mapping.toml --out examples/gmpp/reports,@$(BIN)/kerslake examples path gmpp >/dev/null || true)
+
+# The GMPP example data: ../shared/external/gmpp, else examples/gmpp/data (kerslake examples
+# fetch gmpp); empty when absent. Expanded when the recipe runs, after .venv is installed.
+GMPP_DATA = $(shell $(BIN)/kerslake examples path gmpp 2>/dev/null)
 
 ## test: lint, then run every test and doctest
 test: lint
@@ -52,7 +54,7 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix $(CODE)
 	$(BIN)/ruff format $(CODE)
-	find notebooks -name '*.ipynb' -exec $(BIN)/nbstripout {} +
+	find notebooks src -name '*.ipynb' -exec $(BIN)/nbstripout {} +
 
 ## lab: open JupyterLab on the project for analysis
 lab: $(STAMP)

@@ -232,7 +232,7 @@ def _papermill_nbconvert(periods, work):
                         str(executed),
                         *params,
                         "--cwd",
-                        str(paths.REPORT_NOTEBOOKS_DIR),
+                        str(paths.TEMPLATES_DIR),
                         "--no-progress-bar",
                     ]
                 )

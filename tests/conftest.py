@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nbformat
@@ -33,3 +34,34 @@ def failing_notebook(tmp_path: Path) -> Path:
     path = tmp_path / "fixture_report.ipynb"
     nbformat.write(nb, path)
     return path
+
+
+def example_data_folder(name: str) -> Path:
+    """The folder of an example's data, or skip (fail under ``CI=true``) saying how to get it.
+
+    The copy in ``../shared`` is used where it exists, else ``examples/<name>/data/``
+    (see :func:`kerslake_analysis.example_data.locate`). Under ``CI=true`` the data must
+    be there: a test that needs it fails, never skips.
+    """
+    from kerslake_analysis import example_data
+
+    folder = example_data.locate(name)
+    if folder is None:
+        message = f"the {name} example data is absent: {example_data.how_to_get(name)}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true and {message}", pytrace=False)
+        pytest.skip(message)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def gmpp_dir() -> Path:
+    """The GMPP annual data folder (tests using it are marked ``example_data``)."""
+    return example_data_folder("gmpp")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that uses an example-data fixture ``example_data``."""
+    for item in items:
+        if "gmpp_dir" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.example_data)

@@ -24,15 +24,13 @@ import csv
 import pandas as pd
 import pytest
 
-from kerslake_analysis import gmpp, paths
+from kerslake_analysis import example_data, gmpp
 from kerslake_analysis.register import validate_register
-
-GMPP_DIR = paths.PROJ_ROOT.parent / "shared" / "external" / "gmpp"
 
 
 @pytest.fixture(scope="module")
-def register():
-    return gmpp.load_gmpp(GMPP_DIR, gmpp.GMPP_MAPPING)
+def register(gmpp_dir):
+    return gmpp.load_gmpp(gmpp_dir, gmpp.GMPP_MAPPING)
 
 
 def observation(register, period: str, commitment_id: str) -> pd.Series:
@@ -42,15 +40,15 @@ def observation(register, period: str, commitment_id: str) -> pd.Series:
     return rows.iloc[0]
 
 
-def test_the_data_folder_is_the_one_the_module_reads():
-    assert gmpp.GMPP_DIR == GMPP_DIR
-    assert sorted(p.name for p in GMPP_DIR.glob("uk_*.csv")) == [
+def test_the_data_folder_is_the_one_the_module_reads(gmpp_dir):
+    assert example_data.require("gmpp") == gmpp_dir
+    assert sorted(p.name for p in gmpp_dir.glob("uk_*.csv")) == [
         f"uk_{year}.csv" for year in range(2014, 2024)
     ]
 
 
-def test_validates_without_problems():
-    assert validate_register(GMPP_DIR, gmpp.GMPP_MAPPING) == []
+def test_validates_without_problems(gmpp_dir):
+    assert validate_register(gmpp_dir, gmpp.GMPP_MAPPING) == []
 
 
 def test_projects_and_period_of_each_snapshot(register):
@@ -144,14 +142,14 @@ def test_cp1252_2023_with_two_rating_columns(register):
     assert "LAD is a £500m proj" in lad["evidence"]
 
 
-def test_reading_2023_as_utf8_names_the_first_bad_byte(tmp_path):
+def test_reading_2023_as_utf8_names_the_first_bad_byte(gmpp_dir, tmp_path):
     # The only non-ASCII byte of uk_2023.csv is the pound sign of the 18th header,
     # "TOTAL Baseline Benefits (£m)" (column R of row 1).
     mapping = gmpp.GMPP_MAPPING.read_text(encoding="utf-8").replace(
         'encoding = "cp1252"', 'encoding = "utf-8"'
     )
     (tmp_path / "MAP.toml").write_text(mapping, encoding="utf-8")
-    problems = validate_register(GMPP_DIR / "uk_2023.csv", tmp_path / "MAP.toml")
+    problems = validate_register(gmpp_dir / "uk_2023.csv", tmp_path / "MAP.toml")
     assert [(p.file, p.row, p.cell) for p in problems] == [("uk_2023.csv", 1, "R1")]
     assert "byte 0xa3 cannot be decoded as utf-8" in problems[0].message
 
@@ -214,9 +212,9 @@ def test_rating_distribution_2014_and_2022(register):
     assert list(distribution.index.get_level_values("period").unique()) == register.periods
 
 
-def test_raw_2014_ratings_tally_independently():
+def test_raw_2014_ratings_tally_independently(gmpp_dir):
     # The hand tally above, recomputed from the raw file without the loader.
-    rows = list(csv.reader(open(GMPP_DIR / "uk_2014.csv", encoding="cp1252", newline="")))
+    rows = list(csv.reader(open(gmpp_dir / "uk_2014.csv", encoding="cp1252", newline="")))
     ratings = collections.Counter(
         r for r, n in zip(rows[2][1:], rows[0][1:], strict=True) if n.strip()
     )

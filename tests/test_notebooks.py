@@ -6,7 +6,7 @@ import pytest
 
 from kerslake_analysis import paths
 
-NOTEBOOKS = sorted(paths.NOTEBOOKS_DIR.rglob("*.ipynb"))
+NOTEBOOKS = sorted([*paths.NOTEBOOKS_DIR.rglob("*.ipynb"), *paths.TEMPLATES_DIR.glob("*.ipynb")])
 
 
 def test_there_are_notebooks_to_check():

@@ -175,10 +175,10 @@ def test_rendered_page_is_small_self_contained_and_escapes_register_text(small_r
     assert "Sources and parameters" in page and "tracker_2024-02.csv" in page
 
 
-def test_gmpp_snapshot_reports_its_own_projects_and_ratings():
+def test_gmpp_snapshot_reports_its_own_projects_and_ratings(gmpp_dir):
     # uk_2023.csv holds 244 projects (counted with the csv module in tests/test_gmpp.py);
     # the GMPP records no progress states, so the headline says so instead of slippage.
-    data = content.load_plan("", str(paths.GMPP_DIR), str(paths.GMPP_MAPPING))
+    data = content.load_plan("", str(gmpp_dir), str(paths.GMPP_MAPPING))
     view = content.period_view(data, "2023-03")
     figures = content.figures(view)
     assert figures["headline"]["commitments"] == 244

@@ -9,6 +9,7 @@ Subcommands
 ``kerslake email``   write a report as an e-mail to the outbox, or send it to the panel.
 ``kerslake audit``   check the published figures (``--strict``, ``--rebuild``).
 ``kerslake lineage`` follow each promise across the documents, 2015–2021.
+``kerslake examples`` list, locate or fetch the third-party example data (``fetch gmpp``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,20 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kerslake_analysis import __version__
+
+
+class _Refused(Exception):
+    """A command cannot run here; the message is one line for the user."""
+
+
+def _require_checkout(what: str) -> None:
+    """Refuse a Birmingham command when the package is installed without a checkout."""
+    from kerslake_analysis import paths
+
+    try:
+        paths.require_checkout(what)
+    except paths.CheckoutError as exc:
+        raise _Refused(str(exc)) from None
 
 
 def _register_periods(args: argparse.Namespace) -> list:
@@ -72,6 +87,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         if args.register:
             chosen = _register_periods(args)
         else:
+            _require_checkout("kerslake report --plan/--all")
             chosen = report.select_periods(args.plan, args.period, args.all)
     except RegisterError as exc:
         print(f"kerslake report: the register cannot be read:\n{exc}", file=sys.stderr)
@@ -113,6 +129,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_periods(args: argparse.Namespace) -> int:
     from kerslake_analysis.periods import embedded_periods
 
+    if not args.register:
+        _require_checkout("kerslake periods")
     try:
         periods = _register_periods(args) if args.register else embedded_periods()
     except ValueError as exc:
@@ -138,6 +156,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_email(args: argparse.Namespace) -> int:
     from kerslake_analysis import mail
 
+    _require_checkout("kerslake email")
     try:
         outcome, code = mail.email_report(
             args.plan,
@@ -172,6 +191,7 @@ def _positive_int(text: str) -> int:
 def _cmd_audit(args: argparse.Namespace) -> int:
     from kerslake_analysis import audit, paths, report
 
+    _require_checkout("kerslake audit")
     out = args.out or paths.AUDIT_DIR
     result = audit.render_audit(out)
     report.render_index(out.parent if args.out else None)
@@ -224,6 +244,7 @@ def _rebuild_and_compare(reports_root: Path | None) -> int:
 def _cmd_lineage(args: argparse.Namespace) -> int:
     from kerslake_analysis import lineage_report, paths, report
 
+    _require_checkout("kerslake lineage")
     out = args.out or paths.LINEAGE_DIR
     result = lineage_report.render_lineage(out)
     report.render_index(out.parent if args.out else None)
@@ -231,6 +252,29 @@ def _cmd_lineage(args: argparse.Namespace) -> int:
         print(f"kerslake lineage: {result.error}", file=sys.stderr)
         return 1
     print(f"  wrote {result.html_path}")
+    return 0
+
+
+def _cmd_examples(args: argparse.Namespace) -> int:
+    from kerslake_analysis import example_data
+
+    try:
+        if args.action == "list":
+            for example in example_data.load_examples().values():
+                folder = example_data.locate(example.name)
+                where = folder if folder else "not here: " + example_data.how_to_get(example.name)
+                print(f"{example.name}\t{example.title}\t{where}")
+            return 0
+        if args.action == "path":
+            print(example_data.require(args.name))
+            return 0
+        folder = example_data.fetch(
+            args.name, args.dest, base_url=args.base_url, progress=not args.quiet
+        )
+    except example_data.ExampleDataError as exc:
+        print(f"kerslake examples {args.action}: {exc}", file=sys.stderr)
+        return 1 if args.action == "path" else 2
+    print(f"{args.name}: every file matches its pinned SHA-256 in {folder}")
     return 0
 
 
@@ -334,6 +378,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--mail-config", type=Path, default=None, help="SMTP settings (config/mail.toml)"
     )
     eml.set_defaults(func=_cmd_email)
+
+    exa = sub.add_parser(
+        "examples", help="the third-party example data: list, path NAME, fetch NAME"
+    )
+    exa.add_argument(
+        "action",
+        choices=("list", "path", "fetch"),
+        help="list the examples; print where NAME's data is (exit 1 if absent); download it",
+    )
+    exa.add_argument("name", nargs="?", default="gmpp", help="the example (default gmpp)")
+    exa.add_argument(
+        "--dest",
+        type=Path,
+        default=None,
+        help="folder to download into (default examples/NAME/data/)",
+    )
+    exa.add_argument(
+        "--base-url",
+        default=None,
+        help="download from here instead of the published location "
+        "(or set KERSLAKE_EXAMPLES_BASE_URL)",
+    )
+    exa.add_argument("--quiet", action="store_true", help="no progress bar")
+    exa.set_defaults(func=_cmd_examples)
     return parser
 
 
@@ -351,7 +419,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         Exit status: 0 success, 1 some report failed, 2 bad arguments.
     """
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except _Refused as exc:  # the message names the command
+        print(exc, file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

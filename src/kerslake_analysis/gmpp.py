@@ -1,6 +1,8 @@
 """Report content for the Government Major Projects Portfolio (GMPP) register.
 
-The GMPP annual data (``../shared/external/gmpp/``, mapped by
+The GMPP annual data (third-party, not in the repository: read from
+``../shared/external/gmpp/`` or fetched by ``kerslake examples fetch gmpp``; see
+:mod:`kerslake_analysis.example_data`; mapped by
 ``examples/gmpp/mapping.toml``) rate each project's delivery confidence and give its
 start and end dates. They say nothing about whether a project is complete, so the
 register's states are all ``unknown``; what the data can show is:
@@ -41,12 +43,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kerslake_analysis import paths
+from kerslake_analysis import example_data, paths
 from kerslake_analysis.register import Register, load_register
 from kerslake_analysis.register.mapping import normalise_key
 
-#: The GMPP annual data files (outside the repository, read in place).
-GMPP_DIR = paths.GMPP_DIR
 #: The mapping of the GMPP data onto the register model.
 GMPP_MAPPING = paths.GMPP_MAPPING
 
@@ -72,7 +72,8 @@ def load_gmpp(folder=None, mapping=None) -> Register:
     Parameters
     ----------
     folder : pathlib.Path, optional
-        The folder of ``uk_<year>.csv`` files; defaults to :data:`GMPP_DIR`.
+        The folder of ``uk_<year>.csv`` files; defaults to the one
+        :func:`kerslake_analysis.example_data.require` finds.
     mapping : pathlib.Path, optional
         The mapping; defaults to :data:`GMPP_MAPPING`.
 
@@ -84,8 +85,10 @@ def load_gmpp(folder=None, mapping=None) -> Register:
     ------
     kerslake_analysis.register.RegisterError
         If a file does not match the mapping.
+    kerslake_analysis.example_data.ExampleDataError
+        If no folder is given and the example data is not here.
     """
-    return load_register(folder or GMPP_DIR, mapping or GMPP_MAPPING)
+    return load_register(folder or example_data.require("gmpp"), mapping or GMPP_MAPPING)
 
 
 def rating_distribution(register: Register) -> pd.DataFrame:
@@ -289,7 +292,6 @@ def _months(period_from: str, period_to: str) -> int:
 
 
 __all__ = [
-    "GMPP_DIR",
     "GMPP_MAPPING",
     "end_date_slippage",
     "end_date_slippage_summary",

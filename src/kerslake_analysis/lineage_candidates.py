@@ -11,7 +11,8 @@ documents with TF-IDF cosine similarity (scikit-learn) and keeps the best few pe
 text. A candidate is not a link: each one kept is confirmed by reading both ends.
 
 Run ``python -m kerslake_analysis.lineage_candidates [--min 0.2] [--per-item 3]`` to
-print the candidates for the curated data.
+print the candidates for the curated data. A developer's tool: scikit-learn comes with
+the ``lineage`` extra (``pip install 'kerslake-analysis[lineage]'``).
 
 Examples
 --------
@@ -37,8 +38,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import cosine_similarity
 
 from kerslake_analysis import load, paths
 from kerslake_analysis.sources.lineage import DOCUMENT_DATES
@@ -145,7 +144,17 @@ def candidate_pairs(
     ------
     KeyError
         If a text's ``source`` is not one of the five raw documents.
+    ImportError
+        If scikit-learn is not installed; the message names the ``lineage`` extra.
     """
+    try:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.metrics.pairwise import cosine_similarity
+    except ImportError as exc:
+        raise ImportError(
+            "the lineage candidate finder needs scikit-learn: "
+            "pip install 'kerslake-analysis[lineage]'"
+        ) from exc
     dates = texts["source"].map(lambda name: DOCUMENT_DATES[name])
     matrix = TfidfVectorizer(
         stop_words="english", ngram_range=(1, 2), sublinear_tf=True

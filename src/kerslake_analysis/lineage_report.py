@@ -1,6 +1,6 @@
 """The lineage page: a timeline chart per chain and a table sorted by total slip.
 
-``notebooks/reports/lineage.ipynb`` calls these functions; :func:`render_lineage`
+``templates/lineage.ipynb`` (package data) calls these functions; :func:`render_lineage`
 runs it with papermill and writes ``reports/lineage/lineage.html`` (and
 ``lineage.json``, the chain summary, for audits). Every chain has a section whose HTML
 ``id`` is its chain ID, so a period report can link to

@@ -29,7 +29,6 @@ import uuid
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -96,7 +95,7 @@ def _atomic_write(path: Path, data: str | bytes) -> None:
 
 
 def _stylesheet() -> str:
-    return files("kerslake_analysis").joinpath("report.css").read_text(encoding="utf-8")
+    return paths.STYLESHEET.read_text(encoding="utf-8")
 
 
 def _page(title: str, body: str) -> str:
@@ -574,8 +573,10 @@ def _run_on_dask(periods, notebook, scheduler, write) -> None:
     try:
         from distributed import Client
         from distributed import as_completed as dask_as_completed
-    except ImportError as exc:  # pragma: no cover - distributed is a dependency
-        raise ReportError("the dask executor needs dask.distributed installed") from exc
+    except ImportError as exc:
+        raise ReportError(
+            "the dask executor needs dask.distributed: pip install 'kerslake-analysis[distributed]'"
+        ) from exc
     try:
         client = Client(scheduler, set_as_default=False)
     except (OSError, TimeoutError) as exc:

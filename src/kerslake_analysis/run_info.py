@@ -64,20 +64,25 @@ def package_versions(names: tuple[str, ...] = RECORDED_PACKAGES) -> dict[str, st
     return found
 
 
-def git_commit(root: Path = paths.PROJ_ROOT) -> str:
+def git_commit(root: Path | None = None) -> str:
     """Return the checked-out git commit of the project, or ``"unknown"`` outside git.
 
     A ``+dirty`` suffix says the work tree had uncommitted changes to tracked files.
+    An installed package without a checkout has no commit (``"unknown"``): the git
+    repository of the folder a command runs in is not this package's.
 
     Parameters
     ----------
-    root : pathlib.Path
-        The repository root.
+    root : pathlib.Path, optional
+        The repository root; defaults to :data:`kerslake_analysis.paths.CHECKOUT`.
 
     Returns
     -------
     str
     """
+    root = root if root is not None else paths.CHECKOUT
+    if root is None:
+        return "unknown"
     try:
         commit = subprocess.run(
             ["git", "-C", str(root), "rev-parse", "HEAD"],

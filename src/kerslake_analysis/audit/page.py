@@ -1,6 +1,6 @@
 """The audit page: tables and a chart for the notebook, and rendering it to HTML.
 
-``notebooks/reports/audit.ipynb`` runs the audit and shows its results with the
+``templates/audit.ipynb`` (package data) runs the audit and shows its results with the
 functions below; :func:`render_audit` executes it with papermill and writes
 ``reports/audit/audit.html`` with ``findings.json`` beside it.
 """
