@@ -411,8 +411,8 @@ def test_very_large_register_with_one_bad_cell_names_that_cell(tmp_path):
 def test_register_over_the_row_limit_is_refused(tmp_path, capsys):
     folder = _big_register(tmp_path / "big", 100_001)
     assert [str(p) for p in validate_register(folder, MAPPING)] == [
-        "2018-08.csv: the file has 100001 records, more than the limit of 100000 "
-        "(files.max_rows in the mapping)"
+        "2018-08.csv: the file has more than 100000 records, the limit "
+        "(files.max_rows in the mapping); the file was not used"
     ]
 
 

@@ -112,7 +112,12 @@ DEFAULT_INCLUDE: tuple[str, ...] = ("*.csv", "*.xlsx", "*.xlsm")
 DEFAULT_PERIOD_PATTERN = r"(?<!\d)(?P<year>\d{4})[-_ .]?(?P<month>0[1-9]|1[0-2])(?!\d)"
 DEFAULT_DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d", "%d/%m/%Y")
 DEFAULT_MAX_ROWS = 100_000
+DEFAULT_MAX_COLUMNS = 1_000
 DEFAULT_MAX_MEGABYTES = 50.0
+DEFAULT_MAX_UNPACKED_MEGABYTES = 200.0
+#: A register's name becomes a folder of the reports (``<out>/<name>/<period>/``): a
+#: slug, never a path (no ``/``, ``\\``, ``..`` or leading dot).
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9_-]+)*")
 
 _PERIOD = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])")
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
@@ -226,7 +231,9 @@ class FileOptions(_Model):
     date_formats: list[str] | None = Field(default=None, min_length=1)
     period: str | None = None
     max_rows: int | None = Field(default=None, ge=1)
+    max_columns: int | None = Field(default=None, ge=1)
     max_megabytes: float | int | None = Field(default=None, gt=0)
+    max_unpacked_megabytes: float | int | None = Field(default=None, gt=0)
 
     @field_validator("encoding")
     @classmethod
@@ -508,6 +515,28 @@ class Mapping(_Model):
     override: list[Override] = []
     correction: list[Correction] = []
 
+    @field_validator("name")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if len(value) > 64 or not SLUG.fullmatch(value):
+            raise ValueError(
+                f"{value!r} is not a valid name: it names the reports' folder, so use at most "
+                "64 lower-case letters, digits, '-', '_' and single dots inside (e.g. "
+                "'cgip-2018'), no '/', '..' or spaces"
+            )
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        if any(c in value for c in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+            raise ValueError(
+                "the title must be on one line (it becomes a page title and an e-mail subject)"
+            )
+        if len(value) > 200:
+            raise ValueError(f"the title is {len(value)} characters; at most 200")
+        return value
+
     @field_validator("extra")
     @classmethod
     def _extra_names(cls, value: dict[str, ColumnSpec]) -> dict[str, ColumnSpec]:
@@ -580,7 +609,9 @@ class Mapping(_Model):
             "date_formats": list(DEFAULT_DATE_FORMATS),
             "period": None,
             "max_rows": DEFAULT_MAX_ROWS,
+            "max_columns": DEFAULT_MAX_COLUMNS,
             "max_megabytes": DEFAULT_MAX_MEGABYTES,
+            "max_unpacked_megabytes": DEFAULT_MAX_UNPACKED_MEGABYTES,
         }
         columns = {k: v for k, v in self.columns if v is not None}
         ratings = dict(self.rating.columns) if self.rating else {}
@@ -621,7 +652,9 @@ class FilePlan:
     date_formats: list[str]
     period: str | None
     max_rows: int
+    max_columns: int
     max_megabytes: float
+    max_unpacked_megabytes: float
     columns: dict[str, ColumnSpec] = field(default_factory=dict)
     ratings: dict[str, ColumnSpec] = field(default_factory=dict)
     extra: dict[str, ColumnSpec] = field(default_factory=dict)
