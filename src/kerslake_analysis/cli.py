@@ -351,7 +351,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         Exit status: 0 success, 1 some report failed, 2 bad arguments.
     """
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except OSError as exc:  # a folder that is a file, a file that cannot be read or written
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"kerslake {args.command}:{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -115,6 +115,8 @@ DEFAULT_MAX_ROWS = 100_000
 DEFAULT_MAX_COLUMNS = 1_000
 DEFAULT_MAX_MEGABYTES = 50.0
 DEFAULT_MAX_UNPACKED_MEGABYTES = 200.0
+#: The largest mapping file read (bytes); a larger one is refused unread.
+MAX_MAPPING_BYTES = 1_000_000
 #: A register's name becomes a folder of the reports (``<out>/<name>/<period>/``): a
 #: slug, never a path (no ``/``, ``\\``, ``..`` or leading dot).
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9_-]+)*")
@@ -684,6 +686,17 @@ def read_mapping(path: Path | str) -> Mapping:
     """
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_MAPPING_BYTES:
+            raise MappingError(
+                [
+                    Problem(
+                        path.name,
+                        message=f"the mapping is {size} bytes, over the limit of "
+                        f"{MAX_MAPPING_BYTES} bytes (register.mapping.MAX_MAPPING_BYTES)",
+                    )
+                ]
+            )
         text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise MappingError(
@@ -719,10 +732,16 @@ def parse_mapping(text: str, file: str = "MAP.toml") -> Mapping:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise MappingError([Problem(file, message=f"not valid TOML: {error}")]) from None
+    except RecursionError:
+        raise MappingError(
+            [Problem(file, message="not valid TOML: nested too deeply to read")]
+        ) from None
     try:
         return Mapping.model_validate(data)
     except ValidationError as error:
         raise MappingError(_problems(error, file)) from None
+    except RecursionError:
+        raise MappingError([Problem(file, message="values nested too deeply to check")]) from None
 
 
 def _problems(error: ValidationError, file: str) -> list[Problem]:

@@ -411,9 +411,7 @@ def _read_worksheet(name, workbook, sheet, lines, width, limits):
                 for cell in row:
                     j = cell["column"] - 1
                     if j >= width:
-                        raise _TooLarge(
-                            _limit_message(limits, found=j + 1), number
-                        )
+                        raise _TooLarge(_limit_message(limits, found=j + 1), number)
                     value = cell["value"]
                     if value is None:
                         continue
