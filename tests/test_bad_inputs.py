@@ -162,6 +162,77 @@ REGISTER_CASES = [
             ("2018_08 v2.csv", None, None, None, "2 files are for period 2018-08"),
         ],
     ),
+    # ---- issue 14: input made to escape, exhaust or mislead the reader
+    (
+        "unterminated_quote",  # B3 opens a quote that is never closed
+        [("2018-08.csv", 3, None, None, "not well-formed CSV: unexpected end of data")],
+    ),
+    (
+        "text_after_quote",  # B2 '"Publish" the plan': text after the closing quote
+        [("2018-08.csv", 2, None, None, "not well-formed CSV: ',' expected after '\"'")],
+    ),
+    (
+        "too_many_columns",  # 8 headers + 993 = 1,001 columns; the limit is 1,000
+        [
+            (
+                "2018-08.csv",
+                1,
+                None,
+                None,
+                "the file has 1001 or more fields (columns), more than the limit of 1000 "
+                "(files.max_columns in the mapping)",
+            )
+        ],
+    ),
+    (
+        "stray_cell",  # "stray" in XFD1048576, the dimension A1:XFD1048576
+        [
+            (
+                "2018-08.xlsx",
+                None,
+                None,
+                None,
+                "the sheet declares its size as A1:XFD1048576: the file has more than 100000 "
+                "records, the limit (files.max_rows in the mapping)",
+            )
+        ],
+    ),
+    (
+        "stray_cell_undeclared",  # the same cell, the dimension claiming A1:H4
+        [
+            (
+                "2018-08.xlsx",
+                None,
+                None,
+                None,
+                "the file has more than 100000 records, the limit (files.max_rows in the mapping)",
+            )
+        ],
+    ),
+    (
+        "name_escapes",  # name = "../../somewhere"
+        [("mapping.toml", None, None, None, "key 'name': '../../somewhere' is not a valid name")],
+    ),
+    (
+        "name_absolute",  # name = "/tmp/somewhere"
+        [("mapping.toml", None, None, None, "key 'name': '/tmp/somewhere' is not a valid name")],
+    ),
+    (
+        "name_with_slash",  # name = "a/b"
+        [("mapping.toml", None, None, None, "key 'name': 'a/b' is not a valid name")],
+    ),
+    (
+        "title_line_break",  # title = "Bad-input corpus\nBcc: everyone@example.org"
+        [("mapping.toml", None, None, None, "key 'title': the title must be on one line")],
+    ),
+    (
+        "deep_mapping",  # deep = [[[…]]] 5,000 levels
+        [("mapping.toml", None, None, None, "not valid TOML: nested too deeply to read")],
+    ),
+    (
+        "symlink",  # 2018-09.csv -> ../unknown_status/2018-08.csv
+        [("2018-09.csv", None, None, None, "a symbolic link: not read")],
+    ),
     (
         "bad_mapping",  # its mapping.toml says txt = "Action" instead of text = "Action"
         [
