@@ -594,3 +594,170 @@ def test_fuzz_register_with_timescale_text_loads_or_raises_register_error(rows, 
             assert all(isinstance(p, Problem) and p.file for p in error.problems)
         else:
             assert len(register.commitments) == len(frame)
+
+
+# --------------------------------------------------------------------------- bounded memory
+# Issue 14: a 5 KB workbook took 3.8 GB, a wide CSV 2.5 GB. Each file here is checked by
+# `kerslake validate` in a child process whose address space is capped (RLIMIT_AS): a
+# reader that loads the whole sheet first dies of MemoryError there instead of refusing.
+
+_MEMORY_MB = 400  # the interpreter, pandas and openpyxl need about 250 MB of address space
+_SECONDS = 30  # each run takes a few seconds; the cap only stops a hang
+
+
+def _validate_limited(folder: Path, mapping: Path = MAPPING) -> tuple[int, str, str, float]:
+    """Run ``kerslake validate`` in a child with a memory cap and a time limit."""
+    import os
+    import resource
+    import subprocess
+    import sys
+    import time
+
+    cap = _MEMORY_MB * 2**20
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    env["PYTHONPATH"] = os.pathsep.join([str(paths.PROJ_ROOT / "src"), env.get("PYTHONPATH", "")])
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "kerslake_analysis.cli", "validate", str(folder)]
+        + ["--mapping", str(mapping)],
+        preexec_fn=limit,
+        capture_output=True,
+        text=True,
+        timeout=_SECONDS,
+        env=env,
+    )
+    return done.returncode, done.stdout, done.stderr, time.monotonic() - started
+
+
+def _assert_refused_within_bounds(
+    folder: Path, message: str, good_reports, mapping: Path = MAPPING
+) -> None:
+    root, before = good_reports
+    status, out, err, seconds = _validate_limited(folder, mapping)
+    assert status == 1, err
+    assert message in out, out
+    assert "Traceback" not in out + err
+    assert seconds < _SECONDS
+    assert _snapshot(root) == before
+
+
+@pytest.mark.parametrize("case", ["stray_cell", "stray_cell_undeclared", "too_many_columns"])
+def test_corpus_case_is_refused_in_bounded_memory(case, good_reports):
+    expected = next(e for c, e in REGISTER_CASES if c == case)[0][4]
+    _assert_refused_within_bounds(REGISTERS / case, expected, good_reports)
+
+
+def test_csv_with_a_million_header_columns_is_refused_in_bounded_memory(tmp_path, good_reports):
+    folder = tmp_path / "wide"
+    folder.mkdir()
+    header = ",".join(f"c{i}" for i in range(1_000_000))  # about 6.9 MB, under 50 MB
+    (folder / "2018-08.csv").write_text(header + "\n1,x\n", encoding="utf-8")
+    _assert_refused_within_bounds(
+        folder,
+        "2018-08.csv, row 1: the file has 1000000 or more fields (columns), more than the "
+        "limit of 1000 (files.max_columns in the mapping)",
+        good_reports,
+    )
+
+
+def _workbook_from_xml(path: Path, rows_xml, dimension: str) -> None:
+    """Write a minimal XLSX whose one sheet's <sheetData> is streamed from ``rows_xml``."""
+    import zipfile
+
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package'
+            '.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats'
+            '-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets'
+            '/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument'
+            '.spreadsheetml.worksheet+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>",
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<workbook {ns} xmlns:r="{rel}"><sheets><sheet name="Tracker" sheetId="1" '
+            'r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            "</Relationships>",
+        )
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(f'<worksheet {ns}><dimension ref="{dimension}"/><sheetData>'.encode())
+            for chunk in rows_xml:
+                sheet.write(chunk)
+            sheet.write(b"</sheetData></worksheet>")
+
+
+def _inline_row(number: int, values: list[str]) -> bytes:
+    cells = "".join(
+        f'<c r="{chr(65 + j)}{number}" t="inlineStr"><is><t>{v}</t></is></c>'
+        for j, v in enumerate(values)
+    )
+    return f'<row r="{number}">{cells}</row>'.encode()
+
+
+def test_workbook_with_more_rows_than_its_dimension_says_is_refused_while_streaming(
+    tmp_path, good_reports
+):
+    # 50,000 records declared as A1:H2, under a mapping with max_rows = 1000 (to keep the
+    # test short): refused at record 1,001, before the rest is read.
+    folder = tmp_path / "long"
+    folder.mkdir()
+    mapping = tmp_path / "mapping.toml"
+    text = MAPPING.read_text(encoding="utf-8")
+    mapping.write_text(text.replace("[files]\n", "[files]\nmax_rows = 1000\n"), encoding="utf-8")
+
+    def rows():
+        yield _inline_row(1, HEADER_CELLS)
+        for n in range(2, 50_002):
+            yield _inline_row(n, [f"R{n}", "Act", "Lead", "", "", "On track", "", ""])
+
+    _workbook_from_xml(folder / "2018-08.xlsx", rows(), "A1:H2")
+    _assert_refused_within_bounds(
+        folder,
+        "2018-08.xlsx: the file has more than 1000 records, the limit (files.max_rows in "
+        "the mapping)",
+        good_reports,
+        mapping,
+    )
+
+
+def test_workbook_that_unpacks_too_large_is_refused_before_reading(tmp_path, good_reports):
+    # 201 MB of spaces inside one row (compressed to well under 1 MB): the parts add up to
+    # over 200 MB, the default files.max_unpacked_megabytes, so no cell is read.
+    folder = tmp_path / "bomb"
+    folder.mkdir()
+
+    def rows():
+        yield _inline_row(1, HEADER_CELLS)
+        block = b" " * 1_000_000
+        for _ in range(201):
+            yield block
+
+    _workbook_from_xml(folder / "2018-08.xlsx", rows(), "A1:H1")
+    assert (folder / "2018-08.xlsx").stat().st_size < 5_000_000
+    status, out, err, seconds = _validate_limited(folder)
+    assert status == 1, err
+    assert "2018-08.xlsx: the workbook unpacks to 201." in out
+    assert "over the limit of 200 MB (files.max_unpacked_megabytes in the mapping)" in out
+    assert seconds < _SECONDS
+
+
+HEADER_CELLS = ["Ref", "Action", "Lead", "Start", "Due", "Status", "Completed", "Update"]
