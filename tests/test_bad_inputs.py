@@ -761,3 +761,128 @@ def test_workbook_that_unpacks_too_large_is_refused_before_reading(tmp_path, goo
 
 
 HEADER_CELLS = ["Ref", "Action", "Lead", "Start", "Due", "Status", "Completed", "Update"]
+
+
+# --------------------------------------------------------------------------- writers (issue 14)
+
+
+def test_out_naming_a_file_is_a_one_line_error(tmp_path, capsys):
+    target = tmp_path / "not-a-folder"
+    target.write_bytes(b"keep me")
+    args = ["report", "--plan", "cgip-2018", "--period", "2018-09", "--out", str(target)]
+    assert cli.main([*args, "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"kerslake report: --out {target}: it is a file, not a folder; give a folder for the "
+        "reports\n"
+    )
+    assert target.read_bytes() == b"keep me"
+
+
+@pytest.mark.parametrize("name", ["index.html", "manifest.json"])
+def test_files_in_out_the_tool_did_not_write_are_kept(name, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / name).write_text("someone else's file\n", encoding="utf-8")
+    args = ["report", "--plan", "cgip-2018", "--period", "2018-09", "--out", str(out)]
+    assert cli.main([*args, "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"{name} there was not written by kerslake-analysis" in err
+    assert err.count("\n") == 1
+    assert [p.name for p in out.iterdir()] == [name]
+    assert (out / name).read_text(encoding="utf-8") == "someone else's file\n"
+
+
+def test_the_tool_rewrites_its_own_index_and_manifest(good_reports):
+    # The good reports' folder holds an index.html and a manifest written by this tool:
+    # check_reports_root accepts it (its own files are rewritten by every run).
+    root, _ = good_reports
+    report.check_reports_root(root)
+
+
+@pytest.mark.parametrize("plan", ["../../somewhere", "/tmp/somewhere", "a/b", "..", ""])
+def test_render_reports_refuses_a_plan_that_is_not_a_slug_before_rendering(plan, tmp_path):
+    out = tmp_path / "out"
+    period = ReportPeriod(plan, "2018-09")
+    with pytest.raises(report.ReportError, match="is not a slug"):
+        report.render_reports([period], reports_root=out, progress=False)
+    assert not out.exists() or not any(out.iterdir())
+    assert not (tmp_path / "somewhere").exists()
+
+
+def test_writer_refuses_a_path_outside_its_root_even_through_a_symbolic_link(tmp_path):
+    root, outside = tmp_path / "out", tmp_path / "outside"
+    root.mkdir()
+    outside.mkdir()
+    (root / "link").symlink_to(outside)
+    for target in (root / ".." / "escaped.html", root / "link" / "index.html"):
+        with pytest.raises(report.ReportError, match="outside the reports folder"):
+            report._atomic_write(target, "x", root)
+    assert list(outside.iterdir()) == [] and not (tmp_path / "escaped.html").exists()
+    report._atomic_write(root / "plan" / "2018-09" / "ok.html", "x", root)
+    assert (root / "plan" / "2018-09" / "ok.html").read_text() == "x"
+
+
+# --------------------------------------------------------------------------- formulas (issue 14)
+
+
+def test_exported_text_is_never_a_formula_and_round_trips(tmp_path):
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from kerslake_analysis import tracker_export
+    from kerslake_analysis.register.sheets import read_sheet
+
+    # One text for each leading character OWASP lists (=, +, -, @, tab; a carriage return
+    # cannot be in the export: curated texts are one line, and XML reads it back as a line
+    # feed), and plain text that must be left as it is.
+    texts = [
+        '=HYPERLINK("http://example.org","x")',
+        "+44 121 303 1111",
+        "-1",
+        "@SUM(A1:A2)",
+        "\tindented",
+        "plain",
+    ]
+    frame = pd.DataFrame({"Action": texts, "=Header": ["x"] * len(texts)})
+    data = tracker_export._workbook_bytes(frame, "Tracker")
+    sheet_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet_xml  # no cell holds a formula
+    book = load_workbook(io.BytesIO(data))
+    cells = list(book["Tracker"].iter_rows(values_only=False))
+    assert [c.data_type for row in cells for c in row] == ["s"] * (2 * (len(texts) + 1))
+    prefixed = [c.value for row in cells for c in row if c.quotePrefix]
+    assert sorted(prefixed) == sorted([*texts[:5], "=Header"])  # quote prefix: shown as text
+    # Read back with the register reader: the same texts, in the same places.
+    (tmp_path / "2018-08.xlsx").write_bytes(data)
+    sheet, problems = read_sheet(tmp_path / "2018-08.xlsx")
+    assert problems == []
+    assert sheet.cells == [["Action", "=Header"], *([t, "x"] for t in texts)]
+
+
+# --------------------------------------------------------------------------- panel and mail
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("x = " + "[" * 5000 + "]" * 5000 + "\n", "not valid TOML: nested too deeply to read"),
+        ("# " + "x" * 1_000_001 + "\n", "over the limit of 1000000 bytes"),
+        (b"name = '\xff'\n", "cannot read the panel file as UTF-8 text"),
+    ],
+    ids=["deep", "large", "not-utf8"],
+)
+def test_panel_file_problems_are_one_clear_error(text, message, tmp_path):
+    from kerslake_analysis import panel
+
+    path = tmp_path / "panel.toml"
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(panel.ConfigError) as caught:
+        panel.load_panel(path)
+    assert str(caught.value).startswith(str(path))
+    assert message in str(caught.value)
