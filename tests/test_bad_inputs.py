@@ -886,3 +886,152 @@ def test_panel_file_problems_are_one_clear_error(text, message, tmp_path):
         panel.load_panel(path)
     assert str(caught.value).startswith(str(path))
     assert message in str(caught.value)
+
+
+# --------------------------------------------------------------------------- structural fuzzing
+# Malformed structure, not only malformed values: quotes, separators and line ends in any
+# order; ragged rows; truncated and spliced workbook XML. The readers return a sheet or
+# problems naming the file — never raise, never turn a broken file into a short one.
+
+_CSV_PIECES = st.sampled_from([",", '"', "\n", "\r\n", "\r", "a", "b c", "", ";", "\x00", "é"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(_CSV_PIECES, max_size=40))
+def test_fuzz_csv_reader_structure(pieces):
+    from kerslake_analysis.register.sheets import read_sheet
+
+    text = "".join(pieces)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "2018-08.csv"
+        path.write_text(text, encoding="utf-8", newline="")
+        sheet, problems = read_sheet(path)
+    if sheet is None:
+        assert problems and all(p.file == "2018-08.csv" for p in problems)
+        lines = len(text.splitlines()) or 1
+        assert all(p.row is None or 1 <= p.row <= lines + 1 for p in problems)
+        return
+    assert problems == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(
+        st.lists(st.text(string.ascii_letters + ' ,"\n', max_size=6), max_size=6), max_size=6
+    )
+)
+def test_fuzz_csv_round_trip_of_any_table(rows):
+    # Whatever the cells hold, a file written by a CSV writer reads back cell for cell.
+    import csv
+    import io
+
+    from kerslake_analysis.register.sheets import read_sheet
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "2018-08.csv"
+        path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+        sheet, problems = read_sheet(path)
+    if not buffer.getvalue().strip():
+        assert sheet is None and problems[0].message == "the file is empty"
+        return
+    assert problems == []
+    # csv.writer writes an empty row as an empty line, which reads back as []; a row of
+    # one empty cell is written '""' and reads back as [''].
+    assert sheet.cells == [list(r) for r in rows]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(
+        st.lists(st.text(string.ascii_letters + ' ,"\n', max_size=6), min_size=1, max_size=4),
+        min_size=1,
+        max_size=6,
+    ),
+    tail=st.text(string.ascii_letters + " ,\n", max_size=20),
+)
+def test_fuzz_csv_quote_never_closed_is_refused_at_its_record(rows, tail):
+    # Good records, then one whose field opens a quote that is never closed: the reader
+    # refuses the file at that record (issue 14: it became one long cell and a short report).
+    import csv
+    import io
+
+    from kerslake_analysis.register.sheets import read_sheet
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    good = buffer.getvalue()
+    start = good.count("\n") + 1  # the line the broken record starts on
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "2018-08.csv"
+        path.write_text(good + 'x,"' + tail, encoding="utf-8", newline="")
+        sheet, problems = read_sheet(path)
+    assert sheet is None
+    assert [(p.file, p.row) for p in problems] == [("2018-08.csv", start)]
+    assert problems[0].message.startswith("not well-formed CSV: unexpected end of data")
+
+
+def _workbook_xml_bytes(rows: list[list[str | None]]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(
+        st.lists(st.none() | st.text(string.ascii_letters, min_size=1, max_size=4), max_size=5),
+        min_size=1,
+        max_size=5,
+    ),
+    cut=st.floats(0, 1),
+    splice=st.sampled_from(
+        [b"", b"<row>", b"</row>", b'<c r="XFD1"><v>1</v></c>', b'<row r="0">', b"<<", b"&bad;"]
+    ),
+    damage=st.booleans(),
+)
+def test_fuzz_xlsx_reader_structure(rows, cut, splice, damage):
+    import io
+    import zipfile
+
+    from kerslake_analysis.register.sheets import Limits, read_sheet
+
+    data = _workbook_xml_bytes(rows)
+    if damage:  # cut the sheet's XML somewhere and splice in a malformed piece
+        src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+        with zipfile.ZipFile(out, "w") as dst:
+            for info in src.infolist():
+                content = src.read(info.filename)
+                if info.filename == "xl/worksheets/sheet1.xml":
+                    at = int(len(content) * cut)
+                    content = content[:at] + splice + content[at:]
+                dst.writestr(info, content)
+        data = out.getvalue()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "2018-08.xlsx"
+        path.write_bytes(data)
+        sheet, problems = read_sheet(path, limits=Limits(width=100))
+    if sheet is None:
+        assert problems and all(p.file == "2018-08.xlsx" for p in problems)
+        return
+    if not damage:
+        # Cells as written, empty cells as "", nothing after a row's last value.
+        expected = []
+        for row in rows:
+            texts = ["" if v is None else v for v in row]
+            while texts and texts[-1] == "":
+                texts.pop()
+            expected.append(texts)
+        got = list(sheet.cells)
+        for grid in (expected, got):  # trailing empty rows are nothing either way
+            while grid and grid[-1] == []:
+                grid.pop()
+        assert got == expected
