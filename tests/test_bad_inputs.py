@@ -1035,3 +1035,61 @@ def test_fuzz_xlsx_reader_structure(rows, cut, splice, damage):
             while grid and grid[-1] == []:
                 grid.pop()
         assert got == expected
+
+
+# --------------------------------------------------------------------------- reports at scale
+
+
+def _many_themes_register(folder: Path) -> tuple[Path, Path]:
+    """3,000 themes: Theme 0000-0014 with 3 commitments, the other 2,985 with 2; all late.
+
+    Every commitment is due 31/07/2018 and "Late" in the August 2018 snapshot, so all
+    15*3 + 2,985*2 = 45 + 5,970 = 6,015 are behind schedule. Texts are 1,500 characters.
+    """
+    folder.mkdir()
+    long = "very long text " * 100  # 15 * 100 = 1,500 characters
+    rows = [",".join([*HEADER_CELLS, "Theme"])]
+    number = 0
+    for theme in range(3000):
+        for _ in range(3 if theme < 15 else 2):
+            number += 1
+            rows.append(
+                f"R{number},Action {number} {long},Owner {number},01/06/2018,31/07/2018,Late,,"
+                f"Update {number},Theme {theme:04d}"
+            )
+    (folder / "2018-08.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    mapping = folder.parent / "many.toml"
+    text = MAPPING.read_text(encoding="utf-8").replace("bad-input-corpus", "many-themes")
+    mapping.write_text(text.replace('update = "Update"', 'update = "Update"\ntheme = "Theme"'))
+    return folder, mapping
+
+
+def test_many_themes_owners_and_long_texts_are_folded_and_the_page_stays_small(tmp_path):
+    from kerslake_analysis import report_content
+
+    folder, mapping = _many_themes_register(tmp_path / "many")
+    view = report_content.period_view(report_content.register_plan(folder, mapping), "2018-08")
+
+    by_theme = report_content.status_by_theme(view)
+    totals = by_theme.groupby("theme")["n"].sum()
+    # The 15 themes with 3 commitments keep their names; 3,000 - 15 = 2,985 are folded,
+    # 2,985 * 2 = 5,970 commitments.
+    assert set(totals.index) == {*(f"Theme {t:04d}" for t in range(15)), "Others (2985 themes)"}
+    assert totals["Others (2985 themes)"] == 5970
+    assert totals.sum() == 6015
+    assert set(report_content.milestone_frame(view)["theme"]) == set(totals.index)
+
+    overdue = report_content.overdue_list(view)
+    assert len(overdue) == 201  # 200 listed and one row for the other 6,015 - 200 = 5,815
+    assert overdue.iloc[-1]["Commitment"] == "and 5815 more commitments behind schedule, not listed"
+    text = overdue.iloc[0]["Commitment"]
+    assert len(text) == 1000 + len("… (shortened)") and text.endswith("… (shortened)")
+
+    # The whole page: under 1 MB, the chart under 200 KB (issue 14: 15 MB and 6.8 MB).
+    root = tmp_path / "out"
+    period = ReportPeriod("many-themes", "2018-08", register=str(folder), mapping=str(mapping))
+    [result] = report.render_reports([period], reports_root=root, progress=False)
+    assert result.ok, result.error
+    assert result.html_path.stat().st_size < 1_000_000
+    chart = result.html_path.parent / report_content.STATUS_CHART_FILE
+    assert chart.stat().st_size < 200_000
