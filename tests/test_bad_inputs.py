@@ -1093,3 +1093,12 @@ def test_many_themes_owners_and_long_texts_are_folded_and_the_page_stays_small(t
     assert result.html_path.stat().st_size < 1_000_000
     chart = result.html_path.parent / report_content.STATUS_CHART_FILE
     assert chart.stat().st_size < 200_000
+
+
+def test_an_os_error_is_one_line_naming_the_path(tmp_path, capsys):
+    # --out below a file: the folder cannot be made (NotADirectoryError, issue 14).
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    assert cli.main(["audit", "--out", str(blocker / "audit")]) == 2
+    assert capsys.readouterr().err == f"kerslake audit: {blocker / 'audit'}: Not a directory\n"
+    assert blocker.read_text() == "x"
