@@ -1102,3 +1102,31 @@ def test_an_os_error_is_one_line_naming_the_path(tmp_path, capsys):
     assert cli.main(["audit", "--out", str(blocker / "audit")]) == 2
     assert capsys.readouterr().err == f"kerslake audit: {blocker / 'audit'}: Not a directory\n"
     assert blocker.read_text() == "x"
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_file_over_the_cell_limit_is_refused_at_the_row_that_passes_it(
+    kind, tmp_path, good_reports
+):
+    # 2,000 rows of 8 filled cells under max_cells = 10,000: after row n, 8n cells are
+    # read; 8 * 1,250 = 10,000 is the limit, so row 1,251 passes it.
+    folder = tmp_path / "cells"
+    folder.mkdir()
+    mapping = tmp_path / "mapping.toml"
+    text = MAPPING.read_text(encoding="utf-8")
+    mapping.write_text(text.replace("[files]\n", "[files]\nmax_cells = 10000\n"), encoding="utf-8")
+    values = [[f"R{n}", "Act", "Lead", "x", "x", "On track", "x", "x"] for n in range(2, 2001)]
+    if kind == "xlsx":
+        rows = [_inline_row(1, HEADER_CELLS)]
+        rows += [_inline_row(n, v) for n, v in enumerate(values, start=2)]
+        _workbook_from_xml(folder / "2018-08.xlsx", iter(rows), "A1:H2000")
+    else:
+        lines = [",".join(HEADER_CELLS), *(",".join(v) for v in values)]
+        (folder / "2018-08.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _assert_refused_within_bounds(
+        folder,
+        f"2018-08.{kind}, row 1251: the file has more than 10000 cells, the limit "
+        "(files.max_cells in the mapping)",
+        good_reports,
+        mapping,
+    )

@@ -671,8 +671,8 @@ def test_mapping_errors_name_the_file_and_key(tmp_path):
         "ref, owner, timescale, due_start, due_end, status, completed_on, update)",
         "MAP.toml: unknown key 'files.encodings' (known keys there: encoding, encoding_errors, "
         "separator, sheet, header_row, transposed, missing, missing_patterns, date_formats, "
-        "period, max_rows, max_columns, max_megabytes, max_unpacked_megabytes, include, "
-            "period_pattern)",
+        "period, max_rows, max_columns, max_cells, max_megabytes, max_unpacked_megabytes, include, "
+        "period_pattern)",
     ]
     # validate_register reports the mapping's problems instead of raising.
     folder, _ = make_register(tmp_path / "x", {"2018-08.csv": [HEADER, *AUGUST]})

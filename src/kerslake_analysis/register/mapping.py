@@ -113,6 +113,7 @@ DEFAULT_PERIOD_PATTERN = r"(?<!\d)(?P<year>\d{4})[-_ .]?(?P<month>0[1-9]|1[0-2])
 DEFAULT_DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d", "%d/%m/%Y")
 DEFAULT_MAX_ROWS = 100_000
 DEFAULT_MAX_COLUMNS = 1_000
+DEFAULT_MAX_CELLS = 2_000_000
 DEFAULT_MAX_MEGABYTES = 50.0
 DEFAULT_MAX_UNPACKED_MEGABYTES = 200.0
 #: The largest mapping file read (bytes); a larger one is refused unread.
@@ -234,6 +235,7 @@ class FileOptions(_Model):
     period: str | None = None
     max_rows: int | None = Field(default=None, ge=1)
     max_columns: int | None = Field(default=None, ge=1)
+    max_cells: int | None = Field(default=None, ge=1)
     max_megabytes: float | int | None = Field(default=None, gt=0)
     max_unpacked_megabytes: float | int | None = Field(default=None, gt=0)
 
@@ -612,6 +614,7 @@ class Mapping(_Model):
             "period": None,
             "max_rows": DEFAULT_MAX_ROWS,
             "max_columns": DEFAULT_MAX_COLUMNS,
+            "max_cells": DEFAULT_MAX_CELLS,
             "max_megabytes": DEFAULT_MAX_MEGABYTES,
             "max_unpacked_megabytes": DEFAULT_MAX_UNPACKED_MEGABYTES,
         }
@@ -655,6 +658,7 @@ class FilePlan:
     period: str | None
     max_rows: int
     max_columns: int
+    max_cells: int
     max_megabytes: float
     max_unpacked_megabytes: float
     columns: dict[str, ColumnSpec] = field(default_factory=dict)

@@ -92,6 +92,10 @@ class Limits:
         The mapping's ``files.max_rows`` (named in messages).
     header_row : int
         The mapping's ``files.header_row`` (rows up to it are not records).
+    cells : int
+        The mapping's ``files.max_cells``: cells read in all (a CSV's fields, an XLSX
+        sheet's non-empty cells), which bounds the memory a file within the row and
+        column limits can take.
     transposed : bool
         Whether records run down columns (set by :func:`read_sheet`).
     """
@@ -100,6 +104,7 @@ class Limits:
     unpacked_megabytes: float = 200.0
     records: int = 100_000
     header_row: int = 1
+    cells: int = 2_000_000
     transposed: bool = False
 
     @property
@@ -112,6 +117,13 @@ class Limits:
         return (
             f"the file has more than {self.records} records, the limit "
             "(files.max_rows in the mapping); the file was not used"
+        )
+
+    def cells_message(self) -> str:
+        """The message for a file with more cells than ``files.max_cells``."""
+        return (
+            f"the file has more than {self.cells} cells, the limit (files.max_cells in the "
+            "mapping); the file was not used"
         )
 
     def width_message(self, found: int) -> str:
@@ -269,12 +281,16 @@ def _read_csv(
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     rows: list[list[str]] = []
     started = 1  # the line the row being read starts on
+    cells = 0
     try:
         for row in reader:
             if len(rows) >= lines:
                 raise _TooLarge(_limit_message(limits, rows=True))
             if len(row) > width:
                 raise _TooLarge(_limit_message(limits, found=len(row)), started)
+            cells += len(row)
+            if cells > limits.cells:
+                raise _TooLarge(limits.cells_message(), started)
             rows.append(row)
             started = reader.line_num + 1
     except csv.Error as error:
@@ -391,6 +407,7 @@ def _read_worksheet(name, workbook, sheet, lines, width, limits):
     cells: list[list[str]] = []
     native_dates: set[tuple[int, int]] = set()
     errors: set[tuple[int, int]] = set()
+    count = 0
     try:
         with worksheet._get_source() as source:
             parser = WorkSheetParser(
@@ -415,6 +432,9 @@ def _read_worksheet(name, workbook, sheet, lines, width, limits):
                     value = cell["value"]
                     if value is None:
                         continue
+                    count += 1
+                    if count > limits.cells:
+                        raise _TooLarge(limits.cells_message(), number)
                     if cell["data_type"] == "e" or (
                         isinstance(value, str) and value in EXCEL_ERRORS
                     ):

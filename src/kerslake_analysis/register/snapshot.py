@@ -155,6 +155,7 @@ def read_snapshot(path, mapping: Mapping, plan: FilePlan, period: str) -> Snapsh
             unpacked_megabytes=plan.max_unpacked_megabytes,
             records=plan.max_rows,
             header_row=plan.header_row,
+            cells=plan.max_cells,
         ),
     )
     result.problems = problems
