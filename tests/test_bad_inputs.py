@@ -162,6 +162,77 @@ REGISTER_CASES = [
             ("2018_08 v2.csv", None, None, None, "2 files are for period 2018-08"),
         ],
     ),
+    # ---- issue 14: input made to escape, exhaust or mislead the reader
+    (
+        "unterminated_quote",  # B3 opens a quote that is never closed
+        [("2018-08.csv", 3, None, None, "not well-formed CSV: unexpected end of data")],
+    ),
+    (
+        "text_after_quote",  # B2 '"Publish" the plan': text after the closing quote
+        [("2018-08.csv", 2, None, None, "not well-formed CSV: ',' expected after '\"'")],
+    ),
+    (
+        "too_many_columns",  # 8 headers + 993 = 1,001 columns; the limit is 1,000
+        [
+            (
+                "2018-08.csv",
+                1,
+                None,
+                None,
+                "the file has 1001 or more fields (columns), more than the limit of 1000 "
+                "(files.max_columns in the mapping)",
+            )
+        ],
+    ),
+    (
+        "stray_cell",  # "stray" in XFD1048576, the dimension A1:XFD1048576
+        [
+            (
+                "2018-08.xlsx",
+                None,
+                None,
+                None,
+                "the sheet declares its size as A1:XFD1048576: the file has more than 100000 "
+                "records, the limit (files.max_rows in the mapping)",
+            )
+        ],
+    ),
+    (
+        "stray_cell_undeclared",  # the same cell, the dimension claiming A1:H4
+        [
+            (
+                "2018-08.xlsx",
+                None,
+                None,
+                None,
+                "the file has more than 100000 records, the limit (files.max_rows in the mapping)",
+            )
+        ],
+    ),
+    (
+        "name_escapes",  # name = "../../somewhere"
+        [("mapping.toml", None, None, None, "key 'name': '../../somewhere' is not a valid name")],
+    ),
+    (
+        "name_absolute",  # name = "/tmp/somewhere"
+        [("mapping.toml", None, None, None, "key 'name': '/tmp/somewhere' is not a valid name")],
+    ),
+    (
+        "name_with_slash",  # name = "a/b"
+        [("mapping.toml", None, None, None, "key 'name': 'a/b' is not a valid name")],
+    ),
+    (
+        "title_line_break",  # title = "Bad-input corpus\nBcc: everyone@example.org"
+        [("mapping.toml", None, None, None, "key 'title': the title must be on one line")],
+    ),
+    (
+        "deep_mapping",  # deep = [[[…]]] 5,000 levels
+        [("mapping.toml", None, None, None, "not valid TOML: nested too deeply to read")],
+    ),
+    (
+        "symlink",  # 2018-09.csv -> ../unknown_status/2018-08.csv
+        [("2018-09.csv", None, None, None, "a symbolic link: not read")],
+    ),
     (
         "bad_mapping",  # its mapping.toml says txt = "Action" instead of text = "Action"
         [
@@ -411,8 +482,8 @@ def test_very_large_register_with_one_bad_cell_names_that_cell(tmp_path):
 def test_register_over_the_row_limit_is_refused(tmp_path, capsys):
     folder = _big_register(tmp_path / "big", 100_001)
     assert [str(p) for p in validate_register(folder, MAPPING)] == [
-        "2018-08.csv: the file has 100001 records, more than the limit of 100000 "
-        "(files.max_rows in the mapping)"
+        "2018-08.csv: the file has more than 100000 records, the limit "
+        "(files.max_rows in the mapping); the file was not used"
     ]
 
 
@@ -523,3 +594,539 @@ def test_fuzz_register_with_timescale_text_loads_or_raises_register_error(rows, 
             assert all(isinstance(p, Problem) and p.file for p in error.problems)
         else:
             assert len(register.commitments) == len(frame)
+
+
+# --------------------------------------------------------------------------- bounded memory
+# Issue 14: a 5 KB workbook took 3.8 GB, a wide CSV 2.5 GB. Each file here is checked by
+# `kerslake validate` in a child process whose address space is capped (RLIMIT_AS): a
+# reader that loads the whole sheet first dies of MemoryError there instead of refusing.
+
+_MEMORY_MB = 400  # the interpreter, pandas and openpyxl need about 250 MB of address space
+_SECONDS = 30  # each run takes a few seconds; the cap only stops a hang
+
+
+def _validate_limited(folder: Path, mapping: Path = MAPPING) -> tuple[int, str, str, float]:
+    """Run ``kerslake validate`` in a child with a memory cap and a time limit."""
+    import os
+    import resource
+    import subprocess
+    import sys
+    import time
+
+    cap = _MEMORY_MB * 2**20
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    env["PYTHONPATH"] = os.pathsep.join([str(paths.PROJ_ROOT / "src"), env.get("PYTHONPATH", "")])
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "kerslake_analysis.cli", "validate", str(folder)]
+        + ["--mapping", str(mapping)],
+        preexec_fn=limit,
+        capture_output=True,
+        text=True,
+        timeout=_SECONDS,
+        env=env,
+    )
+    return done.returncode, done.stdout, done.stderr, time.monotonic() - started
+
+
+def _assert_refused_within_bounds(
+    folder: Path, message: str, good_reports, mapping: Path = MAPPING
+) -> None:
+    root, before = good_reports
+    status, out, err, seconds = _validate_limited(folder, mapping)
+    assert status == 1, err
+    assert message in out, out
+    assert "Traceback" not in out + err
+    assert seconds < _SECONDS
+    assert _snapshot(root) == before
+
+
+@pytest.mark.parametrize("case", ["stray_cell", "stray_cell_undeclared", "too_many_columns"])
+def test_corpus_case_is_refused_in_bounded_memory(case, good_reports):
+    expected = next(e for c, e in REGISTER_CASES if c == case)[0][4]
+    _assert_refused_within_bounds(REGISTERS / case, expected, good_reports)
+
+
+def test_csv_with_a_million_header_columns_is_refused_in_bounded_memory(tmp_path, good_reports):
+    folder = tmp_path / "wide"
+    folder.mkdir()
+    header = ",".join(f"c{i}" for i in range(1_000_000))  # about 6.9 MB, under 50 MB
+    (folder / "2018-08.csv").write_text(header + "\n1,x\n", encoding="utf-8")
+    _assert_refused_within_bounds(
+        folder,
+        "2018-08.csv, row 1: the file has 1000000 or more fields (columns), more than the "
+        "limit of 1000 (files.max_columns in the mapping)",
+        good_reports,
+    )
+
+
+def _workbook_from_xml(path: Path, rows_xml, dimension: str) -> None:
+    """Write a minimal XLSX whose one sheet's <sheetData> is streamed from ``rows_xml``."""
+    import zipfile
+
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package'
+            '.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats'
+            '-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets'
+            '/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument'
+            '.spreadsheetml.worksheet+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>",
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<workbook {ns} xmlns:r="{rel}"><sheets><sheet name="Tracker" sheetId="1" '
+            'r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            "</Relationships>",
+        )
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(f'<worksheet {ns}><dimension ref="{dimension}"/><sheetData>'.encode())
+            for chunk in rows_xml:
+                sheet.write(chunk)
+            sheet.write(b"</sheetData></worksheet>")
+
+
+def _inline_row(number: int, values: list[str]) -> bytes:
+    cells = "".join(
+        f'<c r="{chr(65 + j)}{number}" t="inlineStr"><is><t>{v}</t></is></c>'
+        for j, v in enumerate(values)
+    )
+    return f'<row r="{number}">{cells}</row>'.encode()
+
+
+def test_workbook_with_more_rows_than_its_dimension_says_is_refused_while_streaming(
+    tmp_path, good_reports
+):
+    # 50,000 records declared as A1:H2, under a mapping with max_rows = 1000 (to keep the
+    # test short): refused at record 1,001, before the rest is read.
+    folder = tmp_path / "long"
+    folder.mkdir()
+    mapping = tmp_path / "mapping.toml"
+    text = MAPPING.read_text(encoding="utf-8")
+    mapping.write_text(text.replace("[files]\n", "[files]\nmax_rows = 1000\n"), encoding="utf-8")
+
+    def rows():
+        yield _inline_row(1, HEADER_CELLS)
+        for n in range(2, 50_002):
+            yield _inline_row(n, [f"R{n}", "Act", "Lead", "", "", "On track", "", ""])
+
+    _workbook_from_xml(folder / "2018-08.xlsx", rows(), "A1:H2")
+    _assert_refused_within_bounds(
+        folder,
+        "2018-08.xlsx: the file has more than 1000 records, the limit (files.max_rows in "
+        "the mapping)",
+        good_reports,
+        mapping,
+    )
+
+
+def test_workbook_that_unpacks_too_large_is_refused_before_reading(tmp_path, good_reports):
+    # 201 MB of spaces inside one row (compressed to well under 1 MB): the parts add up to
+    # over 200 MB, the default files.max_unpacked_megabytes, so no cell is read.
+    folder = tmp_path / "bomb"
+    folder.mkdir()
+
+    def rows():
+        yield _inline_row(1, HEADER_CELLS)
+        block = b" " * 1_000_000
+        for _ in range(201):
+            yield block
+
+    _workbook_from_xml(folder / "2018-08.xlsx", rows(), "A1:H1")
+    assert (folder / "2018-08.xlsx").stat().st_size < 5_000_000
+    status, out, err, seconds = _validate_limited(folder)
+    assert status == 1, err
+    assert "2018-08.xlsx: the workbook unpacks to 201." in out
+    assert "over the limit of 200 MB (files.max_unpacked_megabytes in the mapping)" in out
+    assert seconds < _SECONDS
+
+
+HEADER_CELLS = ["Ref", "Action", "Lead", "Start", "Due", "Status", "Completed", "Update"]
+
+
+# --------------------------------------------------------------------------- writers (issue 14)
+
+
+def test_out_naming_a_file_is_a_one_line_error(tmp_path, capsys):
+    target = tmp_path / "not-a-folder"
+    target.write_bytes(b"keep me")
+    args = ["report", "--plan", "cgip-2018", "--period", "2018-09", "--out", str(target)]
+    assert cli.main([*args, "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"kerslake report: --out {target}: it is a file, not a folder; give a folder for the "
+        "reports\n"
+    )
+    assert target.read_bytes() == b"keep me"
+
+
+@pytest.mark.parametrize("name", ["index.html", "manifest.json"])
+def test_files_in_out_the_tool_did_not_write_are_kept(name, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / name).write_text("someone else's file\n", encoding="utf-8")
+    args = ["report", "--plan", "cgip-2018", "--period", "2018-09", "--out", str(out)]
+    assert cli.main([*args, "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"{name} there was not written by kerslake-analysis" in err
+    assert err.count("\n") == 1
+    assert [p.name for p in out.iterdir()] == [name]
+    assert (out / name).read_text(encoding="utf-8") == "someone else's file\n"
+
+
+def test_the_tool_rewrites_its_own_index_and_manifest(good_reports):
+    # The good reports' folder holds an index.html and a manifest written by this tool:
+    # check_reports_root accepts it (its own files are rewritten by every run).
+    root, _ = good_reports
+    report.check_reports_root(root)
+
+
+@pytest.mark.parametrize("plan", ["../../somewhere", "/tmp/somewhere", "a/b", "..", ""])
+def test_render_reports_refuses_a_plan_that_is_not_a_slug_before_rendering(plan, tmp_path):
+    out = tmp_path / "out"
+    period = ReportPeriod(plan, "2018-09")
+    with pytest.raises(report.ReportError, match="is not a slug"):
+        report.render_reports([period], reports_root=out, progress=False)
+    assert not out.exists() or not any(out.iterdir())
+    assert not (tmp_path / "somewhere").exists()
+
+
+def test_writer_refuses_a_path_outside_its_root_even_through_a_symbolic_link(tmp_path):
+    root, outside = tmp_path / "out", tmp_path / "outside"
+    root.mkdir()
+    outside.mkdir()
+    (root / "link").symlink_to(outside)
+    for target in (root / ".." / "escaped.html", root / "link" / "index.html"):
+        with pytest.raises(report.ReportError, match="outside the reports folder"):
+            report._atomic_write(target, "x", root)
+    assert list(outside.iterdir()) == [] and not (tmp_path / "escaped.html").exists()
+    report._atomic_write(root / "plan" / "2018-09" / "ok.html", "x", root)
+    assert (root / "plan" / "2018-09" / "ok.html").read_text() == "x"
+
+
+# --------------------------------------------------------------------------- formulas (issue 14)
+
+
+def test_exported_text_is_never_a_formula_and_round_trips(tmp_path):
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from kerslake_analysis import tracker_export
+    from kerslake_analysis.register.sheets import read_sheet
+
+    # One text for each leading character OWASP lists (=, +, -, @, tab; a carriage return
+    # cannot be in the export: curated texts are one line, and XML reads it back as a line
+    # feed), and plain text that must be left as it is.
+    texts = [
+        '=HYPERLINK("http://example.org","x")',
+        "+44 121 303 1111",
+        "-1",
+        "@SUM(A1:A2)",
+        "\tindented",
+        "plain",
+    ]
+    frame = pd.DataFrame({"Action": texts, "=Header": ["x"] * len(texts)})
+    data = tracker_export._workbook_bytes(frame, "Tracker")
+    sheet_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet_xml  # no cell holds a formula
+    book = load_workbook(io.BytesIO(data))
+    cells = list(book["Tracker"].iter_rows(values_only=False))
+    assert [c.data_type for row in cells for c in row] == ["s"] * (2 * (len(texts) + 1))
+    prefixed = [c.value for row in cells for c in row if c.quotePrefix]
+    assert sorted(prefixed) == sorted([*texts[:5], "=Header"])  # quote prefix: shown as text
+    # Read back with the register reader: the same texts, in the same places.
+    (tmp_path / "2018-08.xlsx").write_bytes(data)
+    sheet, problems = read_sheet(tmp_path / "2018-08.xlsx")
+    assert problems == []
+    assert sheet.cells == [["Action", "=Header"], *([t, "x"] for t in texts)]
+
+
+# --------------------------------------------------------------------------- panel and mail
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("x = " + "[" * 5000 + "]" * 5000 + "\n", "not valid TOML: nested too deeply to read"),
+        ("# " + "x" * 1_000_001 + "\n", "over the limit of 1000000 bytes"),
+        (b"name = '\xff'\n", "cannot read the panel file as UTF-8 text"),
+    ],
+    ids=["deep", "large", "not-utf8"],
+)
+def test_panel_file_problems_are_one_clear_error(text, message, tmp_path):
+    from kerslake_analysis import panel
+
+    path = tmp_path / "panel.toml"
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(panel.ConfigError) as caught:
+        panel.load_panel(path)
+    assert str(caught.value).startswith(str(path))
+    assert message in str(caught.value)
+
+
+# --------------------------------------------------------------------------- structural fuzzing
+# Malformed structure, not only malformed values: quotes, separators and line ends in any
+# order; ragged rows; truncated and spliced workbook XML. The readers return a sheet or
+# problems naming the file — never raise, never turn a broken file into a short one.
+
+_CSV_PIECES = st.sampled_from([",", '"', "\n", "\r\n", "\r", "a", "b c", "", ";", "\x00", "é"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(_CSV_PIECES, max_size=40))
+def test_fuzz_csv_reader_structure(pieces):
+    from kerslake_analysis.register.sheets import read_sheet
+
+    text = "".join(pieces)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "2018-08.csv"
+        path.write_text(text, encoding="utf-8", newline="")
+        sheet, problems = read_sheet(path)
+    if sheet is None:
+        assert problems and all(p.file == "2018-08.csv" for p in problems)
+        lines = len(text.splitlines()) or 1
+        assert all(p.row is None or 1 <= p.row <= lines + 1 for p in problems)
+        return
+    assert problems == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(
+        st.lists(st.text(string.ascii_letters + ' ,"\n', max_size=6), max_size=6), max_size=6
+    )
+)
+def test_fuzz_csv_round_trip_of_any_table(rows):
+    # Whatever the cells hold, a file written by a CSV writer reads back cell for cell.
+    import csv
+    import io
+
+    from kerslake_analysis.register.sheets import read_sheet
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "2018-08.csv"
+        path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+        sheet, problems = read_sheet(path)
+    if not buffer.getvalue().strip():
+        assert sheet is None and problems[0].message == "the file is empty"
+        return
+    assert problems == []
+    # csv.writer writes an empty row as an empty line, which reads back as []; a row of
+    # one empty cell is written '""' and reads back as [''].
+    assert sheet.cells == [list(r) for r in rows]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(
+        st.lists(st.text(string.ascii_letters + ' ,"\n', max_size=6), min_size=1, max_size=4),
+        min_size=1,
+        max_size=6,
+    ),
+    tail=st.text(string.ascii_letters + " ,\n", max_size=20),
+)
+def test_fuzz_csv_quote_never_closed_is_refused_at_its_record(rows, tail):
+    # Good records, then one whose field opens a quote that is never closed: the reader
+    # refuses the file at that record (issue 14: it became one long cell and a short report).
+    import csv
+    import io
+
+    from kerslake_analysis.register.sheets import read_sheet
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    good = buffer.getvalue()
+    start = good.count("\n") + 1  # the line the broken record starts on
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "2018-08.csv"
+        path.write_text(good + 'x,"' + tail, encoding="utf-8", newline="")
+        sheet, problems = read_sheet(path)
+    assert sheet is None
+    assert [(p.file, p.row) for p in problems] == [("2018-08.csv", start)]
+    assert problems[0].message.startswith("not well-formed CSV: unexpected end of data")
+
+
+def _workbook_xml_bytes(rows: list[list[str | None]]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(
+        st.lists(st.none() | st.text(string.ascii_letters, min_size=1, max_size=4), max_size=5),
+        min_size=1,
+        max_size=5,
+    ),
+    cut=st.floats(0, 1),
+    splice=st.sampled_from(
+        [b"", b"<row>", b"</row>", b'<c r="XFD1"><v>1</v></c>', b'<row r="0">', b"<<", b"&bad;"]
+    ),
+    damage=st.booleans(),
+)
+def test_fuzz_xlsx_reader_structure(rows, cut, splice, damage):
+    import io
+    import zipfile
+
+    from kerslake_analysis.register.sheets import Limits, read_sheet
+
+    data = _workbook_xml_bytes(rows)
+    if damage:  # cut the sheet's XML somewhere and splice in a malformed piece
+        src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+        with zipfile.ZipFile(out, "w") as dst:
+            for info in src.infolist():
+                content = src.read(info.filename)
+                if info.filename == "xl/worksheets/sheet1.xml":
+                    at = int(len(content) * cut)
+                    content = content[:at] + splice + content[at:]
+                dst.writestr(info, content)
+        data = out.getvalue()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "2018-08.xlsx"
+        path.write_bytes(data)
+        sheet, problems = read_sheet(path, limits=Limits(width=100))
+    if sheet is None:
+        assert problems and all(p.file == "2018-08.xlsx" for p in problems)
+        return
+    if not damage:
+        # Cells as written, empty cells as "", nothing after a row's last value.
+        expected = []
+        for row in rows:
+            texts = ["" if v is None else v for v in row]
+            while texts and texts[-1] == "":
+                texts.pop()
+            expected.append(texts)
+        got = list(sheet.cells)
+        for grid in (expected, got):  # trailing empty rows are nothing either way
+            while grid and grid[-1] == []:
+                grid.pop()
+        assert got == expected
+
+
+# --------------------------------------------------------------------------- reports at scale
+
+
+def _many_themes_register(folder: Path) -> tuple[Path, Path]:
+    """3,000 themes: Theme 0000-0014 with 3 commitments, the other 2,985 with 2; all late.
+
+    Every commitment is due 31/07/2018 and "Late" in the August 2018 snapshot, so all
+    15*3 + 2,985*2 = 45 + 5,970 = 6,015 are behind schedule. Texts are 1,500 characters.
+    """
+    folder.mkdir()
+    long = "very long text " * 100  # 15 * 100 = 1,500 characters
+    rows = [",".join([*HEADER_CELLS, "Theme"])]
+    number = 0
+    for theme in range(3000):
+        for _ in range(3 if theme < 15 else 2):
+            number += 1
+            rows.append(
+                f"R{number},Action {number} {long},Owner {number},01/06/2018,31/07/2018,Late,,"
+                f"Update {number},Theme {theme:04d}"
+            )
+    (folder / "2018-08.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    mapping = folder.parent / "many.toml"
+    text = MAPPING.read_text(encoding="utf-8").replace("bad-input-corpus", "many-themes")
+    mapping.write_text(text.replace('update = "Update"', 'update = "Update"\ntheme = "Theme"'))
+    return folder, mapping
+
+
+def test_many_themes_owners_and_long_texts_are_folded_and_the_page_stays_small(tmp_path):
+    from kerslake_analysis import report_content
+
+    folder, mapping = _many_themes_register(tmp_path / "many")
+    view = report_content.period_view(report_content.register_plan(folder, mapping), "2018-08")
+
+    by_theme = report_content.status_by_theme(view)
+    totals = by_theme.groupby("theme")["n"].sum()
+    # The 15 themes with 3 commitments keep their names; 3,000 - 15 = 2,985 are folded,
+    # 2,985 * 2 = 5,970 commitments.
+    assert set(totals.index) == {*(f"Theme {t:04d}" for t in range(15)), "Others (2985 themes)"}
+    assert totals["Others (2985 themes)"] == 5970
+    assert totals.sum() == 6015
+    assert set(report_content.milestone_frame(view)["theme"]) == set(totals.index)
+
+    overdue = report_content.overdue_list(view)
+    assert len(overdue) == 201  # 200 listed and one row for the other 6,015 - 200 = 5,815
+    assert overdue.iloc[-1]["Commitment"] == "and 5815 more commitments behind schedule, not listed"
+    text = overdue.iloc[0]["Commitment"]
+    assert len(text) == 1000 + len("… (shortened)") and text.endswith("… (shortened)")
+
+    # The whole page: under 1 MB, the chart under 200 KB (issue 14: 15 MB and 6.8 MB).
+    root = tmp_path / "out"
+    period = ReportPeriod("many-themes", "2018-08", register=str(folder), mapping=str(mapping))
+    [result] = report.render_reports([period], reports_root=root, progress=False)
+    assert result.ok, result.error
+    assert result.html_path.stat().st_size < 1_000_000
+    chart = result.html_path.parent / report_content.STATUS_CHART_FILE
+    assert chart.stat().st_size < 200_000
+
+
+def test_an_os_error_is_one_line_naming_the_path(tmp_path, capsys):
+    # --out below a file: the folder cannot be made (NotADirectoryError, issue 14).
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    assert cli.main(["audit", "--out", str(blocker / "audit")]) == 2
+    assert capsys.readouterr().err == f"kerslake audit: {blocker / 'audit'}: Not a directory\n"
+    assert blocker.read_text() == "x"
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_file_over_the_cell_limit_is_refused_at_the_row_that_passes_it(
+    kind, tmp_path, good_reports
+):
+    # 2,000 rows of 8 filled cells under max_cells = 10,000: after row n, 8n cells are
+    # read; 8 * 1,250 = 10,000 is the limit, so row 1,251 passes it.
+    folder = tmp_path / "cells"
+    folder.mkdir()
+    mapping = tmp_path / "mapping.toml"
+    text = MAPPING.read_text(encoding="utf-8")
+    mapping.write_text(text.replace("[files]\n", "[files]\nmax_cells = 10000\n"), encoding="utf-8")
+    values = [[f"R{n}", "Act", "Lead", "x", "x", "On track", "x", "x"] for n in range(2, 2001)]
+    if kind == "xlsx":
+        rows = [_inline_row(1, HEADER_CELLS)]
+        rows += [_inline_row(n, v) for n, v in enumerate(values, start=2)]
+        _workbook_from_xml(folder / "2018-08.xlsx", iter(rows), "A1:H2000")
+    else:
+        lines = [",".join(HEADER_CELLS), *(",".join(v) for v in values)]
+        (folder / "2018-08.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _assert_refused_within_bounds(
+        folder,
+        f"2018-08.{kind}, row 1251: the file has more than 10000 cells, the limit "
+        "(files.max_cells in the mapping)",
+        good_reports,
+        mapping,
+    )

@@ -586,8 +586,10 @@ note = "no 31 September"
 def test_row_and_size_limits(tmp_path):
     mapping = MAPPING.replace("[files]", "[files]\nmax_rows = 2")
     folder, mapping_path = make_register(tmp_path, {"2018-08.csv": [HEADER, *AUGUST]}, mapping)
+    # 3 records (AUGUST) under a limit of 2: refused when the third arrives.
     assert str(only_problem(folder, mapping_path)) == (
-        "2018-08.csv: the file has 3 records, more than the limit of 2 (files.max_rows in the mapping)"
+        "2018-08.csv: the file has more than 2 records, the limit (files.max_rows in the "
+        "mapping); the file was not used"
     )
     mapping = MAPPING.replace("[files]", "[files]\nmax_megabytes = 0.0001")  # 100 bytes
     (tmp_path / "MAP.toml").write_text(mapping)
@@ -669,7 +671,8 @@ def test_mapping_errors_name_the_file_and_key(tmp_path):
         "ref, owner, timescale, due_start, due_end, status, completed_on, update)",
         "MAP.toml: unknown key 'files.encodings' (known keys there: encoding, encoding_errors, "
         "separator, sheet, header_row, transposed, missing, missing_patterns, date_formats, "
-        "period, max_rows, max_megabytes, include, period_pattern)",
+        "period, max_rows, max_columns, max_cells, max_megabytes, max_unpacked_megabytes, include, "
+        "period_pattern)",
     ]
     # validate_register reports the mapping's problems instead of raising.
     folder, _ = make_register(tmp_path / "x", {"2018-08.csv": [HEADER, *AUGUST]})

@@ -424,6 +424,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _Refused as exc:  # the message names the command
         print(exc, file=sys.stderr)
         return 2
+    except OSError as exc:  # a folder that is a file, a file that cannot be read or written
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"kerslake {args.command}:{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -338,14 +338,29 @@ def _where(path: Path, line: int | None) -> str:
     return f"{path} line {line}" if line else f"{path}"
 
 
+#: The largest panel or mail settings file read (bytes); a larger one is refused unread.
+MAX_CONFIG_BYTES = 1_000_000
+
+
 def _read_toml(path: Path, what: str) -> tuple[dict, list[str]]:
     if not path.is_file():
         raise ConfigError(f"{what} file not found: {path}")
-    text = path.read_text(encoding="utf-8")
+    try:
+        size = path.stat().st_size
+        if size > MAX_CONFIG_BYTES:
+            raise ConfigError(
+                f"{path}: the file is {size} bytes, over the limit of {MAX_CONFIG_BYTES} bytes "
+                "(kerslake_analysis.panel.MAX_CONFIG_BYTES)"
+            )
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the {what} file as UTF-8 text: {exc}") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply to read") from None
     return data, text.splitlines()
 
 

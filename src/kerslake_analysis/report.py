@@ -36,6 +36,7 @@ from tqdm.auto import tqdm
 
 from kerslake_analysis import __version__, paths
 from kerslake_analysis.periods import PLAN_TITLES, ReportPeriod, embedded_periods
+from kerslake_analysis.register.mapping import SLUG
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -77,8 +78,14 @@ class ReportResult:
     error: str = ""
 
 
-def _atomic_write(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename."""
+def _atomic_write(path: Path, data: str | bytes, root: Path | None = None) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
+
+    With ``root``, a ``path`` that resolves outside ``root`` (through ``..``, an
+    absolute part or a symbolic link) is refused with :class:`ReportError`.
+    """
+    if root is not None:
+        check_inside(root, path)
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = "wb" if isinstance(data, bytes) else "w"
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -92,6 +99,85 @@ def _atomic_write(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def check_inside(root: Path, path: Path) -> Path:
+    """Return ``path`` resolved, or refuse it if it lies outside the folder ``root``.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The folder every output must stay in (``--out``).
+    path : pathlib.Path
+        A file or folder about to be written.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path`` resolved (``..`` and symbolic links followed).
+
+    Raises
+    ------
+    ReportError
+        If the resolved path is not ``root`` or below it.
+
+    Examples
+    --------
+    >>> check_inside(Path("/tmp/out"), Path("/tmp/out/a/../b")).as_posix()
+    '/tmp/out/b'
+    >>> check_inside(Path("/tmp/out"), Path("/tmp/out/../elsewhere"))
+    Traceback (most recent call last):
+    ...
+    kerslake_analysis.report.ReportError: refusing to write /tmp/out/../elsewhere: it is outside the reports folder /tmp/out
+    """
+    resolved = Path(path).resolve()
+    base = Path(root).resolve()
+    if resolved != base and base not in resolved.parents:
+        raise ReportError(f"refusing to write {path}: it is outside the reports folder {root}")
+    return resolved
+
+
+def check_reports_root(root: Path) -> None:
+    """Refuse a reports folder that is a file, or holds top-level files this tool did not write.
+
+    ``index.html`` and ``manifest.json`` at the top of the folder are rewritten by every
+    run; if they are there but were not written by kerslake-analysis they are kept and
+    the run is refused, naming them.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The reports folder (``--out``).
+
+    Raises
+    ------
+    ReportError
+        Naming the file at fault.
+    """
+    root = Path(root)
+    if root.exists() and not root.is_dir():
+        raise ReportError(
+            f"--out {root}: it is a file, not a folder; give a folder for the reports"
+        )
+    foreign = []
+    for name, mark in (("index.html", _INDEX_MARK), ("manifest.json", b'"package_versions"')):
+        target = root / name
+        if target.is_symlink() or (target.exists() and not target.is_file()):
+            foreign.append(name)
+        elif target.is_file():
+            with target.open("rb") as fh:
+                head = fh.read(2_000_000)
+            if mark not in head:
+                foreign.append(name)
+    if foreign:
+        raise ReportError(
+            f"--out {root}: {', '.join(foreign)} there was not written by kerslake-analysis; "
+            "it would be overwritten: move it away or choose another folder"
+        )
+
+
+#: Text every index page this tool writes carries (its footer).
+_INDEX_MARK = b"<footer><p>kerslake-analysis "
 
 
 def _stylesheet() -> str:
@@ -423,7 +509,7 @@ def render_index(reports_root: Path | None = None) -> Path:
     body = "<h1>Improvement plan reports</h1>\n" + "\n".join(sections)
     body += f"\n<footer><p>kerslake-analysis {html.escape(__version__)}</p></footer>"
     index = root / "index.html"
-    _atomic_write(index, _page("Improvement plan reports", body))
+    _atomic_write(index, _page("Improvement plan reports", body), root)
     return index
 
 
@@ -490,6 +576,13 @@ def render_reports(
     notebook = Path(notebook or paths.PERIOD_REPORT_NOTEBOOK).resolve()
     root = Path(reports_root or paths.REPORTS_DIR)
     periods = list(periods)
+    check_reports_root(root)
+    for period in periods:  # before anything is rendered
+        if not SLUG.fullmatch(period.plan):
+            raise ReportError(
+                f"plan {period.plan!r} is not a slug like cgip-2018; cannot name its folder"
+            )
+        check_inside(root, paths.report_dir(period.plan, period.period, root))
     bar = tqdm(
         total=len(periods),
         desc="period reports",

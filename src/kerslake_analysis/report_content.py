@@ -525,6 +525,64 @@ def _change(now, before, kind: str) -> str:
     return f"{now - before:+d}"
 
 
+# ------------------------------------------------------------------ folding long lists
+
+#: Themes shown one by one in the status chart and the milestone map; the rest are
+#: folded into one "Others" row (a register may have thousands of themes).
+MAX_THEMES = 15
+#: Rows listed in a table of commitments; the rest are counted in a last row.
+MAX_LIST_ROWS = 200
+#: Characters of a text shown in a table cell; longer texts end "… (shortened)".
+MAX_TEXT_CHARS = 1_000
+
+
+def fold_themes(themes: pd.Series, top: int = MAX_THEMES) -> pd.Series:
+    """Keep the ``top`` themes with most commitments; name the rest "Others (k themes)".
+
+    Parameters
+    ----------
+    themes : pandas.Series
+        One theme per commitment (missing themes already filled).
+    top : int, default MAX_THEMES
+        How many themes keep their own name; ties go by name.
+
+    Returns
+    -------
+    pandas.Series
+        The themes, the folded ones replaced; unchanged when there are ``top`` or fewer.
+
+    Examples
+    --------
+    >>> fold_themes(pd.Series(["a", "a", "b", "c", "d"]), top=2).tolist()
+    ['a', 'a', 'b', 'Others (2 themes)', 'Others (2 themes)']
+    """
+    sizes = themes.value_counts()
+    if len(sizes) <= top:
+        return themes
+    order = sorted(sizes.index, key=lambda t: (-sizes[t], str(t)))
+    kept = set(order[:top])
+    label = f"Others ({len(order) - top} themes)"
+    return themes.where(themes.isin(kept), label)
+
+
+def _shorten(texts: pd.Series, limit: int = MAX_TEXT_CHARS) -> pd.Series:
+    """Texts longer than ``limit`` characters cut to it, ending "… (shortened)"."""
+    texts = texts.fillna("").astype(str)
+    long = texts.str.len() > limit
+    return texts.where(~long, texts.str.slice(0, limit) + "… (shortened)")
+
+
+def _capped(table: pd.DataFrame, what: str, limit: int = MAX_LIST_ROWS) -> pd.DataFrame:
+    """The first ``limit`` rows, and a last row saying how many more were not listed."""
+    if len(table) <= limit:
+        return table
+    more = {column: "" for column in table.columns}
+    more[table.columns[0]] = "…"
+    more[table.columns[1]] = f"and {len(table) - limit} more {what}, not listed"
+    head = table.iloc[:limit].astype(object)
+    return pd.concat([head, pd.DataFrame([more])], ignore_index=True)
+
+
 # ------------------------------------------------------------------ sections
 
 
@@ -538,10 +596,12 @@ def status_by_theme(view: PeriodView) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``theme``, ``status`` (ordered categorical) and ``n``.
+        Columns ``theme``, ``status`` (ordered categorical) and ``n``. Beyond
+        :data:`MAX_THEMES` themes the smaller ones are one "Others (k themes)" row
+        (:func:`fold_themes`).
     """
     counts = (
-        view.status.assign(theme=view.status["theme"].fillna("(none)"))
+        view.status.assign(theme=fold_themes(view.status["theme"].fillna("(none)")))
         .groupby(["theme", "status"], observed=False)
         .size()
         .rename("n")
@@ -747,7 +807,9 @@ def overdue_list(view: PeriodView) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``ID``, ``Commitment``, ``Owner``, ``Due``, ``Days overdue`` and
-        ``Latest evidence [source]`` (the evidence, then its file and line).
+        ``Latest evidence [source]`` (the evidence, then its file and line). At most
+        :data:`MAX_LIST_ROWS` rows and a row counting the rest; texts cut at
+        :data:`MAX_TEXT_CHARS` characters.
     """
     behind = view.status[view.status["status"].isin(status.BEHIND_STATUSES)]
     behind = behind.merge(_latest_evidence(view), on="commitment_id", how="left")
@@ -759,17 +821,18 @@ def overdue_list(view: PeriodView) -> pd.DataFrame:
         + " line "
         + behind["evidence_line"].astype("Int64").astype(str)
     )
-    evidence = behind["evidence"].fillna("") + " [" + source + "]"
-    return pd.DataFrame(
+    evidence = _shorten(behind["evidence"]) + " [" + source + "]"
+    table = pd.DataFrame(
         {
             "ID": behind["commitment_id"],
-            "Commitment": behind["text"],
-            "Owner": behind["owner"].fillna(""),
+            "Commitment": _shorten(behind["text"]),
+            "Owner": _shorten(behind["owner"]),
             "Due": behind["due_end"].dt.strftime("%d %b %Y"),
             "Days overdue": behind["days"].astype(int),
             "Latest evidence [source]": evidence.where(behind["evidence"].notna(), ""),
         }
     ).reset_index(drop=True)
+    return _capped(table, "commitments behind schedule")
 
 
 def changes_since_previous(view: PeriodView) -> dict[str, pd.DataFrame]:
@@ -783,8 +846,9 @@ def changes_since_previous(view: PeriodView) -> dict[str, pd.DataFrame]:
     -------
     dict of str to pandas.DataFrame
         ``transitions`` (status before × status now, non-zero cells only),
-        ``newly_complete`` and ``newly_slipped`` (ID, commitment, owner, due). Empty
-        frames for the first period.
+        ``newly_complete`` and ``newly_slipped`` (ID, commitment, owner, due; at most
+        :data:`MAX_LIST_ROWS` rows and a row counting the rest). Empty frames for the
+        first period.
     """
     if view.previous_status is None:
         empty = pd.DataFrame(columns=["ID", "Commitment", "Owner", "Due"])
@@ -810,8 +874,8 @@ def changes_since_previous(view: PeriodView) -> dict[str, pd.DataFrame]:
     newly_slipped = pair[slipped_now & ~pair["status_before"].isin(status.BEHIND_STATUSES)]
     return {
         "transitions": transitions,
-        "newly_complete": _brief(newly_complete),
-        "newly_slipped": _brief(newly_slipped),
+        "newly_complete": _capped(_brief(newly_complete), "newly complete"),
+        "newly_slipped": _capped(_brief(newly_slipped), "newly slipped"),
     }
 
 
@@ -819,8 +883,8 @@ def _brief(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "ID": frame["commitment_id"],
-            "Commitment": frame["text"],
-            "Owner": frame["owner"].fillna(""),
+            "Commitment": _shorten(frame["text"]),
+            "Owner": _shorten(frame["owner"]),
             "Due": frame["due_end"].dt.strftime("%d %b %Y").fillna("no date"),
         }
     ).reset_index(drop=True)
@@ -913,9 +977,10 @@ def milestone_frame(view: PeriodView) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``commitment_id``, ``theme``, ``due_end``, ``completed_on``,
         ``status`` and ``marker`` (``complete``, ``in progress``, ``slipped``,
-        ``no evidence``).
+        ``no evidence``). Themes folded as in :func:`status_by_theme`.
     """
     dated = view.status[view.status["due_end"].notna()].copy()
+    dated["theme"] = fold_themes(dated["theme"].fillna("(none)"))
     marker = pd.Series("in progress", index=dated.index)
     marker[dated["status"] == status.COMPLETE] = "complete"
     marker[dated["status"].isin(status.BEHIND_STATUSES)] = "slipped"

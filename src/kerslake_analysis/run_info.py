@@ -124,7 +124,6 @@ def write_manifest(results, periods, reports_root: Path) -> Path:
         No timestamps, so two runs on the same inputs write the same manifest.
     """
     import json
-    import os
 
     inputs: dict[str, str] = {}
     for period in periods:
@@ -153,11 +152,10 @@ def write_manifest(results, periods, reports_root: Path) -> Path:
         "inputs": dict(sorted(inputs.items())),
         "reports": reports,
     }
-    reports_root.mkdir(parents=True, exist_ok=True)
+    from kerslake_analysis.report import _atomic_write
+
     target = reports_root / "manifest.json"
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, target)
+    _atomic_write(target, json.dumps(manifest, indent=2, sort_keys=True) + "\n", reports_root)
     return target
 
 

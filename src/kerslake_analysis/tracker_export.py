@@ -99,13 +99,33 @@ def tracker_snapshot(
     return frame.rename(columns=TRACKER_COLUMNS)[list(TRACKER_COLUMNS.values())]
 
 
+#: Leading characters that make a spreadsheet read a cell as a formula (OWASP, "CSV
+#: Injection": ``=``, ``+``, ``-``, ``@``, tab and carriage return).
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _append_text(ws, values: list[str]) -> None:
+    """Append a row of texts, each written as text: never a live formula.
+
+    openpyxl turns a string beginning with ``=`` into a formula; such a cell (and any
+    beginning with another of :data:`FORMULA_PREFIXES`) is stored as a string with
+    Excel's "quote prefix" style, the workbook form of OWASP's leading apostrophe:
+    Excel shows and edits it as text, and reading it back gives the same text.
+    """
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
 def _workbook_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
     book = Workbook()
     ws = book.active
     ws.title = sheet
-    ws.append(list(frame.columns))
+    _append_text(ws, [str(c) for c in frame.columns])
     for row in frame.itertuples(index=False):
-        ws.append([str(v) for v in row])
+        _append_text(ws, [str(v) for v in row])
     book.properties.creator = "kerslake-analysis"
     book.properties.created = _FIXED_TIME
     book.properties.modified = _FIXED_TIME

@@ -285,7 +285,16 @@ def _snapshot_files(path: Path, mapping: Mapping) -> tuple[list[Path], list[Prob
     files, problems = [], []
     for file in sorted(path.iterdir()):
         name = file.name
-        if name.startswith((".", "~$")) or not file.is_file():
+        if name.startswith((".", "~$")):
+            continue
+        if file.is_symlink():
+            problems.append(
+                Problem(name, message="a symbolic link: not read (copy the file into the folder)")
+            )
+            continue
+        if not file.is_file():
+            if not file.is_dir():  # a pipe, socket or device: reading it could hang
+                problems.append(Problem(name, message="not a regular file: not read"))
             continue
         if any(fnmatch.fnmatchcase(name.casefold(), p) for p in include):
             files.append(file)

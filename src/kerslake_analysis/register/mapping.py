@@ -112,7 +112,15 @@ DEFAULT_INCLUDE: tuple[str, ...] = ("*.csv", "*.xlsx", "*.xlsm")
 DEFAULT_PERIOD_PATTERN = r"(?<!\d)(?P<year>\d{4})[-_ .]?(?P<month>0[1-9]|1[0-2])(?!\d)"
 DEFAULT_DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d", "%d/%m/%Y")
 DEFAULT_MAX_ROWS = 100_000
+DEFAULT_MAX_COLUMNS = 1_000
+DEFAULT_MAX_CELLS = 2_000_000
 DEFAULT_MAX_MEGABYTES = 50.0
+DEFAULT_MAX_UNPACKED_MEGABYTES = 200.0
+#: The largest mapping file read (bytes); a larger one is refused unread.
+MAX_MAPPING_BYTES = 1_000_000
+#: A register's name becomes a folder of the reports (``<out>/<name>/<period>/``): a
+#: slug, never a path (no ``/``, ``\\``, ``..`` or leading dot).
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9_-]+)*")
 
 _PERIOD = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])")
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
@@ -226,7 +234,10 @@ class FileOptions(_Model):
     date_formats: list[str] | None = Field(default=None, min_length=1)
     period: str | None = None
     max_rows: int | None = Field(default=None, ge=1)
+    max_columns: int | None = Field(default=None, ge=1)
+    max_cells: int | None = Field(default=None, ge=1)
     max_megabytes: float | int | None = Field(default=None, gt=0)
+    max_unpacked_megabytes: float | int | None = Field(default=None, gt=0)
 
     @field_validator("encoding")
     @classmethod
@@ -508,6 +519,28 @@ class Mapping(_Model):
     override: list[Override] = []
     correction: list[Correction] = []
 
+    @field_validator("name")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if len(value) > 64 or not SLUG.fullmatch(value):
+            raise ValueError(
+                f"{value!r} is not a valid name: it names the reports' folder, so use at most "
+                "64 lower-case letters, digits, '-', '_' and single dots inside (e.g. "
+                "'cgip-2018'), no '/', '..' or spaces"
+            )
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        if any(c in value for c in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+            raise ValueError(
+                "the title must be on one line (it becomes a page title and an e-mail subject)"
+            )
+        if len(value) > 200:
+            raise ValueError(f"the title is {len(value)} characters; at most 200")
+        return value
+
     @field_validator("extra")
     @classmethod
     def _extra_names(cls, value: dict[str, ColumnSpec]) -> dict[str, ColumnSpec]:
@@ -580,7 +613,10 @@ class Mapping(_Model):
             "date_formats": list(DEFAULT_DATE_FORMATS),
             "period": None,
             "max_rows": DEFAULT_MAX_ROWS,
+            "max_columns": DEFAULT_MAX_COLUMNS,
+            "max_cells": DEFAULT_MAX_CELLS,
             "max_megabytes": DEFAULT_MAX_MEGABYTES,
+            "max_unpacked_megabytes": DEFAULT_MAX_UNPACKED_MEGABYTES,
         }
         columns = {k: v for k, v in self.columns if v is not None}
         ratings = dict(self.rating.columns) if self.rating else {}
@@ -621,7 +657,10 @@ class FilePlan:
     date_formats: list[str]
     period: str | None
     max_rows: int
+    max_columns: int
+    max_cells: int
     max_megabytes: float
+    max_unpacked_megabytes: float
     columns: dict[str, ColumnSpec] = field(default_factory=dict)
     ratings: dict[str, ColumnSpec] = field(default_factory=dict)
     extra: dict[str, ColumnSpec] = field(default_factory=dict)
@@ -651,6 +690,17 @@ def read_mapping(path: Path | str) -> Mapping:
     """
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_MAPPING_BYTES:
+            raise MappingError(
+                [
+                    Problem(
+                        path.name,
+                        message=f"the mapping is {size} bytes, over the limit of "
+                        f"{MAX_MAPPING_BYTES} bytes (register.mapping.MAX_MAPPING_BYTES)",
+                    )
+                ]
+            )
         text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise MappingError(
@@ -686,10 +736,16 @@ def parse_mapping(text: str, file: str = "MAP.toml") -> Mapping:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise MappingError([Problem(file, message=f"not valid TOML: {error}")]) from None
+    except RecursionError:
+        raise MappingError(
+            [Problem(file, message="not valid TOML: nested too deeply to read")]
+        ) from None
     try:
         return Mapping.model_validate(data)
     except ValidationError as error:
         raise MappingError(_problems(error, file)) from None
+    except RecursionError:
+        raise MappingError([Problem(file, message="values nested too deeply to check")]) from None
 
 
 def _problems(error: ValidationError, file: str) -> list[Problem]:

@@ -27,11 +27,13 @@ import hashlib
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet._reader import WorkSheetParser
 
 from kerslake_analysis.register.problems import Problem
 
@@ -65,6 +67,72 @@ EXCEL_ERRORS: frozenset[str] = frozenset(
     }
 )
 _CSV_FIELD_LIMIT = 1_000_000
+
+
+class _TooLarge(Exception):
+    """A limit was passed while reading; the message names the limit and its setting."""
+
+    def __init__(self, message: str, row: int | None = None) -> None:
+        super().__init__(message)
+        self.row = row
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of a file :func:`read_sheet` reads before it refuses the file.
+
+    Parameters
+    ----------
+    width : int
+        The mapping's ``files.max_columns``: fields (spreadsheet columns; rows in a
+        transposed file).
+    unpacked_megabytes : float
+        Total size of an XLSX file's parts once unzipped.
+    records : int
+        The mapping's ``files.max_rows`` (named in messages).
+    header_row : int
+        The mapping's ``files.header_row`` (rows up to it are not records).
+    cells : int
+        The mapping's ``files.max_cells``: cells read in all (a CSV's fields, an XLSX
+        sheet's non-empty cells), which bounds the memory a file within the row and
+        column limits can take.
+    transposed : bool
+        Whether records run down columns (set by :func:`read_sheet`).
+    """
+
+    width: int = 1_000
+    unpacked_megabytes: float = 200.0
+    records: int = 100_000
+    header_row: int = 1
+    cells: int = 2_000_000
+    transposed: bool = False
+
+    @property
+    def lines(self) -> int:
+        """Records and header rows (spreadsheet rows; columns in a transposed file)."""
+        return self.records + self.header_row
+
+    def rows_message(self) -> str:
+        """The message for a file with more records than ``files.max_rows``."""
+        return (
+            f"the file has more than {self.records} records, the limit "
+            "(files.max_rows in the mapping); the file was not used"
+        )
+
+    def cells_message(self) -> str:
+        """The message for a file with more cells than ``files.max_cells``."""
+        return (
+            f"the file has more than {self.cells} cells, the limit (files.max_cells in the "
+            "mapping); the file was not used"
+        )
+
+    def width_message(self, found: int) -> str:
+        """The message for a file with more columns than ``files.max_columns``."""
+        return (
+            f"the file has {found} or more fields ({'rows' if self.transposed else 'columns'}), "
+            f"more than the limit of {self.width} (files.max_columns in the mapping); "
+            "the file was not used"
+        )
 
 
 @dataclass
@@ -120,6 +188,7 @@ def read_sheet(
     sheet: str | int | None = None,
     transposed: bool = False,
     max_megabytes: float = 50.0,
+    limits: Limits | None = None,
 ) -> tuple[Sheet | None, list[Problem]]:
     """Read a CSV or XLSX file as a :class:`Sheet`.
 
@@ -136,6 +205,10 @@ def read_sheet(
         Whether records run down columns instead of across rows.
     max_megabytes : float, default 50
         Files larger than this are refused.
+    limits : Limits, optional
+        Rows, columns and unpacked size beyond which the file is refused while it is
+        read (an XLSX file's declared dimension and unpacked size before any cell is
+        read); the defaults of :class:`Limits` if not given.
 
     Returns
     -------
@@ -163,10 +236,20 @@ def read_sheet(
         return None, [Problem(name, message=f"cannot read the file: {error.strerror or error}")]
     if not data.strip():
         return None, [Problem(name, message="the file is empty")]
-    if suffix in XLSX_SUFFIXES:
-        result, problems = _read_xlsx(name, data, sheet)
+    limits = replace(limits or Limits(), transposed=transposed)
+    if transposed:  # records run down columns: the row limit is a column limit
+        lines, width = limits.width, limits.lines
     else:
-        result, problems = _read_csv(name, data, encoding, encoding_errors, separator)
+        lines, width = limits.lines, limits.width
+    try:
+        if suffix in XLSX_SUFFIXES:
+            result, problems = _read_xlsx(name, data, sheet, lines, width, limits)
+        else:
+            result, problems = _read_csv(
+                name, data, encoding, encoding_errors, separator, lines, width, limits
+            )
+    except _TooLarge as error:
+        return None, [Problem(name, error.row, message=str(error))]
     if result is None:
         return None, problems
     result.sha256 = hashlib.sha256(data).hexdigest()
@@ -179,22 +262,59 @@ def read_sheet(
 
 
 def _read_csv(
-    name: str, data: bytes, encoding: str, errors: str, separator: str
+    name: str,
+    data: bytes,
+    encoding: str,
+    errors: str,
+    separator: str,
+    lines: int,
+    width: int,
+    limits: Limits,
 ) -> tuple[Sheet | None, list[Problem]]:
+    """Read CSV strictly: a stray or unclosed quote is an error, never a long text cell."""
     codec = "utf-8-sig" if encoding.replace("_", "-").casefold() in ("utf-8", "utf8") else encoding
     try:
         text = data.decode(codec, errors=errors)
     except UnicodeDecodeError as error:
         return None, [_decode_problem(name, data, error, codec, separator)]
     csv.field_size_limit(_CSV_FIELD_LIMIT)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=False)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     rows: list[list[str]] = []
+    started = 1  # the line the row being read starts on
+    cells = 0
     try:
         for row in reader:
+            if len(rows) >= lines:
+                raise _TooLarge(_limit_message(limits, rows=True))
+            if len(row) > width:
+                raise _TooLarge(_limit_message(limits, found=len(row)), started)
+            cells += len(row)
+            if cells > limits.cells:
+                raise _TooLarge(limits.cells_message(), started)
             rows.append(row)
+            started = reader.line_num + 1
     except csv.Error as error:
-        return None, [Problem(name, len(rows) + 1, message=f"not well-formed CSV: {error}")]
+        return None, [
+            Problem(
+                name,
+                started,
+                message=f"not well-formed CSV: {error} (in the record starting on line "
+                f"{started}: a quote that is never closed, or text after a closing quote; "
+                "nothing of the file was used)",
+            )
+        ]
     return Sheet(name, rows), []
+
+
+def _limit_message(limits: Limits, *, rows: bool = False, found: int = 0) -> str:
+    """The message for passing the file's row limit (``rows``) or its column limit.
+
+    A plain file has records in rows (``files.max_rows``) and fields in columns
+    (``files.max_columns``); a transposed file has them the other way round.
+    """
+    if rows != limits.transposed:
+        return limits.rows_message()
+    return limits.width_message(found or limits.width + 1)
 
 
 def _decode_problem(
@@ -225,14 +345,41 @@ def _decode_problem(
 
 
 def _read_xlsx(
-    name: str, data: bytes, sheet: str | int | None
+    name: str,
+    data: bytes,
+    sheet: str | int | None,
+    lines: int,
+    width: int,
+    limits: Limits,
 ) -> tuple[Sheet | None, list[Problem]]:
+    """Read one worksheet row by row (openpyxl read-only), refusing it before it grows.
+
+    The unpacked size of the archive and the sheet's declared dimension are checked
+    before any cell is read; the row and column counts as each row arrives.
+    """
     try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True, read_only=False)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        return None, [Problem(name, message=f"not a readable Excel workbook: {error}")]
+    if unpacked > limits.unpacked_megabytes * 1_000_000:
+        raise _TooLarge(
+            f"the workbook unpacks to {unpacked / 1_000_000:.1f} MB, over the limit of "
+            f"{limits.unpacked_megabytes:g} MB (files.max_unpacked_megabytes in the mapping)"
+        )
+    try:
+        workbook = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, IndexError) as error:
         return None, [Problem(name, message=f"not a readable Excel workbook: {error}")]
     except Exception as error:  # noqa: BLE001 - any failure inside openpyxl is a bad file
         return None, [Problem(name, message=f"not a readable Excel workbook: {error!r}")]
+    try:
+        return _read_worksheet(name, workbook, sheet, lines, width, limits)
+    finally:
+        workbook.close()
+
+
+def _read_worksheet(name, workbook, sheet, lines, width, limits):
     names = workbook.sheetnames
     if sheet is None:
         worksheet = workbook.worksheets[0]
@@ -246,26 +393,65 @@ def _read_xlsx(
         worksheet = workbook[sheet]
     else:
         return None, [Problem(name, message=f"there is no sheet {sheet!r}; sheets: {names}")]
-    if not hasattr(worksheet, "iter_rows"):
+    if not hasattr(worksheet, "_get_source"):
         return None, [Problem(name, message=f"sheet {worksheet.title!r} is a chart, not cells")]
+    declared_rows, declared_cols = worksheet.max_row or 0, worksheet.max_column or 0
+    if declared_rows > lines or declared_cols > width:
+        size = worksheet.calculate_dimension()
+        too_many = declared_rows > lines
+        raise _TooLarge(
+            f"the sheet declares its size as {size}: "
+            + _limit_message(limits, rows=too_many, found=declared_cols)
+        )
 
     cells: list[list[str]] = []
     native_dates: set[tuple[int, int]] = set()
     errors: set[tuple[int, int]] = set()
-    for i, row in enumerate(worksheet.iter_rows()):
-        texts = []
-        for j, cell in enumerate(row):
-            value = cell.value
-            if cell.data_type == "e" or (isinstance(value, str) and value in EXCEL_ERRORS):
-                errors.add((i, j))
-            if isinstance(value, dt.datetime | dt.date):
-                native_dates.add((i, j))
-            texts.append(_cell_text(value))
-        cells.append(texts)
-    merged = [
-        (r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1)
-        for r in worksheet.merged_cells.ranges
-    ]
+    count = 0
+    try:
+        with worksheet._get_source() as source:
+            parser = WorkSheetParser(
+                source,
+                worksheet._shared_strings,
+                data_only=True,
+                epoch=workbook.epoch,
+                date_formats=workbook._date_formats,
+                timedelta_formats=workbook._timedelta_formats,
+            )
+            for number, row in parser.parse():
+                if number > lines:
+                    raise _TooLarge(_limit_message(limits, rows=True))
+                while len(cells) < number:
+                    cells.append([])
+                i = number - 1
+                texts = cells[i]
+                for cell in row:
+                    j = cell["column"] - 1
+                    if j >= width:
+                        raise _TooLarge(_limit_message(limits, found=j + 1), number)
+                    value = cell["value"]
+                    if value is None:
+                        continue
+                    count += 1
+                    if count > limits.cells:
+                        raise _TooLarge(limits.cells_message(), number)
+                    if cell["data_type"] == "e" or (
+                        isinstance(value, str) and value in EXCEL_ERRORS
+                    ):
+                        errors.add((i, j))
+                    if isinstance(value, dt.datetime | dt.date):
+                        native_dates.add((i, j))
+                    texts.extend([""] * (j + 1 - len(texts)))
+                    texts[j] = _cell_text(value)
+            ranges = parser.merged_cells.mergeCell if parser.merged_cells else []
+    except _TooLarge:
+        raise
+    except Exception as error:  # noqa: BLE001 - any failure inside openpyxl is a bad file
+        return None, [Problem(name, message=f"not a readable Excel workbook: {error!r}")]
+    merged = []
+    for merge in ranges:
+        min_col, min_row, max_col, max_row = range_boundaries(merge.ref)
+        merged.append((min_row - 1, min_col - 1, max_row - 1, max_col - 1))
     return Sheet(name, cells, native_dates=native_dates, errors=errors, merged=merged), []
 
 

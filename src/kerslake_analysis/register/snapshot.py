@@ -36,7 +36,13 @@ from kerslake_analysis.register.mapping import (
     normalise_key,
 )
 from kerslake_analysis.register.problems import Problem
-from kerslake_analysis.register.sheets import EXCEL_ERRORS, Sheet, header_label, read_sheet
+from kerslake_analysis.register.sheets import (
+    EXCEL_ERRORS,
+    Limits,
+    Sheet,
+    header_label,
+    read_sheet,
+)
 from kerslake_analysis.timescales import TimescaleError, TimescaleErrors, parse_timescales
 
 DATE = schema.DATE
@@ -144,6 +150,13 @@ def read_snapshot(path, mapping: Mapping, plan: FilePlan, period: str) -> Snapsh
         sheet=plan.sheet,
         transposed=plan.transposed,
         max_megabytes=plan.max_megabytes,
+        limits=Limits(
+            width=plan.max_columns,
+            unpacked_megabytes=plan.max_unpacked_megabytes,
+            records=plan.max_rows,
+            header_row=plan.header_row,
+            cells=plan.max_cells,
+        ),
     )
     result.problems = problems
     if sheet is None:

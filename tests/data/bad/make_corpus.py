@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -108,6 +110,78 @@ def registers() -> None:
     (folder / "mapping.toml").write_text(mapping, encoding="utf-8")
 
 
+def _own_mapping(case: str, old: str, new: str) -> None:
+    """The case's own mapping.toml: the corpus mapping with ``old`` replaced by ``new``."""
+    mapping = (HERE / "registers" / "mapping.toml").read_text(encoding="utf-8")
+    assert old in mapping
+    (HERE / "registers" / case / "mapping.toml").write_text(
+        mapping.replace(old, new), encoding="utf-8"
+    )
+
+
+def hostile_registers() -> None:
+    """Cases of issue 14: input made to escape, exhaust or mislead the reader."""
+    # A quote opened in B3 and never closed: the rest of the file would become one cell.
+    text = _csv_text([HEADER, *GOOD]).replace("Hire auditors", '"Hire auditors', 1)
+    folder = HERE / "registers" / "unterminated_quote"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "2018-08.csv").write_text(text, encoding="utf-8")
+    # Text after a closing quote in B2: "Publish" the plan.
+    text = _csv_text([HEADER, *GOOD]).replace("Publish the plan", '"Publish" the plan', 1)
+    folder = HERE / "registers" / "text_after_quote"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "2018-08.csv").write_text(text, encoding="utf-8")
+    # A header of 1,001 columns: one more than files.max_columns (1,000).
+    _register_csv("too_many_columns", [[*HEADER, *(f"x{i}" for i in range(993))], *GOOD])
+    # One stray cell in the sheet's far corner, XFD1048576, the dimension declaring it.
+    _register_xlsx("stray_cell", [HEADER, *GOOD])
+    _far_corner(HERE / "registers" / "stray_cell" / "2018-08.xlsx", declared="A1:XFD1048576")
+    # The same, the dimension claiming A1:H4 (the reader must not trust it).
+    _register_xlsx("stray_cell_undeclared", [HEADER, *GOOD])
+    _far_corner(HERE / "registers" / "stray_cell_undeclared" / "2018-08.xlsx", declared="A1:H4")
+    # Names that would become paths outside --out.
+    _register_csv("name_escapes", [HEADER, *GOOD])
+    _own_mapping("name_escapes", 'name = "bad-input-corpus"', 'name = "../../somewhere"')
+    _register_csv("name_absolute", [HEADER, *GOOD])
+    _own_mapping("name_absolute", 'name = "bad-input-corpus"', 'name = "/tmp/somewhere"')
+    _register_csv("name_with_slash", [HEADER, *GOOD])
+    _own_mapping("name_with_slash", 'name = "bad-input-corpus"', 'name = "a/b"')
+    # A title with a line break (it becomes an e-mail subject).
+    _register_csv("title_line_break", [HEADER, *GOOD])
+    _own_mapping(
+        "title_line_break",
+        'title = "Bad-input corpus (synthetic test data)"',
+        'title = "Bad-input corpus\\nBcc: everyone@example.org"',
+    )
+    # A mapping nested 5,000 arrays deep (tomllib recurses once per level).
+    _register_csv("deep_mapping", [HEADER, *GOOD])
+    mapping = (HERE / "registers" / "mapping.toml").read_text(encoding="utf-8")
+    (HERE / "registers" / "deep_mapping" / "mapping.toml").write_text(
+        mapping + "deep = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8"
+    )
+    # A symbolic link to a file outside the tracker folder (another case's snapshot).
+    _register_csv("symlink", [HEADER, *GOOD])
+    link = HERE / "registers" / "symlink" / "2018-09.csv"
+    link.symlink_to(Path("..") / "unknown_status" / "2018-08.csv")
+
+
+def _far_corner(path: Path, declared: str) -> None:
+    """Put "stray" in XFD1048576 of the workbook's sheet and declare ``declared``."""
+    raw = io.BytesIO(path.read_bytes())
+    out = io.BytesIO()
+    cell = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>stray</t></is></c></row>'
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"</sheetData>", cell + b"</sheetData>")
+                content = re.sub(
+                    rb'<dimension ref="[^"]*"', f'<dimension ref="{declared}"'.encode(), content
+                )
+            dst.writestr(info, content)
+    path.write_bytes(out.getvalue())
+
+
 def _curated(case: str, table: str, records: int, change) -> None:
     """The header and first ``records`` records of a curated table, changed by ``change``."""
     with (CURATED / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
@@ -185,6 +259,7 @@ def main() -> None:
         for case in (HERE / part).glob("*/"):
             shutil.rmtree(case)
     registers()
+    hostile_registers()
     curated()
 
 
