@@ -24,33 +24,36 @@ def cgip_2018():
 
 def test_july_2018_bei_and_earned_schedule_against_a_hand_count(cgip_2018):
     # Hand count from the current curated data (data/curated/commitments.csv and
-    # observations.csv; it changes if the evidence is corrected):
-    # 23 CGIP18 outputs are due by 31 July 2018 (1.2-2, 1.3-1, 1.3-2, 1.3-4, 1.5-1, 1.6-1,
-    # 1.7-1, 1.8-2, 1.8-4, 1.9-1, 1.10-1, 2.1-1, 3.2-1, 3.3-1, 3.3-2, 4.1-1, 4.1-2, 4.2-1,
-    # 4.3-1, 4.3-2, 4.8-1, 4.10-1, 5.1-1). The July 2018 updates mark six complete
-    # (001_3e6875fb2dbcaf44.txt lines 12, 26, 53, 65, 89, 164): 1.2-2 (due July 2018),
-    # 1.3-7 (September 2018, early), 1.7-1 (May 2018), 1.7-4 ("July 2018 onwards",
-    # undated), 1.10-1 (June 2018), 4.2-1 (June 2018).
-    # DCMA BEI = dated completed, whenever due (1.2-2, 1.3-7, 1.7-1, 1.10-1, 4.2-1 = 5)
-    # / due by t (23) = 5 / 23 = 0.217; not 4 of 4 = 1.00.
+    # observations.csv, read row by row; it changes if the evidence is corrected):
+    # 23 CGIP18 commitments are due by 31 July 2018 (1.2-2, 1.3-1, 1.3-2, 1.3-4, 1.5-1,
+    # 1.6-1, 1.7-1, 1.8-2, 1.8-4, 1.9-1, 1.10-1, 2.1-1, 3.2-1, 3.3-1, 3.3-2, 4.1-1, 4.1-2,
+    # 4.2-1, 4.3-1, 4.3-2, 4.8-1, 4.10-1, 5.1-1). Complete by then, whenever due: 12, of
+    # which 11 are dated (1.2-2, 1.3-1, 1.3-7, 1.5-1, 1.7-1, 1.9-1, 1.10-1, 3.2-2, 3.5-3,
+    # 4.1-1, 4.2-1) and one undated (1.7-4, "July 2018 onwards").
+    # DCMA BEI = dated completed, whenever due (11) / due by t (23) = 0.478; not the old
+    # 4 of 4 = 1.00.
     view = content.period_view(cgip_2018, "2018-07")
     h = content.headline(view)["now"]
-    assert h["baseline_execution_index"] == pytest.approx(5 / 23, abs=1e-6)
-    # Earned schedule over the 5 dated commitments with evidence, plan from March 2018
-    # (month 1): PV May (month 3) 1, June (4) 3, July (5) 4, August (6) 4, September (7) 5.
-    # All 5 complete: ES = PD = 7; AT stops at the last completion, 31 July = 5 months.
-    # SV = 7 - 5 = +2, SPI = 7 / 5 = 1.4.
+    assert h["baseline_execution_index"] == pytest.approx(11 / 23, abs=1e-6)
+    # Earned schedule over the 33 dated commitments with evidence. The plan starts in
+    # January 2018 (month 1), the window of "during 2018" (CGIP18-1.4-a1). Their due
+    # months: May 2, June 6, July 9, August 2, September 9, October 3, March 2019 1,
+    # April 2019 1, so PV by the end of month 4 (April) = 0, 5 (May) = 2, 6 (June) = 8,
+    # 7 (July) = 17. EV = the 11 dated completions. C = 6 (PV 8 <= 11 < 17):
+    # ES = 6 + (11 - 8) / (17 - 8) = 6.333; AT = 7 (end of July); SV = -0.667;
+    # SPI = 6.333 / 7 = 0.905.
     es = view.metrics.earned_schedule.iloc[0]
-    assert (es["dated_with_evidence"], es["complete_dated"]) == (5, 5)
-    assert es["es_months"] == pytest.approx(7.0)
-    assert es["at_months"] == pytest.approx(5.0)
-    assert h["schedule_variance_months"] == pytest.approx(2.0)
-    assert h["schedule_performance_index"] == pytest.approx(1.4)
+    assert (es["dated_with_evidence"], es["complete_dated"]) == (33, 11)
+    assert es["es_months"] == pytest.approx(6 + 3 / 9)
+    assert es["at_months"] == pytest.approx(7.0)
+    assert h["schedule_variance_months"] == pytest.approx(6 + 3 / 9 - 7)
+    assert h["schedule_performance_index"] == pytest.approx((6 + 3 / 9) / 7)
     sentence = content.headline_sentence(view)
-    assert "counting the 5 of 93 dated commitments that have evidence" in sentence
-    # 1.7-4 "July 2018 onwards" has evidence and no due end: Ongoing, not TBC.
+    assert "counting the 33 of 100 dated commitments that have evidence" in sentence
+    # Four "… onwards" commitments have evidence and no due end (1.7-5, 4.2-2, 4.5-3,
+    # 6.1a-1): Ongoing, not TBC; 1.7-4 is complete.
     counts = dict(zip(view.metrics.counts["status"], view.metrics.counts["n"], strict=True))
-    assert (counts["Ongoing"], counts["TBC"]) == (0, 0)  # 1.7-4 is complete
+    assert (counts["Ongoing"], counts["TBC"]) == (4, 0)
     status = view.status.set_index("commitment_id")["status"]
     assert status["CGIP18-1.7-4"] == "Complete"
 
@@ -112,5 +115,5 @@ def test_full_evidence_gives_the_point_figure_without_a_bound():
 
 
 def test_the_report_key_names_ongoing_apart_from_tbc():
-    notebook = (paths.PROJ_ROOT / "notebooks" / "reports" / "period_report.ipynb").read_text()
+    notebook = paths.PERIOD_REPORT_NOTEBOOK.read_text()
     assert "**Ongoing**" in notebook and "**TBC**" in notebook
