@@ -105,7 +105,7 @@ def embedded_plan(plan: str, curated_dir: Path | None = None) -> PlanData:
     --------
     >>> data = embedded_plan("cgip-2018")
     >>> len(data.commitments), data.periods
-    (104, ['2018-07', '2018-08', '2018-09'])
+    (111, ['2018-07', '2018-08', '2018-09'])
     """
     from kerslake_analysis.periods import PLAN_TITLES
 
