@@ -609,9 +609,9 @@ def _published_rows_shown(view: PeriodView) -> list[tuple[str, str]]:
     if implied is not None:
         shown.append(
             (
-                "Months ahead (+) or behind (−) implied by the council's share complete "
-                f"({implied.published_complete} of {implied.published_total}) against the "
-                "plan's planned share (derivation under Trajectory)",
+                "From the council's count: months ahead (+) or behind (−) that its share "
+                f"complete ({implied.published_complete} of {implied.published_total}) implies "
+                "against the plan's planned share (derivation under Trajectory)",
                 f"{implied.sv_months:+.1f}",
             )
         )
