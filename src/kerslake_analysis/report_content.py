@@ -1446,7 +1446,8 @@ def trace(view: PeriodView) -> tuple[dict, dict]:
         and ``value``; a count has ``evidence`` (commitment ID → the ``observation_id``
         that decided its status, or null for No evidence), a ratio ``numerator`` and
         ``denominator`` (names of traced counts), an earned-schedule figure ``counts``
-        (the traced counts it rests on), a published figure ``evidence`` (snapshot ID →
+        (the traced counts it rests on) and ``plan_start`` (where AT is measured from),
+        a published figure ``evidence`` (snapshot ID →
         measure, value, source, source_line, quote). ``observations``: each observation
         cited, once: ``commitment_id``, ``observed_on``, ``state``, ``source``,
         ``source_line``, ``quote``.
@@ -1497,13 +1498,21 @@ def trace(view: PeriodView) -> tuple[dict, dict]:
             "numerator": numerator,
             "denominator": denominator,
         }
+    es = view.metrics.earned_schedule.iloc[0]
+    plan_start = None if pd.isna(es["plan_start"]) else f"{es['plan_start']:%Y-%m-%d}"
     es_counts = ["schedule_basis_commitments", "complete_dated"]
     for key in ("schedule_variance_months", "schedule_performance_index"):
-        out[key] = {"basis": TRACE_BASIS[key], "value": values[key], "counts": es_counts}
+        out[key] = {
+            "basis": TRACE_BASIS[key],
+            "value": values[key],
+            "counts": es_counts,
+            "plan_start": plan_start,
+        }
     out["schedule_variance_bound_months"] = {
         "basis": TRACE_BASIS["schedule_variance_bound_months"],
         "value": values["schedule_variance_bound_months"],
         "counts": ["schedule_dated_commitments", "complete_dated"],
+        "plan_start": plan_start,
     }
     fc = view.metrics.trajectory.forecast.iloc[0]
     remaining = sorted(st.index[(dated & ~done).to_numpy()])
