@@ -488,6 +488,9 @@ def _published_sentence(view: PeriodView, published: dict, commitments: int) -> 
         else:
             parts.append(f"{value} {measure}")
         parts[-1] += f" ({where(row)})"
+    if not parts and total is not None:  # only a total was published
+        row = next(r for r in published["rows"] if r["measure"] == "total")
+        parts.append(f"it has {total['value']} {unit} ({where(row)})")
     listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
     text = (
         f"The council's own figures for {period_label(view.period)} ({first}) state that {listed}"
