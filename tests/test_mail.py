@@ -83,7 +83,7 @@ def _fake_report(root: Path, headline: dict, title: str = "Test <plan> & co") ->
     folder = root / "test-plan" / "2019-03"
     folder.mkdir(parents=True)
     figures = {
-        "figures_version": 1,
+        "figures_version": 2,
         "plan": "test-plan",
         "plan_title": title,
         "period": "2019-03",
@@ -98,9 +98,13 @@ def _fake_report(root: Path, headline: dict, title: str = "Test <plan> & co") ->
     return folder
 
 
-#: 40 commitments, 10 complete, 24 due, 6 behind; the schedule variance not computable.
+#: 40 commitments, 30 with evidence, 10 complete, 24 due, 6 behind; the schedule variance
+#: not computable over the 20 of 36 dated commitments with evidence.
 HEADLINE = {
     "commitments": 40,
+    "with_evidence": 30,
+    "schedule_basis_commitments": 20,
+    "schedule_dated_commitments": 36,
     "complete": 10,
     "due": 24,
     "behind_schedule": 6,
@@ -190,14 +194,19 @@ def test_message_structure_body_and_attachment(tmp_path):
     assert "&quot;complete&quot; &lt;b&gt;&amp; more&lt;/b&gt;." in body_html
     assert 'alt="Bars &lt;10&gt;"' in body_html
 
-    # Key figures: 40, 10, 6; 6/24 = 25.0 %; 6/40 = 15.0 %; schedule variance null.
+    # Key figures: 40, 30 of 40 with evidence, 10, 6; 6/24 = 25.0 %; 6/40 = 15.0 %;
+    # schedule variance null, its basis the 20 of 36 dated commitments with evidence.
     for label, value in [
         ("Commitments", "40"),
+        ("With evidence", "30 of 40"),
         ("Complete", "10"),
         ("Behind schedule", "6"),
-        ("Slippage rate (behind / due)", "25.0%"),
+        ("Slippage rate (behind / due with evidence)", "25.0%"),
         ("Behind share (behind / all)", "15.0%"),
-        ("Schedule by earned schedule", "not computable"),
+        (
+            "Schedule by earned schedule, dated commitments with evidence (20 of 36)",
+            "not computable",
+        ),
     ]:
         assert f">{html.escape(label)}</th>" in body_html
         assert f"{html.escape(label)}</th><td " in body_html
@@ -205,8 +214,10 @@ def test_message_structure_body_and_attachment(tmp_path):
         assert row.endswith(f">{value}</td>")
 
     text = parsed.get_body(("plain",)).get_content()
-    assert "Slippage rate (behind / due)  25.0%" in text
-    assert "Schedule by earned schedule   not computable" in text
+    lines = " ".join(text.split())
+    assert "Slippage rate (behind / due with evidence): 25.0%" in lines
+    assert "earned schedule, dated commitments with evidence (20 of 36): not computable" in lines
+    assert "Published by the council" not in text  # no published figures: none shown
     assert 'were "complete" <b>& more</b>.' in " ".join(text.split())
 
     attachment = next(parsed.iter_attachments())
@@ -221,7 +232,10 @@ def test_message_structure_body_and_attachment(tmp_path):
 )
 def test_earned_schedule_is_shown_in_months(variance, shown):
     figures = mail.key_figures({**HEADLINE, "schedule_variance_months": variance})
-    assert figures[-1] == ("Schedule by earned schedule", shown)
+    assert figures[-1] == (
+        "Schedule by earned schedule, dated commitments with evidence (20 of 36)",
+        shown,
+    )
 
 
 def test_the_same_inputs_give_the_same_bytes(tmp_path):

@@ -26,10 +26,11 @@ server replies are scrubbed of it and smtplib's debug output stays off.
 
 Examples
 --------
->>> key_figures({"commitments": 104, "complete": 15, "behind_schedule": 21,
-...              "slippage_rate": 21 / 63, "behind_share": None,
-...              "schedule_variance_months": -2.846})[3:]
-[('Slippage rate (behind / due)', '33.3%'), ('Behind share (behind / all)', 'not computable'), ('Schedule by earned schedule', '2.8 months behind')]
+>>> key_figures({"commitments": 104, "with_evidence": 104, "complete": 15,
+...              "behind_schedule": 21, "slippage_rate": 21 / 63, "behind_share": None,
+...              "schedule_variance_months": -2.846, "schedule_basis_commitments": 90,
+...              "schedule_dated_commitments": 90})[4:]
+[('Slippage rate (behind / due with evidence)', '33.3%'), ('Behind share (behind / all)', 'not computable'), ('Schedule by earned schedule, dated commitments with evidence (90 of 90)', '2.8 months behind')]
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ from kerslake_analysis.periods import parse_period, period_label
 #: Where messages are written when no outbox is given.
 OUTBOX_DIR: Path = paths.REPORTS_DIR / "outbox"
 #: The ``figures.json`` layout this module reads.
-FIGURES_VERSION = 1
+FIGURES_VERSION = 2
 #: Width in pixels the chart is shown at in the message body.
 CHART_WIDTH = 600
 
@@ -77,14 +78,21 @@ PLAN_HEADER = "X-Kerslake-Plan"
 #: Header naming the period of a message.
 PERIOD_HEADER = "X-Kerslake-Period"
 
-#: The key figures of the message: label, ``figures.json`` headline key, kind.
+#: The key figures read from the evidence: label, ``figures.json`` headline key, kind.
+#: The earned-schedule label gets its basis (N of M) from the headline; the slippage
+#: and earned-schedule labels say when evidence covers under half the commitments.
 KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
     ("Commitments", "commitments", "count"),
+    ("With evidence", "with_evidence", "coverage"),
     ("Complete", "complete", "count"),
     ("Behind schedule", "behind_schedule", "count"),
-    ("Slippage rate (behind / due)", "slippage_rate", "share"),
+    ("Slippage rate (behind / due with evidence)", "slippage_rate", "share"),
     ("Behind share (behind / all)", "behind_share", "share"),
-    ("Schedule by earned schedule", "schedule_variance_months", "months"),
+    (
+        "Schedule by earned schedule, dated commitments with evidence",
+        "schedule_variance_months",
+        "months",
+    ),
 )
 
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -243,28 +251,89 @@ def _show(value: float | int | None, kind: str) -> str:
     return f"{int(value):d}"
 
 
-def key_figures(headline: Mapping[str, float | int | None]) -> list[tuple[str, str]]:
+def key_figures(
+    headline: Mapping[str, float | int | None],
+    published: Mapping | None = None,
+    published_position: Mapping | None = None,
+) -> list[tuple[str, str]]:
     """The key figures of the message as (label, value shown) pairs.
 
     Parameters
     ----------
     headline : mapping
         The ``headline`` object of ``figures.json``; None means "not computable".
+    published : mapping, optional
+        The ``published`` object of ``figures.json`` (the council's own figures for the
+        period), or None. When given, its complete and behind-schedule counts come
+        first, each "of" the council's total with its source line, and the figures
+        read from the evidence are labelled so.
+    published_position : mapping, optional
+        ``earned_schedule.published_position`` of ``figures.json``: the schedule
+        position the council's count implies, shown after the published counts.
 
     Returns
     -------
     list of (str, str)
         Counts as whole numbers, shares as percentages to one decimal, the earned
-        schedule variance as months behind or ahead to one decimal.
+        schedule variance as months behind or ahead to one decimal, with its basis
+        (dated commitments with evidence, N of M) in the label; never the bound.
 
     Examples
     --------
-    >>> key_figures({"commitments": 10, "complete": 4, "behind_schedule": 0,
-    ...              "slippage_rate": 0.0, "behind_share": 0.0,
-    ...              "schedule_variance_months": None})[-1]
-    ('Schedule by earned schedule', 'not computable')
+    >>> key_figures({"commitments": 10, "with_evidence": 4, "complete": 4,
+    ...              "behind_schedule": 0, "slippage_rate": 0.0, "behind_share": 0.0,
+    ...              "schedule_variance_months": None, "schedule_basis_commitments": 4,
+    ...              "schedule_dated_commitments": 10})[-1]
+    ('Schedule by earned schedule, dated commitments with evidence (4 of 10; evidence covers only 4 of 10 commitments)', 'not computable')
     """
-    return [(label, _show(headline.get(key), kind)) for label, key, kind in KEY_FIGURES]
+    rows = _published_key_figures(published, published_position) if published else []
+    prefix = "From the evidence: " if published else ""
+    total, with_evidence = headline.get("commitments"), headline.get("with_evidence")
+    caution = (
+        f"; evidence covers only {with_evidence} of {total} commitments"
+        if total and with_evidence is not None and with_evidence * 2 < total
+        else ""
+    )
+    for label, key, kind in KEY_FIGURES:
+        if key == "schedule_variance_months":
+            basis = headline.get("schedule_basis_commitments")
+            dated = headline.get("schedule_dated_commitments")
+            label += f" ({basis} of {dated}{caution})"
+        elif key == "slippage_rate" and caution:
+            label = label[:-1] + caution + ")"
+        value = headline.get(key)
+        if kind == "coverage":
+            shown = "not computable" if value is None or not total else f"{value} of {total}"
+        else:
+            shown = _show(value, kind)
+        rows.append((prefix + label, shown))
+    return rows
+
+
+def _published_key_figures(published: Mapping, position: Mapping | None) -> list[tuple[str, str]]:
+    """The council's own counts (complete, behind schedule) and the position they imply."""
+    by_id = {row["snapshot_id"]: row for row in published["rows"]}
+    total = published.get("total")
+    unit = published.get("unit") or "items"
+    rows = []
+    for key, what in (("complete", "complete"), ("behind_schedule", "behind schedule")):
+        figure = published.get(key)
+        if not figure:
+            continue
+        cited = [by_id[i] for i in figure["snapshot_ids"]]
+        places = sorted({(r["source"], r["source_line"]) for r in cited})
+        where = "; ".join(f"{source} line {line}" for source, line in places)
+        of = f" of {total['value']} {unit}" if total else f" {unit}"
+        rows.append((f"Published by the council: {what}", f"{figure['value']}{of} ({where})"))
+    if position:
+        rows.append(
+            (
+                "Schedule implied by the council's count "
+                f"({position['published_complete']} of {position['published_total']} complete)",
+                _show(position["sv_months"], "months"),
+            )
+        )
+    return rows
 
 
 def subject_line(plan_title: str, period: str) -> str:
@@ -346,9 +415,15 @@ def _html_body(figures: dict, rows: list[tuple[str, str]], cid: str, alt: str, s
 
 def _text_body(figures: dict, rows: list[tuple[str, str]], alt: str) -> str:
     title = f"{figures['plan_title']} — {period_label(figures['period'])}"
-    width = max(len(label) for label, _ in rows)
-    table = "\n".join(f"  {label:<{width}}  {value}" for label, value in rows)
     wrap = textwrap.TextWrapper(width=72, break_long_words=False, break_on_hyphens=False)
+    item = textwrap.TextWrapper(
+        width=72,
+        initial_indent="  ",
+        subsequent_indent="      ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    table = "\n".join(item.fill(f"{label}: {value}") for label, value in rows)
     return (
         f"{title}\n\n{wrap.fill(figures['headline_sentence'])}\n\n"
         f"Key figures at the end of {period_label(figures['period'])}:\n{table}\n\n"
@@ -425,7 +500,11 @@ def build_message(
     )
     domain = settings.message_id_domain
     cid = f"status-by-theme.{digest[:16]}@{domain}"
-    rows = key_figures(figures["headline"])
+    rows = key_figures(
+        figures["headline"],
+        figures.get("published"),
+        (figures.get("earned_schedule") or {}).get("published_position"),
+    )
 
     message = EmailMessage()
     message["Subject"] = subject_line(figures["plan_title"], period)

@@ -39,7 +39,8 @@ PLAN_SOURCES: dict[str, tuple[str, ...]] = {
 }
 
 #: The version of the ``figures.json`` layout; bump it when a key changes meaning.
-FIGURES_VERSION = 1
+#: Version 2 added ``published``, ``trace``, ``trace_observations`` and ``package_version``.
+FIGURES_VERSION = 2
 
 
 class UnsupportedPlanError(ValueError):
@@ -399,6 +400,11 @@ def _schedule_clause(now: dict) -> str:
 def headline_sentence(view: PeriodView) -> str:
     """The headline as a sentence a panel member can read aloud.
 
+    Where a document published its own figures for the period
+    (:func:`published_figures`), the sentence opens with them, with their source lines,
+    says that the council's count and the plan's commitments count different things,
+    then gives the figures read from the evidence and their coverage.
+
     Parameters
     ----------
     view : PeriodView
@@ -409,14 +415,17 @@ def headline_sentence(view: PeriodView) -> str:
     """
     h = headline(view)
     now = h["now"]
+    published = published_figures(view)
+    opening = _published_sentence(view, published, now["commitments"]) if published else ""
     if not now["with_evidence"]:
-        return (
+        return opening + (
             f"At the end of {period_label(view.period)}, the {view.data.title} lists "
             f"{now['commitments']} items. It records no state of progress for any of them, "
             "so how many are complete or behind schedule cannot be measured from it."
         )
-    text = (
-        f"At the end of {period_label(view.period)}, {now['complete']} of the "
+    lead = "Read from the documents' own evidence, at" if published else "At"
+    text = opening + (
+        f"{lead} the end of {period_label(view.period)}, {now['complete']} of the "
         f"{now['commitments']} commitments in the {view.data.title} were complete and "
         f"{now['behind_schedule']} {'was' if now['behind_schedule'] == 1 else 'were'} behind "
         f"schedule. Of the {now['due']} commitments "
@@ -430,6 +439,12 @@ def headline_sentence(view: PeriodView) -> str:
             f"{now['commitments']} commitments ({_percent(now['evidence_coverage'])}); the "
             f"other {missing} are counted as 'No evidence'."
         )
+        if _under_half(now):
+            text += (
+                " With evidence for fewer than half of the commitments, the slippage rate "
+                "and the earned-schedule figures describe only the commitments with "
+                "evidence, not the plan as a whole."
+            )
     else:
         text += " Every commitment has evidence for the period."
     if h["previous"]:
@@ -448,8 +463,57 @@ def headline_sentence(view: PeriodView) -> str:
     return text
 
 
+def _under_half(now: dict) -> bool:
+    """True when evidence covers fewer than half of the commitments."""
+    return now["with_evidence"] * 2 < now["commitments"]
+
+
+def _published_sentence(view: PeriodView, published: dict, commitments: int) -> str:
+    """The council's own figures in words, each with its source line, then why they differ."""
+    first = published["rows"][0]["source"]
+
+    def where(row: dict) -> str:
+        place = f"line {row['source_line']}"
+        return place if row["source"] == first else f"{row['source']} {place}"
+
+    total, unit = published["total"], published["unit"] or "items"
+    parts = []
+    for row in (r for r in published["rows"] if r["measure"] != "total"):
+        value, measure = row["value"], row["measure"].lower()
+        if not parts and total is not None:
+            verb = "is" if value == 1 else "are"
+            parts.append(f"{value} of its {total['value']} {unit} {verb} {measure}")
+        elif not parts:
+            parts.append(f"{value} {unit} {'is' if value == 1 else 'are'} {measure}")
+        else:
+            parts.append(f"{value} {measure}")
+        parts[-1] += f" ({where(row)})"
+    if not parts and total is not None:  # only a total was published
+        row = next(r for r in published["rows"] if r["measure"] == "total")
+        parts.append(f"it has {total['value']} {unit} ({where(row)})")
+    listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+    text = (
+        f"The council's own figures for {period_label(view.period)} ({first}) state that {listed}"
+    )
+    behind = published["behind_schedule"]
+    if behind is not None and len(behind["snapshot_ids"]) > 1:
+        text += f", so {behind['value']} {'is' if behind['value'] == 1 else 'are'} behind schedule"
+    text += ". "
+    if total is not None:
+        text += (
+            f"The council counts its own {total['value']} {unit}; the figures below count the "
+            f"{commitments} commitments of the plan as curated from the published documents, "
+            "a different list, so the two are not compared one for one. "
+        )
+    return text
+
+
 def headline_table(view: PeriodView) -> pd.DataFrame:
     """The headline figures as a small table: this period, the previous one, the change.
+
+    Where a document published its own figures for the period, they come first, each
+    labelled "Published by the council" with its source line, then the schedule
+    position the council's count implies; the figures read from the evidence follow.
 
     Parameters
     ----------
@@ -462,16 +526,23 @@ def headline_table(view: PeriodView) -> pd.DataFrame:
         and ``Change``.
     """
     h = headline(view)
+    now = h["now"]
+    caution = (
+        f"; evidence covers only {now['with_evidence']} of {now['commitments']} commitments"
+        if _under_half(now)
+        else ""
+    )
     rows = [
         ("Commitments", "commitments", "count"),
         ("With evidence", "with_evidence", "count"),
         ("Complete", "complete", "count"),
         ("Due (with evidence)", "due", "count"),
         ("Behind schedule", "behind_schedule", "count"),
-        ("Slippage rate (behind / due)", "slippage_rate", "share"),
+        (f"Slippage rate (behind / due with evidence{caution})", "slippage_rate", "share"),
         ("Behind share (behind / all)", "behind_share", "share"),
         (
-            "Months ahead (+) or behind (−), earned schedule (dated commitments with evidence)",
+            "Months ahead (+) or behind (−), earned schedule (dated commitments with evidence"
+            f"{caution})",
             "schedule_variance_months",
             "months",
         ),
@@ -488,13 +559,66 @@ def headline_table(view: PeriodView) -> pd.DataFrame:
             "ratio",
         ),
     ]
+    published = published_figures(view)
+    prefix = "From the evidence: " if published else ""
     now_label = period_label(view.period)
-    table = {"Measure": [label for label, _, _ in rows]}
-    table[now_label] = [_show(h["now"][key], kind) for _, key, kind in rows]
+    table = {"Measure": [prefix + label for label, _, _ in rows]}
+    table[now_label] = [_show(now[key], kind) for _, key, kind in rows]
     if h["previous"]:
         table[period_label(view.previous)] = [_show(h["previous"][k], kind) for _, k, kind in rows]
-        table["Change"] = [_change(h["now"][k], h["previous"][k], kind) for _, k, kind in rows]
-    return pd.DataFrame(table)
+        table["Change"] = [_change(now[k], h["previous"][k], kind) for _, k, kind in rows]
+    table = pd.DataFrame(table)
+    if published is None:
+        return table
+    first = pd.DataFrame(
+        [{"Measure": label, now_label: value} for label, value in _published_rows_shown(view)]
+    )
+    return pd.concat([first, table], ignore_index=True).fillna("—")
+
+
+def _published_rows_shown(view: PeriodView) -> list[tuple[str, str]]:
+    """The council's own figures as (label, value) rows of the headline table."""
+    published = published_figures(view)
+    first = published["rows"][0]["source"]
+    unit = published["unit"] or "items"
+
+    def where(rows: list[dict]) -> str:
+        places = sorted({(r["source"], r["source_line"]) for r in rows})
+        return "; ".join(
+            f"{'' if source == first else source + ' '}line {line}" for source, line in places
+        )
+
+    shown = []
+    for row in published["rows"]:
+        what = f"{unit} (total)" if row["measure"] == "total" else row["measure"].lower()
+        shown.append(
+            (
+                f"Published by the council: {what} [{row['source']} {where([row])}]",
+                f"{row['value']}",
+            )
+        )
+    behind = published["behind_schedule"]
+    if behind is not None and len(behind["snapshot_ids"]) > 1:
+        parts = [r for r in published["rows"] if r["snapshot_id"] in behind["snapshot_ids"]]
+        shown.append(
+            (
+                "Published by the council: behind schedule ("
+                + " + ".join(r["measure"].lower() for r in parts)
+                + f") [{first} {where(parts)}]",
+                f"{behind['value']}",
+            )
+        )
+    implied = published_schedule_position(view)
+    if implied is not None:
+        shown.append(
+            (
+                "From the council's count: months ahead (+) or behind (−) that its share "
+                f"complete ({implied.published_complete} of {implied.published_total}) implies "
+                "against the plan's planned share (derivation under Trajectory)",
+                f"{implied.sv_months:+.1f}",
+            )
+        )
+    return shown
 
 
 def _show(value, kind: str) -> str:
@@ -748,10 +872,7 @@ def published_schedule_position(view: PeriodView) -> ImpliedPosition | None:
         None when no document published both a count complete and a total for the
         period (see :func:`kerslake_analysis.metrics.implied_schedule_position`).
     """
-    pub = view.data.published
-    if not len(pub):
-        return None
-    pub = pub[pub["period"] == view.period]
+    pub = _published_rows(view)
     measure = pub["measure"].str.casefold()
     complete = pub.loc[measure == status.COMPLETE.casefold(), "value"]
     total = pub.loc[measure == "total", "value"]
@@ -904,8 +1025,7 @@ def published_against_recomputed(view: PeriodView) -> pd.DataFrame:
         ``Published quote``, ``Recomputed`` and ``Why they differ``; empty when no
         document published figures for the period.
     """
-    pub = view.data.published
-    pub = pub[pub["period"] == view.period] if len(pub) else pub
+    pub = _published_rows(view)
     if not len(pub):
         return pd.DataFrame(
             columns=[
@@ -930,7 +1050,7 @@ def published_against_recomputed(view: PeriodView) -> pd.DataFrame:
         else:
             label = by_name.get(measure.casefold(), measure)
             recomputed = int(counts.get(label, 0))
-        published = int(item.value) if float(item.value).is_integer() else float(item.value)
+        published = _published_value(item.value)
         rows.append(
             {
                 "Measure": label,
@@ -944,6 +1064,77 @@ def published_against_recomputed(view: PeriodView) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _published_rows(view: PeriodView) -> pd.DataFrame:
+    """The rows of ``view.data.published`` (curated ``snapshots``) for the view's period."""
+    pub = view.data.published
+    if not len(pub):
+        return pd.DataFrame(columns=["snapshot_id", "measure", "value", "period"])
+    return pub[pub["period"] == view.period].reset_index(drop=True)
+
+
+def _published_value(value) -> int | float:
+    """A published figure as an int when whole (82), else a float."""
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def published_figures(view: PeriodView) -> dict | None:
+    """The figures a document published for the period: the council's own count.
+
+    Parameters
+    ----------
+    view : PeriodView
+
+    Returns
+    -------
+    dict or None
+        None when no document published figures for the period. Otherwise ``unit``
+        (what the council counted, e.g. ``"actions"``), ``rows`` (every published
+        figure: ``snapshot_id``, ``measure`` (a status of the key in its order, or
+        ``"total"`` first), ``value``, ``unit``, ``source``, ``source_line``,
+        ``quote``), and ``total``, ``complete`` and ``behind_schedule`` (the two
+        slipped statuses added up), each ``{"value", "snapshot_ids"}`` or None when not
+        published.
+    """
+    pub = _published_rows(view)
+    if not len(pub):
+        return None
+    by_name = {s.casefold(): s for s in status.STATUS_ORDER}
+    rank = {s: i for i, s in enumerate(status.STATUS_ORDER)}
+    rows = []
+    for item in pub.itertuples(index=False):
+        folded = item.measure.casefold()
+        measure = "total" if folded == "total" else by_name.get(folded, item.measure)
+        rows.append(
+            {
+                "snapshot_id": item.snapshot_id,
+                "measure": measure,
+                "value": _published_value(item.value),
+                "unit": item.unit,
+                "source": item.source,
+                "source_line": int(item.source_line),
+                "quote": item.quote,
+            }
+        )
+    rows.sort(key=lambda r: (r["measure"] != "total", rank.get(r["measure"], len(rank))))
+
+    def figure(measures) -> dict | None:
+        chosen = [r for r in rows if r["measure"] in measures]
+        if not chosen:
+            return None
+        return {
+            "value": _published_value(sum(r["value"] for r in chosen)),
+            "snapshot_ids": [r["snapshot_id"] for r in chosen],
+        }
+
+    return {
+        "unit": rows[0]["unit"],
+        "rows": rows,
+        "total": figure({"total"}),
+        "complete": figure({status.COMPLETE}),
+        "behind_schedule": figure(set(status.BEHIND_STATUSES)),
+    }
 
 
 def _difference_reason(label, published, recomputed, total_published, summary) -> str:
@@ -989,6 +1180,11 @@ def milestone_frame(view: PeriodView) -> pd.DataFrame:
     return dated[["commitment_id", "theme", "due_end", "completed_on", "status", "marker"]]
 
 
+def _package_version() -> str:
+    """The installed version of kerslake-analysis (as the footer and figures.json record it)."""
+    return package_versions(("kerslake-analysis",))["kerslake-analysis"]
+
+
 def footer_table(report: ReportPeriod, data: PlanData | None = None) -> pd.DataFrame:
     """The report footer: sources with SHA-256, package version, git commit, parameters.
 
@@ -1015,9 +1211,7 @@ def footer_table(report: ReportPeriod, data: PlanData | None = None) -> pd.DataF
         else tuple(paths.raw_file(k) for k in PLAN_SOURCES.get(report.plan, ()))
     )
     rows = [(f"source {p.name}", f"SHA-256 {sha256_file(p)}") for p in sources]
-    rows.append(
-        ("kerslake-analysis version", package_versions(("kerslake-analysis",))["kerslake-analysis"])
-    )
+    rows.append(("kerslake-analysis version", _package_version()))
     rows.append(("git commit", git_commit()))
     rows += [(f"parameter {name}", value) for name, value in report.parameters().items()]
     return pd.DataFrame(rows, columns=["item", "value"])
@@ -1040,8 +1234,10 @@ def figures(view: PeriodView) -> dict:
         ``headline_sentence``, ``headline`` (this period's figures), ``previous``
         (the previous period's or null), ``status_counts`` (status → count),
         ``status_by_theme`` (theme → status → count), ``forecast``,
-        ``earned_schedule``, ``overdue`` (count and IDs), ``published_vs_recomputed``
-        and ``notes``.
+        ``earned_schedule``, ``overdue`` (count and IDs), ``published_vs_recomputed``,
+        ``notes``, ``published`` (the council's own figures, :func:`published_figures`,
+        or null), ``trace`` and ``trace_observations`` (:func:`trace`) and
+        ``package_version``.
     """
     h = headline(view)
     counts = view.metrics.counts
@@ -1050,8 +1246,13 @@ def figures(view: PeriodView) -> dict:
     fc = view.metrics.trajectory.forecast.iloc[0]
     overdue = overdue_list(view)
     pub = published_against_recomputed(view)
+    traced, cited = trace(view)
     return {
         "figures_version": FIGURES_VERSION,
+        "package_version": _package_version(),
+        "published": published_figures(view),
+        "trace": traced,
+        "trace_observations": cited,
         "plan": view.data.plan,
         "plan_title": view.data.title,
         "period": view.period,
@@ -1096,6 +1297,275 @@ def figures(view: PeriodView) -> dict:
         "charts": {"status_by_theme": {"file": STATUS_CHART_FILE, "alt": status_chart_alt(view)}},
         **_register_figures(view),
     }
+
+
+#: What each traced figure counts, over what, by which definition (``figures.json``
+#: ``trace``); docs/design.md, "figures.json", lists them for an auditor.
+TRACE_BASIS: dict[str, str] = {
+    "commitments": (
+        "Every commitment of the plan as listed (data/curated/commitments.csv, or the "
+        "tracker's snapshot for the period), with or without evidence; docs/design.md, "
+        "'The data model'."
+    ),
+    "with_evidence": (
+        "Commitments with at least one observation of a known state (complete, in progress, "
+        "not started) dated on or before the period's last day; the rest are No evidence. "
+        "docs/design.md, 'Status as of a date t'."
+    ),
+    "evidence_coverage": (
+        "with_evidence / commitments: the share of the commitments the documents give "
+        "evidence for; docs/design.md, 'Status as of a date t'."
+    ),
+    "complete": (
+        "Commitments observed complete on or before the period's last day (a completion is "
+        "never undone); the observation cited is the first saying complete. docs/design.md, "
+        "'Status as of a date t'."
+    ),
+    "complete_dated": (
+        "Complete commitments that have a due date (due_end), whenever due: the earned value "
+        "of earned schedule and the numerator of the baseline execution index; "
+        "docs/design.md, 'Metrics as of t'."
+    ),
+    "planned_due": (
+        "Dated commitments with due_end on or before the period's last day, with or without "
+        "evidence: the denominator of the baseline execution index; docs/design.md, "
+        "'Metrics as of t'."
+    ),
+    "due": (
+        "Dated commitments with due_end on or before the period's last day that have "
+        "evidence (No evidence is left out of due, behind and the slippage rate); "
+        "docs/design.md, 'Metrics as of t'."
+    ),
+    "behind_schedule": (
+        "Commitments in the two slipped statuses (In progress – completion slipped, Not "
+        "started – completion slipped): not complete and past due_end; the observation cited "
+        "is the latest with a known state. docs/design.md, 'Status as of a date t'."
+    ),
+    "slippage_rate": (
+        "behind_schedule / due: of the commitments due that have evidence, the share not "
+        "done; docs/design.md, 'Metrics as of t'."
+    ),
+    "behind_share": (
+        "behind_schedule / commitments (the form the December 2015 progress report "
+        "headlines); docs/design.md, 'Metrics as of t'."
+    ),
+    "baseline_execution_index": (
+        "DCMA 14-Point Schedule Assessment, check 14 (DCMA EVMS Program Analysis Pamphlet, "
+        "2012): complete_dated / planned_due; a lower bound when some commitments have no "
+        "evidence. docs/design.md, 'Metrics as of t'."
+    ),
+    "schedule_basis_commitments": (
+        "Dated commitments with evidence at the period: the commitments earned schedule's "
+        "planned and earned value both count; docs/design.md, 'Metrics as of t', earned "
+        "schedule."
+    ),
+    "schedule_dated_commitments": (
+        "Commitments with a due date (due_end); undated ones (TBC, Ongoing) are never due. "
+        "docs/design.md, 'Metrics as of t'."
+    ),
+    "schedule_variance_months": (
+        "Earned schedule (Lipke, 'Schedule is Different', The Measurable News 2003; PMI "
+        "Practice Standard for EVM; ISO 21508), each commitment weighted 1, over "
+        "schedule_basis_commitments: PV(k) = those due by the end of month k of the plan, "
+        "EV = those complete; SV = ES - AT in months from the plan's start (see "
+        "earned_schedule). docs/design.md, 'Metrics as of t'."
+    ),
+    "schedule_performance_index": (
+        "Earned schedule SPI = ES / AT over schedule_basis_commitments (Lipke 2003); "
+        "docs/design.md, 'Metrics as of t'."
+    ),
+    "schedule_variance_bound_months": (
+        "A bound, not a point figure: the completions the evidence shows (complete_dated) "
+        "against the planned curve of all schedule_dated_commitments give a lower bound of "
+        "ES, so the plan is at most this far behind; null when every dated commitment has "
+        "evidence. docs/design.md, 'Metrics as of t', earned schedule."
+    ),
+    "forecast": (
+        "The date the dated commitments still open would all be complete at the recent "
+        "completion rate (completions seen happening in the last 3 months, per month), or "
+        "no forecast; docs/design.md, 'Metrics as of t', completion trajectory."
+    ),
+    "published": (
+        "The council's own figures for the period as its document states them "
+        "(data/curated/snapshots.csv): counts of the council's own list of actions, not of "
+        "the commitments counted above; docs/design.md, 'Status as of a date t'."
+    ),
+    "published_position": (
+        "The schedule position the council's published share complete implies: when the "
+        "plan's own planned share (commitments due by the end of each month / all the "
+        "plan's commitments) reached it, interpolated as earned schedule is; SV and SPI "
+        "against AT. docs/design.md, 'Metrics as of t', schedule position implied by a "
+        "published count."
+    ),
+}
+
+#: Ratios traced to the figures they divide: (numerator, denominator).
+_TRACE_RATIOS: dict[str, tuple[str, str]] = {
+    "evidence_coverage": ("with_evidence", "commitments"),
+    "slippage_rate": ("behind_schedule", "due"),
+    "behind_share": ("behind_schedule", "commitments"),
+    "baseline_execution_index": ("complete_dated", "planned_due"),
+}
+
+
+def _deciding_observations(view: PeriodView) -> pd.Series:
+    """For each commitment, the ``observation_id`` that decided its status (None if none).
+
+    A Complete commitment's first observation saying complete; any other commitment with
+    evidence, its latest observation with a known state on or before the period's last
+    day (on one date the more advanced state, as :mod:`kerslake_analysis.status` reads
+    them). Ties left go to the smallest ``observation_id``.
+    """
+    st = view.status.set_index("commitment_id")
+    obs = view.data.observations
+    obs = obs[obs["commitment_id"].isin(st.index) & (obs["observed_on"] <= view.as_of)].copy()
+    obs["state"] = obs["state"].astype(str)
+    obs = obs[obs["state"] != "unknown"]
+    complete = st["status"] == status.COMPLETE
+    wanted_on = st["completed_on"].where(complete, st["last_observed_on"])
+    obs = obs[obs["observed_on"] == obs["commitment_id"].map(wanted_on)]
+    obs = obs[(obs["state"] == "complete") == obs["commitment_id"].map(complete)]
+    advance = {"complete": 0, "in_progress": 1, "not_started": 2}
+    obs = obs.assign(rank=obs["state"].map(advance)).sort_values(
+        ["commitment_id", "rank", "observation_id"]
+    )
+    decided = obs.drop_duplicates("commitment_id").set_index("commitment_id")["observation_id"]
+    return decided.reindex(st.index).astype(object).where(lambda x: x.notna(), None)
+
+
+def trace(view: PeriodView) -> tuple[dict, dict]:
+    """How each headline figure was counted: its basis and the evidence behind it.
+
+    Parameters
+    ----------
+    view : PeriodView
+
+    Returns
+    -------
+    (dict, dict)
+        ``trace``: one entry per figure of ``figures.json`` ``headline`` (and
+        ``complete_dated``, ``planned_due``, ``forecast``, ``published`` and
+        ``published_position`` where they apply), each with ``basis`` (:data:`TRACE_BASIS`)
+        and ``value``; a count has ``evidence`` (commitment ID → the ``observation_id``
+        that decided its status, or null for No evidence), a ratio ``numerator`` and
+        ``denominator`` (names of traced counts), an earned-schedule figure ``counts``
+        (the traced counts it rests on) and ``plan_start`` (where AT is measured from),
+        a published figure ``evidence`` (snapshot ID →
+        measure, value, source, source_line, quote). ``observations``: each observation
+        cited, once: ``commitment_id``, ``observed_on``, ``state``, ``source``,
+        ``source_line``, ``quote``.
+
+    Raises
+    ------
+    RuntimeError
+        If a traced list does not hold as many commitments as the figure it traces (the
+        trace and the figure must never disagree).
+    """
+    now = headline(view)["now"]
+    st = view.status.set_index("commitment_id")
+    decided = _deciding_observations(view)
+    dated = st["due_end"].notna()
+    evidenced = st["status"] != status.NO_EVIDENCE
+    done = st["status"] == status.COMPLETE
+    planned = dated & (st["due_end"] <= view.as_of)
+    summary = view.metrics.summary.iloc[0]
+    sets = {
+        "commitments": pd.Series(True, index=st.index),
+        "with_evidence": evidenced,
+        "complete": done,
+        "complete_dated": done & dated,
+        "planned_due": planned,
+        "due": planned & evidenced,
+        "behind_schedule": st["status"].isin(status.BEHIND_STATUSES),
+        "schedule_basis_commitments": dated & evidenced,
+        "schedule_dated_commitments": dated,
+    }
+    values = {**now, "complete_dated": int(summary["complete_dated"])}
+    values["planned_due"] = int(summary["planned_due"])
+    out: dict = {}
+    for key, chosen in sets.items():
+        ids = sorted(st.index[chosen.to_numpy()])
+        if len(ids) != values[key]:
+            raise RuntimeError(
+                f"trace of {key}: {len(ids)} commitments listed, figure {values[key]}"
+            )
+        out[key] = {
+            "basis": TRACE_BASIS[key],
+            "value": values[key],
+            "evidence": {cid: decided[cid] for cid in ids},
+        }
+    for key, (numerator, denominator) in _TRACE_RATIOS.items():
+        out[key] = {
+            "basis": TRACE_BASIS[key],
+            "value": values[key],
+            "numerator": numerator,
+            "denominator": denominator,
+        }
+    es = view.metrics.earned_schedule.iloc[0]
+    plan_start = None if pd.isna(es["plan_start"]) else f"{es['plan_start']:%Y-%m-%d}"
+    es_counts = ["schedule_basis_commitments", "complete_dated"]
+    for key in ("schedule_variance_months", "schedule_performance_index"):
+        out[key] = {
+            "basis": TRACE_BASIS[key],
+            "value": values[key],
+            "counts": es_counts,
+            "plan_start": plan_start,
+        }
+    out["schedule_variance_bound_months"] = {
+        "basis": TRACE_BASIS["schedule_variance_bound_months"],
+        "value": values["schedule_variance_bound_months"],
+        "counts": ["schedule_dated_commitments", "complete_dated"],
+        "plan_start": plan_start,
+    }
+    fc = view.metrics.trajectory.forecast.iloc[0]
+    remaining = sorted(st.index[(dated & ~done).to_numpy()])
+    out["forecast"] = {
+        "basis": TRACE_BASIS["forecast"],
+        "value": None if pd.isna(fc["forecast_month"]) else str(fc["forecast_month"]),
+        "evidence": {cid: decided[cid] for cid in remaining},
+    }
+    published = published_figures(view)
+    if published is not None:
+        cited = {
+            r["snapshot_id"]: {
+                k: r[k] for k in ("measure", "value", "source", "source_line", "quote")
+            }
+            for r in published["rows"]
+        }
+        out["published"] = {
+            "basis": TRACE_BASIS["published"],
+            "value": {r["measure"]: r["value"] for r in published["rows"]},
+            "evidence": cited,
+        }
+        implied = published_schedule_position(view)
+        if implied is not None:
+            ids = published["complete"]["snapshot_ids"] + published["total"]["snapshot_ids"]
+            out["published_position"] = {
+                "basis": TRACE_BASIS["published_position"],
+                "value": _number(implied.sv_months),
+                "evidence": {i: cited[i] for i in ids},
+                "counts": ["commitments"],
+            }
+    used = {
+        oid
+        for key, entry in out.items()
+        if not key.startswith("published")
+        for oid in entry.get("evidence", {}).values()
+    }
+    obs = view.data.observations
+    obs = obs[obs["observation_id"].isin(used)].sort_values("observation_id")
+    observations = {
+        row.observation_id: {
+            "commitment_id": row.commitment_id,
+            "observed_on": f"{row.observed_on:%Y-%m-%d}",
+            "state": str(row.state),
+            "source": row.source,
+            "source_line": int(row.source_line),
+            "quote": row.quote,
+        }
+        for row in obs.itertuples(index=False)
+    }
+    return out, observations
 
 
 def _implied_figures(implied: ImpliedPosition | None) -> dict | None:

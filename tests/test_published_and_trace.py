@@ -1,0 +1,256 @@
+"""The council's own figures first, and every headline figure traced to its evidence.
+
+Issue 12, item 11: where a document publishes its own figures for the period, the
+headline sentence, the headline table and the e-mail show them first, with the source
+line; and every headline figure of ``figures.json`` carries a ``trace`` entry (a basis
+and the commitments or published figures it counts) whose quotes are verbatim
+substrings of the raw lines they cite.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import email
+import json
+from email import policy
+
+import pytest
+
+from kerslake_analysis import mail, paths
+from kerslake_analysis import report_content as content
+from kerslake_analysis.panel import MailSettings, Recipient
+from kerslake_analysis.periods import ReportPeriod
+from kerslake_analysis.report import render_period
+
+EMBEDDED = [
+    ("ap-2015", "2015-12"),
+    ("ap-2015", "2016-03"),
+    ("cgip-2018", "2018-07"),
+    ("cgip-2018", "2018-08"),
+    ("cgip-2018", "2018-09"),
+]
+PROGRESS_2015 = "000_e235c92a6776d4ac.txt"
+# The evidence-based count of December 2015, as the headline states it: 18 complete
+# (tests/test_period_report.py: the 18 complete rows of progress_2015_observations.csv).
+EVIDENCE_COMPLETE_2015_12 = "18 of the 115 commitments"
+
+
+@pytest.fixture(scope="module")
+def figures_of():
+    cache = {}
+
+    def get(plan: str, period: str) -> dict:
+        if (plan, period) not in cache:
+            view = content.period_view(content.embedded_plan(plan), period)
+            # Through JSON, as figures.json is written and read.
+            cache[plan, period] = json.loads(json.dumps(content.figures(view)))
+        return cache[plan, period]
+
+    return get
+
+
+def _raw_line(source: str, line: int) -> str:
+    return (paths.RAW_DIR / source).read_text(encoding="utf-8").splitlines()[line - 1]
+
+
+# ------------------------------------------------------------------ published figures first
+
+
+def test_december_2015_sentence_opens_with_the_councils_82_of_134():
+    # 000_e235c92a6776d4ac.txt line 147: "Of the 134 actions in the Improvement Plan, 82
+    # are complete and 17 are progressing to the original timescales expected. There are
+    # 11 which aren't due to have started yet"; line 59: "21 (16%) have seen some
+    # slippage and 3 (2%) that were due to start have not yet started" -> 21 + 3 = 24.
+    view = content.period_view(content.embedded_plan("ap-2015"), "2015-12")
+    sentence = content.headline_sentence(view)
+    assert sentence.startswith("The council's own figures for December 2015")
+    assert "82 of its 134 actions are complete (line 147)" in sentence
+    assert "3 not started – completion slipped (line 59)" in sentence
+    assert "so 24 are behind schedule" in sentence
+    evidence = sentence.index(EVIDENCE_COMPLETE_2015_12)
+    assert sentence.index("82") < evidence and sentence.index("134") < evidence
+    # The two counts are of different things, said once in plain words.
+    assert "a different list, so the two are not compared one for one" in sentence
+    assert "Read from the documents' own evidence" in sentence
+    # 55 of 115 with evidence is under half: the slippage and ES figures say so.
+    assert "describe only the commitments with evidence" in sentence
+
+
+def test_december_2015_table_starts_with_the_published_rows():
+    view = content.period_view(content.embedded_plan("ap-2015"), "2015-12")
+    table = content.headline_table(view)
+    measures = table["Measure"].tolist()
+    values = table["December 2015"].tolist()
+    published = [i for i, m in enumerate(measures) if m.startswith("Published by the council")]
+    evidence = [i for i, m in enumerate(measures) if m.startswith("From the evidence")]
+    assert published == list(range(len(published))) and len(published) == 7
+    position = len(published)  # then the schedule position the council's count implies
+    assert measures[position].startswith("From the council's count: months ahead")
+    assert min(evidence) == position + 1
+    assert (measures[0], values[0]) == (
+        f"Published by the council: actions (total) [{PROGRESS_2015} line 147]",
+        "134",
+    )
+    assert (measures[1], values[1]) == (
+        f"Published by the council: complete [{PROGRESS_2015} line 147]",
+        "82",
+    )
+    behind = measures.index(
+        "Published by the council: behind schedule (in progress – completion slipped + not "
+        f"started – completion slipped) [{PROGRESS_2015} line 59]"
+    )
+    assert values[behind] == "24"  # 21 + 3, line 59
+    # 82 / 134 = 61.2% is the plan's planned share 6.87 months in, against AT 13:
+    # SV = 6.87 - 13 = -6.1 (docs/design.md; tests/test_metrics.py derives 6.87).
+    assert values[position] == "-6.1"
+    assert values[measures.index("From the evidence: Complete")] == "18"
+
+
+def test_a_period_without_published_figures_is_unchanged(figures_of):
+    view = content.period_view(content.embedded_plan("cgip-2018"), "2018-09")
+    assert content.published_figures(view) is None
+    table = content.headline_table(view)
+    assert not table["Measure"].str.contains("Published|From the evidence").any()
+    sentence = content.headline_sentence(view)
+    assert sentence.startswith("At the end of September 2018")
+    assert "council's own figures" not in sentence
+    figures = figures_of("cgip-2018", "2018-09")
+    assert figures["published"] is None
+    assert "published" not in figures["trace"]
+    assert "published_position" not in figures["trace"]
+
+
+def test_july_2018_evidence_under_half_is_said_in_sentence_table_and_mail(figures_of):
+    # 38 of 111 commitments have evidence at the end of July 2018: 38 * 2 = 76 < 111.
+    view = content.period_view(content.embedded_plan("cgip-2018"), "2018-07")
+    sentence = content.headline_sentence(view)
+    assert "evidence for 38 of the 111 commitments" in sentence
+    assert "describe only the commitments with evidence" in sentence
+    measures = content.headline_table(view)["Measure"].tolist()
+    caution = "evidence covers only 38 of 111 commitments"
+    assert sum(caution in m for m in measures) == 2  # slippage rate and earned schedule
+    rows = dict(mail.key_figures(figures_of("cgip-2018", "2018-07")["headline"]))
+    schedule = [label for label in rows if label.startswith("Schedule by earned schedule")]
+    # 33 of the 100 dated commitments have evidence (the sentence says the same).
+    assert schedule == [
+        f"Schedule by earned schedule, dated commitments with evidence (33 of 100; {caution})"
+    ]
+    assert "counting the 33 of 100 dated commitments that have evidence" in sentence
+    assert rows["With evidence"] == "38 of 111"
+
+
+@pytest.mark.slow
+def test_december_2015_e_mail_shows_the_councils_figures_first(tmp_path):
+    result = render_period(ReportPeriod("ap-2015", "2015-12"), reports_root=tmp_path)
+    assert result.ok, result.error
+    settings = MailSettings(
+        host="localhost",
+        port=25,
+        security="starttls",
+        from_address="reports@example.org",
+        from_name="Reports",
+        message_id_domain="example.org",
+    )
+    message = mail.build_message(
+        tmp_path / "ap-2015" / "2015-12",
+        [Recipient("Ann Chair", "ann@example.org", "Chair")],
+        settings,
+        date=dt.datetime(2016, 1, 15, 9, 0, tzinfo=dt.UTC),
+    )
+    parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)
+    text = " ".join(parsed.get_body(("plain",)).get_content().split())
+    body = " ".join(parsed.get_body(("html",)).get_content().split())
+    for shown in (text, body):
+        evidence = shown.index(EVIDENCE_COMPLETE_2015_12)
+        assert shown.index("82 of its 134 actions") < evidence
+        assert "(line 147)" in shown
+        # The key figures: the council's count first, with its line, then the evidence.
+        published = shown.index(f"82 of 134 actions ({PROGRESS_2015} line 147)")
+        assert published < shown.index("From the evidence: Complete")
+        assert f"24 of 134 actions ({PROGRESS_2015} line 59)" in shown
+    assert "Schedule by earned schedule, dated commitments with evidence (52 of 112;" in text
+
+
+# ------------------------------------------------------------------ the trace
+
+
+@pytest.mark.parametrize(("plan", "period"), EMBEDDED)
+def test_every_headline_figure_has_a_basis_and_its_counts_list_the_commitments(
+    figures_of, plan, period
+):
+    figures = figures_of(plan, period)
+    trace = figures["trace"]
+    assert figures["figures_version"] == 2 == mail.FIGURES_VERSION
+    assert figures["package_version"]
+    for key, value in figures["headline"].items():
+        entry = trace[key]
+        assert len(entry["basis"]) > 40, key
+        assert entry["value"] == value, key
+        if "evidence" in entry:  # a count lists exactly as many commitments as it counts
+            assert len(entry["evidence"]) == value, key
+        if "numerator" in entry:  # a ratio names the traced counts it divides
+            assert trace[entry["numerator"]] and trace[entry["denominator"]]
+    for name in ("Lipke", "DCMA"):
+        assert any(name in entry["basis"] for entry in trace.values())
+    cited = figures["trace_observations"]
+    # Every commitment with evidence cites the observation that decided its status;
+    # a No evidence commitment cites none.
+    evidence = trace["commitments"]["evidence"]
+    assert sum(o is not None for o in evidence.values()) == figures["headline"]["with_evidence"]
+    assert set(trace["with_evidence"]["evidence"].values()) <= set(cited)
+
+
+def _complete_by(plan_prefix: str, last_day: str) -> dict[str, set[str]]:
+    """Hand count from data/curated/observations.csv: commitment -> complete observations."""
+    found: dict[str, set[str]] = {}
+    with open(paths.CURATED_DIR / "observations.csv", newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if (
+                row["commitment_id"].startswith(plan_prefix)
+                and row["state"] == "complete"
+                and row["observed_on"] <= last_day
+            ):
+                found.setdefault(row["commitment_id"], set()).add(row["observation_id"])
+    return found
+
+
+@pytest.mark.parametrize(
+    ("plan", "period", "prefix", "last_day", "complete"),
+    [
+        # 18: the hand count of tests/test_period_report.py for December 2015.
+        ("ap-2015", "2015-12", "AP15-", "2015-12-31", 18),
+        ("cgip-2018", "2018-07", "CGIP18-", "2018-07-31", 12),
+    ],
+)
+def test_traced_complete_ids_are_the_hand_counted_ones(
+    figures_of, plan, period, prefix, last_day, complete
+):
+    # A commitment is complete at t when any observation dated on or before t says
+    # complete (docs/design.md, 'Status as of a date t'); ISO dates compare as text.
+    hand = _complete_by(prefix, last_day)
+    traced = figures_of(plan, period)["trace"]["complete"]["evidence"]
+    assert set(traced) == set(hand)
+    assert len(hand) == complete
+    for commitment, observation in traced.items():
+        assert observation in hand[commitment]  # cited: one of its complete observations
+
+
+@pytest.mark.parametrize(("plan", "period"), EMBEDDED)
+def test_every_traced_quote_is_on_the_raw_line_it_cites(figures_of, plan, period):
+    figures = figures_of(plan, period)
+    cited = list(figures["trace_observations"].values())
+    for key in ("published", "published_position"):
+        if key in figures["trace"]:
+            cited += list(figures["trace"][key]["evidence"].values())
+    assert cited
+    for item in cited:
+        assert item["quote"] in _raw_line(item["source"], item["source_line"]), item
+
+
+def test_december_2015_published_trace_cites_the_snapshots(figures_of):
+    trace = figures_of("ap-2015", "2015-12")["trace"]
+    published = trace["published"]["evidence"]
+    assert published["PR15-complete"]["quote"] == "82 are complete"
+    assert published["PR15-total"]["source_line"] == 147
+    assert set(trace["published_position"]["evidence"]) == {"PR15-complete", "PR15-total"}
