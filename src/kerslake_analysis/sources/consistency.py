@@ -421,15 +421,12 @@ def _check_lineage_references(tables: dict[str, pd.DataFrame]) -> list[Contradic
     return found
 
 
-def _not_done_after(
-    observations: pd.DataFrame, commitment_id: str, period: str, observed_on
-) -> pd.DataFrame:
-    """Observations of ``commitment_id`` saying not done, in ``period`` or later and on
-    or after ``observed_on``, whose note does not declare the reading doubtful."""
+def _not_done_after(observations: pd.DataFrame, commitment_id: str, observed_on) -> pd.DataFrame:
+    """Observations of ``commitment_id`` saying not done on or after ``observed_on``,
+    whose note does not declare the reading doubtful."""
     return observations[
         (observations["commitment_id"] == commitment_id)
         & observations["state"].astype(str).isin(NOT_DONE)
-        & (observations["period"] >= period)
         & (observations["observed_on"] >= observed_on)
         & ~observations["transcription_note"].map(_is_doubtful)
     ]
@@ -444,13 +441,14 @@ def _check_update_markers(tables: dict[str, pd.DataFrame]) -> list[Contradiction
             observations["commitment_id"].str.startswith(f"{update['aim_id']}-")
             & (observations["source"] == update["source"])
             & (observations["source_line"] == update["source_line"])
+            & (observations["period"] == month)
             & (observations["state"].astype(str) == "complete")
         ]
         for commitment_id in sorted(set(read_complete["commitment_id"])):
             completed_on = read_complete.loc[
                 read_complete["commitment_id"] == commitment_id, "observed_on"
             ].min()
-            later = _not_done_after(observations, commitment_id, month, completed_on)
+            later = _not_done_after(observations, commitment_id, completed_on)
             for other_index, observation in later.iterrows():
                 found.append(
                     Contradiction(
@@ -462,8 +460,8 @@ def _check_update_markers(tables: dict[str, pd.DataFrame]) -> list[Contradiction
                         other_value=str(observation["state"]),
                         rule=(
                             f"the COMPLETE marker of {update['month'] or 'untagged'} update is "
-                            f"read as completing {commitment_id}; an observation of it in "
-                            f"{month} or later says {observation['state']} without declaring "
+                            f"read as completing {commitment_id} (in {month}); an observation of "
+                            f"it on or after that completion says {observation['state']} without declaring "
                             f"the reading {DOUBTFUL} in its transcription_note"
                         ),
                     )
@@ -476,9 +474,7 @@ def _check_observation_sequence(tables: dict[str, pd.DataFrame]) -> list[Contrad
     found = []
     complete = observations[observations["state"].astype(str) == "complete"]
     for index, done in complete.iterrows():
-        later = _not_done_after(
-            observations, done["commitment_id"], done["period"], done["observed_on"]
-        )
+        later = _not_done_after(observations, done["commitment_id"], done["observed_on"])
         for other_index, observation in later.iterrows():
             if other_index == index:
                 continue
