@@ -106,7 +106,8 @@ def test_in_progress_observation_before_the_completion_is_no_contradiction():
 
 
 def _observation_link(**row) -> pd.DataFrame:
-    return _link(to_kind="observation", to_ref="OBS-CGIP18-1.5-1-2018-07", **row)
+    # The link quotes the observation's own line, 39.
+    return _link(to_kind="observation", to_ref="OBS-CGIP18-1.5-1-2018-07", source_line=39, **row)
 
 
 def test_observation_link_agrees_with_its_observation():
@@ -183,6 +184,8 @@ def test_to_due_of_a_link_to_a_commitment_is_that_commitments_due_end():
         to_ref="IIF21-12",
         to_on=D("2021-01-19"),
         to_due=D("2026-01-19"),
+        source="002.txt",
+        source_line=90,
     )
     assert find_contradictions({"commitments": commitments, "lineage": good}) == []
     bad = good.assign(to_due=D("2025-01-19"))
@@ -206,7 +209,7 @@ def test_link_to_a_missing_update_or_an_update_of_an_earlier_month():
         }
     )
     # to_on 2018-08-31 is after the end of the update's month (2018-07-31).
-    late = _link(to_kind="update", to_ref="CGIP18-1.5-upd-1", to_on=D("2018-08-31"))
+    late = _link(to_kind="update", to_ref="CGIP18-1.5-upd-1", to_on=D("2018-08-31"), source_line=39)
     missing = _link(to_kind="update", to_ref="CGIP18-1.5-upd-9")
     assert "month '2018-07'" in _messages({"lineage": late, "cgip18_updates": updates})[0]
     assert (
@@ -343,6 +346,79 @@ def test_2018_output_of_an_unknown_aim_and_2016_theme_without_its_commitment():
     messages = _messages({"commitments": commitments, "cgip18_aims": aims, "gap16_themes": themes})
     assert any("CGIP18-9.9-1" in m and "cgip18_aims.csv CGIP18-9.9" in m for m in messages)
     assert any("gap16_themes.csv" in m and "commitments.csv GAP16-culture" in m for m in messages)
+
+
+def test_2018_output_must_carry_its_aims_section_number_and_lead():
+    commitments = _commitments(
+        {"theme": "Political Leadership", "ref": "1.5", "owner": "Jo Bloggs"}
+    )
+    aims = pd.DataFrame(
+        {
+            "aim_id": ["CGIP18-1.5"],
+            "section_title": ["Political Leadership"],
+            "ref": ["1.5"],
+            "lead": ["Ann Other"],
+            "source": [CGIP],
+            "source_line": [39],
+        }
+    )
+    (found,) = find_contradictions({"commitments": commitments, "cgip18_aims": aims})
+    assert (found.table, found.other_table, found.other_id) == (
+        "commitments",
+        "cgip18_aims",
+        "CGIP18-1.5",
+    )
+    assert (found.column, found.value, found.other_column, found.other_value) == (
+        "owner",
+        "Jo Bloggs",
+        "lead",
+        "Ann Other",
+    )
+
+
+def test_2016_theme_text_must_be_its_commitments_text():
+    commitments = _commitments(
+        {
+            "commitment_id": "GAP16-culture",
+            "theme": "Culture",
+            "text": "A new culture.",
+            "source": "003.txt",
+            "source_line": 8,
+        }
+    )
+    themes = pd.DataFrame(
+        {
+            "theme_id": ["GAP16-culture"],
+            "theme": ["Culture"],
+            "in_six_months": ["An old culture."],
+            "source": ["003.txt"],
+            "source_line": [5],
+            "in_six_months_line": [8],
+        }
+    )
+    (found,) = find_contradictions({"commitments": commitments, "gap16_themes": themes})
+    assert (found.column, found.other_column) == ("in_six_months", "text")
+    assert (found.row_id, found.other_id) == ("GAP16-culture", "GAP16-culture")
+
+
+def test_link_must_quote_the_line_of_the_row_it_names():
+    # The aim is on line 163; the link says its later end is on line 164.
+    aims = pd.DataFrame({"aim_id": ["CGIP18-4.1"], "source": [CGIP], "source_line": [163]})
+    link = _link(relation="restates", to_kind="aim", to_ref="CGIP18-4.1", source_line=164)
+    (found,) = find_contradictions({"lineage": link, "cgip18_aims": aims})
+    assert (found.column, found.value, found.other_table, found.other_value) == (
+        "source_line",
+        "164",
+        "cgip18_aims",
+        "163",
+    )
+
+
+def test_snapshot_measure_must_be_a_status_of_the_key():
+    key = pd.DataFrame({"status": ["Complete", "In Progress"]})
+    assert find_contradictions({"snapshots": _snapshot(), "status_key": key}) == []
+    (message,) = _messages({"snapshots": _snapshot(measure="Done"), "status_key": key})
+    assert "snapshots.csv, row 2, column measure" in message and "status_key.csv" in message
 
 
 # --- every contradiction is reported, not only the first ----------------------------

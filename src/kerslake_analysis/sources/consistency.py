@@ -27,7 +27,8 @@ The checks (each a function ``_check_*`` below, named in :data:`CHECKS`):
     ``due_end`` and ``to_on`` = its document's date.
 ``lineage_references``
     ``to_ref`` names a row of the table its ``to_kind`` says (commitment, observation,
-    update, aim); a link to an update has ``to_on`` no later than the update's month.
+    update, aim), and the link's ``source``/``source_line`` are that row's; a link to an
+    update has ``to_on`` no later than the update's month.
 ``update_markers``
     a COMPLETE-marked 2018 update read as completing an output (an observation of one
     of the aim's outputs quoting the update's line as ``complete``): no observation of
@@ -38,12 +39,16 @@ The checks (each a function ``_check_*`` below, named in :data:`CHECKS`):
     ``in_progress`` or ``not_started`` unless its note declares the reading ``DOUBTFUL``.
 ``snapshot_claims``
     each snapshot's figure is a claim of the same quantity on the same source line with
-    the same value.
+    the same value (:data:`SNAPSHOT_CLAIM_KEYS` maps a measure to its claim key).
+``snapshot_measures``
+    a snapshot's ``measure`` is ``total`` or a status of ``status_key``.
 ``observation_periods``
     an observation's ``observed_on`` is not after the end of its ``period``.
 ``plan_references``
-    a 2018 output ``CGIP18-<aim>-<n>`` belongs to an aim of ``cgip18_aims``; each 2016
-    theme (``gap16_themes``) is the commitment of the same ID, on the same source line.
+    a 2018 output ``CGIP18-<aim>-<n>`` belongs to an aim of ``cgip18_aims`` and carries
+    its section title (``theme``), number (``ref``) and lead (``owner``); each 2016
+    theme (``gap16_themes``) is the commitment of the same ID, with the same heading,
+    its "In six months' time" paragraph as ``text``, read from that paragraph's line.
 
 A check whose tables are not all given is skipped. Rows of one table missing from
 another that :func:`kerslake_analysis.load.unknown_references` already reports are not
@@ -211,6 +216,37 @@ def _is_doubtful(note) -> bool:
     return DOUBTFUL in _text(note)
 
 
+def _differences(
+    table: str,
+    frame: pd.DataFrame,
+    index,
+    id_column: str,
+    other_table: str,
+    other_frame: pd.DataFrame,
+    other_index,
+    other_id_column: str,
+    pairs: list[tuple[str, str, str]],
+) -> list[Contradiction]:
+    """A contradiction for each (column, other column, rule) whose two cells differ."""
+    found = []
+    for column, other_column, rule in pairs:
+        value = _text(frame.loc[index, column])
+        other_value = _text(other_frame.loc[other_index, other_column])
+        if value != other_value:
+            found.append(
+                Contradiction(
+                    **_side(table, frame, index, id_column),
+                    column=column,
+                    value=value,
+                    **_other(other_table, other_frame, other_index, other_id_column),
+                    other_column=other_column,
+                    other_value=other_value,
+                    rule=rule,
+                )
+            )
+    return found
+
+
 def _check_lineage_completions(tables: dict[str, pd.DataFrame]) -> list[Contradiction]:
     lineage, observations = tables["lineage"], tables["observations"]
     found = []
@@ -319,7 +355,6 @@ def _check_lineage_commitments(tables: dict[str, pd.DataFrame]) -> list[Contradi
     by_id = pd.Series(commitments.index, index=commitments["commitment_id"])
     found = []
     for index, link in lineage.iterrows():
-        side = _side("lineage", lineage, index, "link_id")
         pairs = []
         origin = link["from_commitment_id"]
         if origin in by_id.index:  # else reported by load.unknown_references
@@ -351,20 +386,17 @@ def _check_lineage_commitments(tables: dict[str, pd.DataFrame]) -> list[Contradi
                 ),
             ]
         for commitment_id, column, other_column, rule in pairs:
-            other_index = by_id[commitment_id]
-            value, other_value = link[column], commitments.loc[other_index, other_column]
-            if _text(value) != _text(other_value):
-                found.append(
-                    Contradiction(
-                        **side,
-                        column=column,
-                        value=_text(value),
-                        **_other("commitments", commitments, other_index, "commitment_id"),
-                        other_column=other_column,
-                        other_value=_text(other_value),
-                        rule=rule,
-                    )
-                )
+            found += _differences(
+                "lineage",
+                lineage,
+                index,
+                "link_id",
+                "commitments",
+                commitments,
+                by_id[commitment_id],
+                "commitment_id",
+                [(column, other_column, rule)],
+            )
     return found
 
 
@@ -382,7 +414,7 @@ def _check_lineage_references(tables: dict[str, pd.DataFrame]) -> list[Contradic
     found = []
     for index, link in lineage.iterrows():
         kind = str(link["to_kind"])
-        if kind not in _TO_KIND_TABLES or kind == "observation":  # observation: see above
+        if kind not in _TO_KIND_TABLES:
             continue
         table, id_column = _TO_KIND_TABLES[kind]
         if table not in tables:
@@ -391,6 +423,8 @@ def _check_lineage_references(tables: dict[str, pd.DataFrame]) -> list[Contradic
         side = _side("lineage", lineage, index, "link_id")
         matches = frame.index[frame[id_column] == link["to_ref"]]
         if len(matches) == 0:
+            if kind == "observation":  # reported by _check_lineage_observations
+                continue
             found.append(
                 Contradiction(
                     **side,
@@ -403,6 +437,20 @@ def _check_lineage_references(tables: dict[str, pd.DataFrame]) -> list[Contradic
                 )
             )
             continue
+        found += _differences(
+            "lineage",
+            lineage,
+            index,
+            "link_id",
+            table,
+            frame,
+            matches[0],
+            id_column,
+            [
+                ("source", "source", f"the link quotes the {kind}'s own source"),
+                ("source_line", "source_line", f"the link quotes the {kind}'s own line"),
+            ],
+        )
         if kind == "update":
             update = frame.loc[matches[0]]
             month = update["month"] or CGIP18_DOCUMENT_PERIOD
@@ -593,11 +641,12 @@ def _check_plan_references(tables: dict[str, pd.DataFrame]) -> list[Contradictio
     commitments = tables["commitments"]
     found = []
     if "cgip18_aims" in tables:
-        aims = set(tables["cgip18_aims"]["aim_id"])
+        aims = tables["cgip18_aims"]
+        aim_rows = pd.Series(aims.index, index=aims["aim_id"])
         outputs = commitments[commitments["commitment_id"].str.startswith("CGIP18-")]
         for index, row in outputs.iterrows():
             aim = row["commitment_id"].rsplit("-", 1)[0]
-            if aim not in aims:
+            if aim not in aim_rows.index:
                 found.append(
                     Contradiction(
                         **_side("commitments", commitments, index, "commitment_id"),
@@ -609,15 +658,30 @@ def _check_plan_references(tables: dict[str, pd.DataFrame]) -> list[Contradictio
                         rule="a 2018 output belongs to an aim of cgip18_aims.csv",
                     )
                 )
+                continue
+            found += _differences(
+                "commitments",
+                commitments,
+                index,
+                "commitment_id",
+                "cgip18_aims",
+                aims,
+                aim_rows[aim],
+                "aim_id",
+                [
+                    ("theme", "section_title", "a 2018 output's theme is its aim's section title"),
+                    ("ref", "ref", "a 2018 output's ref is its aim's printed number"),
+                    ("owner", "lead", "a 2018 output's owner is its aim's lead"),
+                ],
+            )
     if "gap16_themes" in tables:
         themes = tables["gap16_themes"]
         by_id = pd.Series(commitments.index, index=commitments["commitment_id"])
         for index, theme in themes.iterrows():
-            side = _side("gap16_themes", themes, index, "theme_id")
             if theme["theme_id"] not in by_id.index:
                 found.append(
                     Contradiction(
-                        **side,
+                        **_side("gap16_themes", themes, index, "theme_id"),
                         column="theme_id",
                         value=theme["theme_id"],
                         **_missing("commitments", theme["theme_id"]),
@@ -627,25 +691,50 @@ def _check_plan_references(tables: dict[str, pd.DataFrame]) -> list[Contradictio
                     )
                 )
                 continue
-            other_index = by_id[theme["theme_id"]]
-            if commitments.loc[other_index, "source"] != theme["source"] or int(
-                commitments.loc[other_index, "source_line"]
-            ) != int(theme["in_six_months_line"]):
-                found.append(
-                    Contradiction(
-                        **side,
-                        column="source, in_six_months_line",
-                        value=f"{theme['source']}, {theme['in_six_months_line']}",
-                        **_other("commitments", commitments, other_index, "commitment_id"),
-                        other_column="source, source_line",
-                        other_value=(
-                            f"{commitments.loc[other_index, 'source']}, "
-                            f"{commitments.loc[other_index, 'source_line']}"
-                        ),
-                        rule="the theme's six-month commitment is read from its "
-                        "'In six months' time' paragraph",
-                    )
-                )
+            found += _differences(
+                "gap16_themes",
+                themes,
+                index,
+                "theme_id",
+                "commitments",
+                commitments,
+                by_id[theme["theme_id"]],
+                "commitment_id",
+                [
+                    ("theme", "theme", "the theme's commitment carries the theme's heading"),
+                    (
+                        "in_six_months",
+                        "text",
+                        "the theme's commitment is its 'In six months' time' paragraph",
+                    ),
+                    ("source", "source", "the theme and its commitment are read from one file"),
+                    (
+                        "in_six_months_line",
+                        "source_line",
+                        "the theme's commitment is read from its 'In six months' time' line",
+                    ),
+                ],
+            )
+    return found
+
+
+def _check_snapshot_measures(tables: dict[str, pd.DataFrame]) -> list[Contradiction]:
+    snapshots, key = tables["snapshots"], tables["status_key"]
+    found = []
+    for index, snapshot in snapshots.iterrows():
+        if snapshot["measure"] == "total" or snapshot["measure"] in set(key["status"]):
+            continue
+        found.append(
+            Contradiction(
+                **_side("snapshots", snapshots, index, "snapshot_id"),
+                column="measure",
+                value=snapshot["measure"],
+                **_missing("status_key", snapshot["measure"]),
+                other_column="status",
+                other_value="",
+                rule="a snapshot counts 'total' or a status named as in the report's key",
+            )
+        )
     return found
 
 
@@ -658,6 +747,7 @@ CHECKS: tuple[tuple[str, tuple[str, ...], Callable], ...] = (
     ("update_markers", ("cgip18_updates", "observations"), _check_update_markers),
     ("observation_sequence", ("observations",), _check_observation_sequence),
     ("snapshot_claims", ("snapshots", "claims"), _check_snapshot_claims),
+    ("snapshot_measures", ("snapshots", "status_key"), _check_snapshot_measures),
     ("observation_periods", ("observations",), _check_observation_periods),
     ("plan_references", ("commitments",), _check_plan_references),
 )
