@@ -279,6 +279,17 @@ def test_observed_on_after_the_end_of_its_period():
     assert (found.value, found.other_value) == ("2018-08-01", "2018-07")
 
 
+def test_observation_id_must_name_its_commitment_and_period():
+    # OBS-CGIP18-1.5-1-2018-07 names period 2018-07; the row says 2018-09.
+    observations = _observations({"period": "2018-09", "observed_on": D("2018-09-30")})
+    (found,) = find_contradictions({"observations": observations})
+    assert (found.column, found.other_column, found.other_value) == (
+        "observation_id",
+        "period",
+        "2018-09",
+    )
+
+
 # --- snapshots against claims -------------------------------------------------------
 
 

@@ -44,6 +44,9 @@ The checks (each a function ``_check_*`` below, named in :data:`CHECKS`):
     a snapshot's ``measure`` is ``total`` or a status of ``status_key``.
 ``observation_periods``
     an observation's ``observed_on`` is not after the end of its ``period``.
+``observation_ids``
+    an observation's ID repeats its commitment (and, for ``OBS-…``, its period): they
+    agree with ``commitment_id`` and ``period``.
 ``plan_references``
     a 2018 output ``CGIP18-<aim>-<n>`` belongs to an aim of ``cgip18_aims`` and carries
     its section title (``theme``), number (``ref``) and lead (``owner``); each 2016
@@ -81,6 +84,7 @@ observation on or after that date must not say in_progress
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -637,6 +641,45 @@ def _check_observation_periods(tables: dict[str, pd.DataFrame]) -> list[Contradi
     return found
 
 
+#: An observation ID names its commitment and, for the 2018 tracker, its period:
+#: ``PR15-<commitment>``, ``GAP16-<commitment>``, ``OBS-<commitment>-<period>[-<n>]``.
+_OBSERVATION_ID = re.compile(
+    r"^(?:PR15-(?P<pr15>.+)|GAP16-(?P<gap16>AP15-.+)|"
+    r"OBS-(?P<obs>.+)-(?P<period>\d{4}-\d{2})(?:-\d+)?)$"
+)
+
+
+def _check_observation_ids(tables: dict[str, pd.DataFrame]) -> list[Contradiction]:
+    observations = tables["observations"]
+    found = []
+    for index, observation in observations.iterrows():
+        match = _OBSERVATION_ID.match(observation["observation_id"])
+        if match is None:
+            continue  # an ID of another form names neither; nothing to compare
+        named = {
+            "commitment_id": match["pr15"] or match["gap16"] or match["obs"],
+            "period": match["period"],
+        }
+        side = _side("observations", observations, index, "observation_id")
+        for column, value in named.items():
+            if value is not None and value != observation[column]:
+                found.append(
+                    Contradiction(
+                        **side,
+                        column="observation_id",
+                        value=observation["observation_id"],
+                        other_table="observations",
+                        other_id=side["row_id"],
+                        other_row=side["row"],
+                        other_source_line=side["source_line"],
+                        other_column=column,
+                        other_value=observation[column],
+                        rule=f"the observation's ID names {column} {value!r}",
+                    )
+                )
+    return found
+
+
 def _check_plan_references(tables: dict[str, pd.DataFrame]) -> list[Contradiction]:
     commitments = tables["commitments"]
     found = []
@@ -749,6 +792,7 @@ CHECKS: tuple[tuple[str, tuple[str, ...], Callable], ...] = (
     ("snapshot_claims", ("snapshots", "claims"), _check_snapshot_claims),
     ("snapshot_measures", ("snapshots", "status_key"), _check_snapshot_measures),
     ("observation_periods", ("observations",), _check_observation_periods),
+    ("observation_ids", ("observations",), _check_observation_ids),
     ("plan_references", ("commitments",), _check_plan_references),
 )
 
