@@ -4,7 +4,9 @@ Each module in :data:`SOURCE_MODULES` returns the rows its document contributes 
 each curated table. This module gathers them, adds the parsed due window of every
 commitment (:func:`kerslake_analysis.timescales.parse_timescale`), sorts each table
 by its ID, validates it with the schemas of :mod:`kerslake_analysis.schema`, checks
-that every quote is on its source line, and only then writes the CSV files (UTF-8,
+that every quote is on its source line, checks that no two tables contradict each
+other about the same fact (:mod:`kerslake_analysis.sources.consistency`), and only
+then writes the CSV files (UTF-8,
 ``\\n`` line endings, fixed column order, no index), each through a temporary file
 renamed into place. Every problem found is reported together, naming the table, the
 row the file will have, the column and the module that produced the row.
@@ -42,6 +44,7 @@ from kerslake_analysis.load import (
     unknown_references,
     verify_quotes,
 )
+from kerslake_analysis.sources.consistency import find_contradictions
 
 #: The source modules, one per document plus the claims register, in build order.
 SOURCE_MODULES: tuple[str, ...] = (
@@ -299,7 +302,9 @@ def build_tables(
         If a source module is missing and ``allow_missing`` is false.
     CuratedDataError
         Listing every problem in every table: unparseable timescales, schema
-        failures, quotes not on their line, observations of unknown commitments.
+        failures, quotes not on their line, observations of unknown commitments,
+        and every contradiction between two tables
+        (:func:`kerslake_analysis.sources.consistency.find_contradictions`).
     """
     gathered, missing = collect(modules, allow_missing)
     tables: dict[str, pd.DataFrame] = {}
@@ -335,6 +340,7 @@ def build_tables(
         for problem in unknown_references(typed)
         if not (allow_missing and _names_missing_module(problem, missing))
     ]
+    problems += [contradiction.as_problem() for contradiction in find_contradictions(typed)]
     if problems:
         raise CuratedDataError(problems)
     return tables, missing
