@@ -9,7 +9,8 @@ by ``kerslake validate`` (and with ``--report`` by ``kerslake report --register`
 fresh child process, under the bad-input corpus's mapping. Printed per run: the file's
 size, its unzipped size, the exit status, wall seconds, the child's peak RSS
 (``ru_maxrss``, reaped grandchildren included) and the first line of its output.
-``--cap`` limits the child's address space (RLIMIT_AS) as the tests do.
+``--cap`` limits the child's address space (RLIMIT_AS) as the tests do; ``--src`` measures
+another copy of the package (e.g. an earlier commit's ``src`` from ``git archive``).
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ CASES = {
 }
 
 
-def run(args: list[str], cap_mb: int | None, timeout: float) -> tuple[int, float, float, str]:
+def run(
+    args: list[str], cap_mb: int | None, timeout: float, src: Path = ROOT / "src"
+) -> tuple[int, float, float, str]:
     """Run ``args``; return (status, seconds, peak RSS MiB, first output line)."""
 
     def limit() -> None:
@@ -51,7 +54,7 @@ def run(args: list[str], cap_mb: int | None, timeout: float) -> tuple[int, float
             cap = cap_mb * 2**20
             resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "OPENBLAS_NUM_THREADS": "1"}
+    env = {**os.environ, "PYTHONPATH": str(src), "OPENBLAS_NUM_THREADS": "1"}
     started = time.monotonic()
     with tempfile.TemporaryFile("w+") as out:
         child = subprocess.Popen(
@@ -81,6 +84,7 @@ def main() -> None:
     parser.add_argument("--report", action="store_true")
     parser.add_argument("--cap", type=int, default=None, help="address-space cap, MB")
     parser.add_argument("--timeout", type=float, default=400)
+    parser.add_argument("--src", type=Path, default=ROOT / "src", help="the package to measure")
     options = parser.parse_args()
     python = sys.executable
     with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
@@ -106,7 +110,7 @@ def main() -> None:
                 ]
             for name, args in commands.items():
                 code, seconds, rss, line = run(
-                    [python, "-m", "kerslake_analysis.cli", *args], options.cap, options.timeout
+                    [python, "-m", "kerslake_analysis.cli", *args], options.cap, options.timeout, options.src
                 )
                 print(f"  {name}: exit {code}, {seconds:.1f} s, peak RSS {rss:.0f} MiB | {line}")
             path.unlink()

@@ -664,53 +664,19 @@ def test_csv_with_a_million_header_columns_is_refused_in_bounded_memory(tmp_path
     )
 
 
-def _workbook_from_xml(path: Path, rows_xml, dimension: str) -> None:
-    """Write a minimal XLSX whose one sheet's <sheetData> is streamed from ``rows_xml``."""
-    import zipfile
+def _make_large():
+    """tests/data/bad/make_large.py, the builders of the corpus's large workbooks."""
+    import importlib.util
 
-    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "[Content_Types].xml",
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package'
-            '.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats'
-            '-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets'
-            '/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument'
-            '.spreadsheetml.worksheet+xml"/></Types>',
-        )
-        archive.writestr(
-            "_rels/.rels",
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
-            "</Relationships>",
-        )
-        archive.writestr(
-            "xl/workbook.xml",
-            f'<workbook {ns} xmlns:r="{rel}"><sheets><sheet name="Tracker" sheetId="1" '
-            'r:id="rId1"/></sheets></workbook>',
-        )
-        archive.writestr(
-            "xl/_rels/workbook.xml.rels",
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
-            "</Relationships>",
-        )
-        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            sheet.write(f'<worksheet {ns}><dimension ref="{dimension}"/><sheetData>'.encode())
-            for chunk in rows_xml:
-                sheet.write(chunk)
-            sheet.write(b"</sheetData></worksheet>")
+    spec = importlib.util.spec_from_file_location("make_large", BAD / "make_large.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def _inline_row(number: int, values: list[str]) -> bytes:
-    cells = "".join(
-        f'<c r="{chr(65 + j)}{number}" t="inlineStr"><is><t>{v}</t></is></c>'
-        for j, v in enumerate(values)
-    )
-    return f'<row r="{number}">{cells}</row>'.encode()
+make_large = _make_large()
+_workbook_from_xml = make_large.workbook_from_xml
+_inline_row = make_large.inline_row
 
 
 def test_workbook_with_more_rows_than_its_dimension_says_is_refused_while_streaming(
@@ -760,7 +726,107 @@ def test_workbook_that_unpacks_too_large_is_refused_before_reading(tmp_path, goo
     assert seconds < _SECONDS
 
 
-HEADER_CELLS = ["Ref", "Action", "Lead", "Start", "Due", "Status", "Completed", "Update"]
+HEADER_CELLS = make_large.HEADER
+
+
+# Issue 14, "a 23 MB XLSX under the size and row limits ran 150 s at 2.5 GB": the shapes
+# of such a file (tests/data/bad/make_large.py), each refused early in bounded memory.
+# Measured before and after in benchmarks/RESULTS.md (benchmarks/measure_xlsx_memory.py).
+
+
+def _mapping_with(tmp_path: Path, setting: str) -> Path:
+    """The corpus mapping with one more line under [files]."""
+    mapping = tmp_path / "mapping.toml"
+    text = MAPPING.read_text(encoding="utf-8").replace("[files]\n", f"[files]\n{setting}\n")
+    mapping.write_text(text, encoding="utf-8")
+    return mapping
+
+
+def test_workbook_declaring_more_shared_strings_than_cells_is_refused_unread(
+    tmp_path, good_reports
+):
+    # 150 MB of shared strings of 40 bytes each: 150,000,000 / 40 = 3,750,000 strings,
+    # declared in <sst uniqueCount>, more than files.max_cells (2,000,000). openpyxl alone
+    # read them all before the first row (50 s, 738 MiB).
+    folder = tmp_path / "sst"
+    folder.mkdir()
+    make_large.shared_strings(folder / "2018-08.xlsx", 150)
+    assert (folder / "2018-08.xlsx").stat().st_size < 50_000_000
+    _assert_refused_within_bounds(
+        folder,
+        "2018-08.xlsx: the workbook's shared-strings table declares 3750000 strings; a sheet "
+        "can use at most 2000000 (files.max_cells in the mapping), so the file was not used",
+        good_reports,
+    )
+
+
+def test_workbook_with_undeclared_shared_strings_is_refused_while_they_are_read(
+    tmp_path, good_reports
+):
+    # The same 3,750,000 strings without uniqueCount, under max_cells = 100,000: refused
+    # when string 100,001 arrives, the strings before it the only ones held.
+    folder = tmp_path / "sst"
+    folder.mkdir()
+    make_large.shared_strings(folder / "2018-08.xlsx", 150, declared=False)
+    _assert_refused_within_bounds(
+        folder,
+        "2018-08.xlsx: the workbook's shared-strings table holds more than 100000 strings; a "
+        "sheet can use at most 100000 (files.max_cells in the mapping)",
+        good_reports,
+        _mapping_with(tmp_path, "max_cells = 100000"),
+    )
+
+
+def test_workbook_declaring_more_cells_than_the_limit_is_refused_before_reading(
+    tmp_path, good_reports
+):
+    # 99,999 records of 30 numbers under a header: 100,000 rows x 30 columns = 3,000,000
+    # cells declared (A1:AD100000), more than files.max_cells (2,000,000). Before, it was
+    # read to row 66,667 (19 s) to find that out.
+    folder = tmp_path / "numbers"
+    folder.mkdir()
+    make_large.numbers(folder / "2018-08.xlsx")
+    assert (folder / "2018-08.xlsx").stat().st_size < 50_000_000
+    _assert_refused_within_bounds(
+        folder,
+        "2018-08.xlsx: the sheet declares its size as A1:AD100000, 3000000 cells: more than "
+        "2000000, the limit (files.max_cells in the mapping); the file was not used",
+        good_reports,
+    )
+
+
+def test_workbook_hiding_its_cells_behind_a_small_dimension_is_refused_while_streaming(
+    tmp_path, good_reports
+):
+    # 20,000 records of 30 numbers declared as A1:H4 (8 x 4 = 32 cells), max_cells =
+    # 300,000: after row n, 30n cells are read; 30 * 10,000 = 300,000, so row 10,001
+    # passes the limit.
+    folder = tmp_path / "numbers"
+    folder.mkdir()
+    make_large.numbers(folder / "2018-08.xlsx", records=20_000, dimension="A1:H4")
+    _assert_refused_within_bounds(
+        folder,
+        "2018-08.xlsx, row 10001: the file has more than 300000 cells, the limit "
+        "(files.max_cells in the mapping)",
+        good_reports,
+        _mapping_with(tmp_path, "max_cells = 300000"),
+    )
+
+
+def test_workbook_with_a_huge_styles_part_is_refused_before_it_is_parsed(tmp_path, good_reports):
+    # 1,000,000 cell formats: each <xf> is 83 characters and its numFmtId (164 + i % 1000)
+    # has 3 digits for 836 of every 1,000 and 4 for 164, so 1,000 of them take 836 * 86 +
+    # 164 * 87 = 86,164 bytes and 1,000,000 take 86.164 MB; with the 1,000 <numFmt> and
+    # the rest about 86.2 MB, over the 10 MB limit. openpyxl parsed it whole: 1,072 MiB.
+    folder = tmp_path / "styles"
+    folder.mkdir()
+    make_large.many_styles(folder / "2018-08.xlsx")
+    _assert_refused_within_bounds(
+        folder,
+        "2018-08.xlsx: the workbook's styles (xl/styles.xml) unpack to 86.2 MB, over the limit "
+        "of 10 MB (kerslake_analysis.register.sheets.MAX_STYLES_MEGABYTES)",
+        good_reports,
+    )
 
 
 # --------------------------------------------------------------------------- writers (issue 14)
