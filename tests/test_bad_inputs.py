@@ -605,8 +605,13 @@ _MEMORY_MB = 400  # the interpreter, pandas and openpyxl need about 250 MB of ad
 _SECONDS = 30  # each run takes a few seconds; the cap only stops a hang
 
 
-def _validate_limited(folder: Path, mapping: Path = MAPPING) -> tuple[int, str, str, float]:
-    """Run ``kerslake validate`` in a child with a memory cap and a time limit."""
+def _validate_limited(
+    folder: Path, mapping: Path = MAPPING, out: Path | None = None
+) -> tuple[int, str, str, float]:
+    """Run ``kerslake validate`` in a child with a memory cap and a time limit.
+
+    With ``out``, run ``kerslake report --register folder --out out`` instead.
+    """
     import os
     import resource
     import subprocess
@@ -622,8 +627,10 @@ def _validate_limited(folder: Path, mapping: Path = MAPPING) -> tuple[int, str, 
     env["PYTHONPATH"] = os.pathsep.join([str(paths.PROJ_ROOT / "src"), env.get("PYTHONPATH", "")])
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "kerslake_analysis.cli", "validate", str(folder)]
-        + ["--mapping", str(mapping)],
+        [sys.executable, "-m", "kerslake_analysis.cli"]
+        + (["validate", str(folder)] if out is None else ["report", "--register", str(folder)])
+        + ["--mapping", str(mapping)]
+        + ([] if out is None else ["--out", str(out), "--quiet"]),
         preexec_fn=limit,
         capture_output=True,
         text=True,
@@ -640,6 +647,12 @@ def _assert_refused_within_bounds(
     status, out, err, seconds = _validate_limited(folder, mapping)
     assert status == 1, err
     assert message in out, out
+    assert "Traceback" not in out + err
+    assert seconds < _SECONDS
+    # kerslake report refuses it the same way, in the same bounds, into the good reports.
+    status, out, err, seconds = _validate_limited(folder, mapping, out=root)
+    assert status == 2, err
+    assert "the register cannot be read" in err and message in err, err
     assert "Traceback" not in out + err
     assert seconds < _SECONDS
     assert _snapshot(root) == before
