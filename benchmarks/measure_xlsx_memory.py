@@ -110,7 +110,10 @@ def main() -> None:
                 ]
             for name, args in commands.items():
                 code, seconds, rss, line = run(
-                    [python, "-m", "kerslake_analysis.cli", *args], options.cap, options.timeout, options.src
+                    [python, "-m", "kerslake_analysis.cli", *args],
+                    options.cap,
+                    options.timeout,
+                    options.src,
                 )
                 print(f"  {name}: exit {code}, {seconds:.1f} s, peak RSS {rss:.0f} MiB | {line}")
             path.unlink()

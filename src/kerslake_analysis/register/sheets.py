@@ -102,7 +102,8 @@ class Limits:
     cells : int
         The mapping's ``files.max_cells``: cells read in all (a CSV's fields, an XLSX
         sheet's non-empty cells), which bounds the memory a file within the row and
-        column limits can take.
+        column limits can take. An XLSX sheet whose declared dimension covers more
+        cells, or whose workbook has more shared strings, is refused before reading.
     transposed : bool
         Whether records run down columns (set by :func:`read_sheet`).
     """
@@ -434,6 +435,7 @@ class _StreamingReader(ExcelReader):
                 if len(strings) >= self.limits.cells:
                     raise _TooLarge(self.strings_message(f"holds more than {len(strings)}"))
                 strings.append(Text.from_tree(node).content.replace("x005F_", ""))
+                node.clear()
                 root.clear()  # drop the string's element: only its text is kept
         self.shared_strings = strings
 
