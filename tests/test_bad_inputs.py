@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import shutil
 import string
+import sys
 import tempfile
 from pathlib import Path
 
@@ -823,6 +824,38 @@ def test_workbook_hiding_its_cells_behind_a_small_dimension_is_refused_while_str
         "(files.max_cells in the mapping)",
         good_reports,
         _mapping_with(tmp_path, "max_cells = 300000"),
+    )
+
+
+# A workbook within every limit is read, not refused: 99,999 records whose Action and
+# Update are 500 characters each (144 MB unzipped, under 200 MB; 799,992 + 8 cells,
+# under 2,000,000). Measured: 17 s and 438 MiB peak RSS for `kerslake validate`. Its
+# stated bound is 600 MB of address space and 120 s; under the corpus's 400 MB it must
+# fail as one line naming the file, never a traceback.
+_READ_MEMORY_MB = 600
+_READ_SECONDS = 120
+
+
+def test_workbook_within_every_limit_is_read_in_its_bound_or_refused_in_one_line(
+    tmp_path, good_reports, monkeypatch
+):
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    make_large.long_texts(folder / "2018-08.xlsx", characters=500)
+    assert (folder / "2018-08.xlsx").stat().st_size < 50_000_000
+    monkeypatch.setattr(sys.modules[__name__], "_MEMORY_MB", _READ_MEMORY_MB)
+    monkeypatch.setattr(sys.modules[__name__], "_SECONDS", _READ_SECONDS)
+    status, out, err, seconds = _validate_limited(folder)
+    assert (status, err) == (0, "")
+    assert out.strip().endswith("no problems found")
+    assert seconds < _READ_SECONDS
+    # The corpus's cap, with the longer time bound (it runs out of memory after ~20 s).
+    monkeypatch.setattr(sys.modules[__name__], "_MEMORY_MB", 400)
+    _assert_refused_within_bounds(
+        folder,
+        "2018-08.xlsx: the computer ran out of memory reading the file; lower files.max_cells "
+        "or files.max_unpacked_megabytes in the mapping",
+        good_reports,
     )
 
 

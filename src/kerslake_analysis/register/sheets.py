@@ -388,7 +388,7 @@ def _read_xlsx(
         reader = _StreamingReader(io.BytesIO(data), limits)
         reader.read()
         workbook = reader.wb
-    except _TooLarge:
+    except (_TooLarge, MemoryError):
         raise
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, IndexError) as error:
         return None, [Problem(name, message=f"not a readable Excel workbook: {error}")]
@@ -518,7 +518,7 @@ def _read_worksheet(name, workbook, sheet, lines, width, limits):
                     texts.extend([""] * (j + 1 - len(texts)))
                     texts[j] = _cell_text(value)
             ranges = parser.merged_cells.mergeCell if parser.merged_cells else []
-    except _TooLarge:
+    except (_TooLarge, MemoryError):
         raise
     except Exception as error:  # noqa: BLE001 - any failure inside openpyxl is a bad file
         return None, [Problem(name, message=f"not a readable Excel workbook: {error!r}")]
