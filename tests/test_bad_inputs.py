@@ -774,21 +774,49 @@ def test_workbook_declaring_more_shared_strings_than_cells_is_refused_unread(
     )
 
 
-def test_workbook_with_undeclared_shared_strings_is_refused_while_they_are_read(
+def test_workbook_with_undeclared_shared_strings_is_refused_before_they_are_parsed(
     tmp_path, good_reports
 ):
-    # The same 3,750,000 strings without uniqueCount, under max_cells = 100,000: refused
-    # when string 100,001 arrives, the strings before it the only ones held.
+    # The same 3,750,000 strings without uniqueCount: their <si> tags are counted in the
+    # raw text before any is parsed (before: 44 s and 739 MiB to read them all).
     folder = tmp_path / "sst"
     folder.mkdir()
     make_large.shared_strings(folder / "2018-08.xlsx", 150, declared=False)
     _assert_refused_within_bounds(
         folder,
-        "2018-08.xlsx: the workbook's shared-strings table holds more than 100000 strings; a "
-        "sheet can use at most 100000 (files.max_cells in the mapping)",
+        "2018-08.xlsx: the workbook's shared-strings table holds 3750000 strings; a sheet "
+        "can use at most 2000000 (files.max_cells in the mapping), so the file was not used",
         good_reports,
-        _mapping_with(tmp_path, "max_cells = 100000"),
     )
+
+
+def test_shared_strings_are_counted_again_while_parsed(tmp_path, monkeypatch):
+    # If the raw count missed them, the parser still stops at string max_cells + 1:
+    # 1 MB / 40 bytes = 25,000 strings, max_cells = 1,000.
+    from kerslake_analysis.register import sheets
+
+    make_large.shared_strings(tmp_path / "2018-08.xlsx", 1, declared=False)
+    monkeypatch.setattr(sheets, "_count_strings", lambda source: 0)
+    sheet, problems = sheets.read_sheet(tmp_path / "2018-08.xlsx", limits=sheets.Limits(cells=1000))
+    assert sheet is None
+    assert [str(p) for p in problems] == [
+        "2018-08.xlsx: the workbook's shared-strings table holds more than 1000 strings; a "
+        "sheet can use at most 1000 (files.max_cells in the mapping), so the file was not used"
+    ]
+
+
+def test_shared_string_tags_are_counted_across_the_megabyte_reads():
+    import io
+
+    from kerslake_analysis.register.sheets import _count_strings
+
+    # The first <si> starts 2 bytes before the first read's end (2**20): it straddles
+    # it. Then a prefixed <x:si> and an empty <si/>: 3 + 1 + 1 = 5 strings.
+    head = b"<sst>" + b" " * (2**20 - 2 - 5)
+    body = b"<si><t>a</t></si>" * 3 + b"<x:si><x:t>b</x:t></x:si><si/></sst>"
+    assert len(head) == 2**20 - 2
+    assert _count_strings(io.BytesIO(head + body)) == 5
+    assert _count_strings(io.BytesIO(b"<sst><sis/><s/><t>si</t></sst>")) == 0
 
 
 def test_workbook_declaring_more_cells_than_the_limit_is_refused_before_reading(

@@ -402,14 +402,33 @@ def _read_xlsx(
 
 _SST_COUNT = re.compile(rb"<(?:\w+:)?sst\b[^>]*?\buniqueCount=[\"'](\d+)")
 _SI_TAG = f"{{{SHEET_MAIN_NS}}}si"
+_T_TAG = f"{{{SHEET_MAIN_NS}}}t"
+
+
+_SI_START = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
+
+
+def _count_strings(source: io.BufferedIOBase) -> int:
+    """Count the ``<si>`` start tags of a shared-strings part, a megabyte at a time.
+
+    A quick bound before parsing (about a second for 150 MB); the parser counts again.
+    """
+    count, tail = 0, b""
+    while chunk := source.read(1 << 20):
+        block = tail + chunk
+        # a tag wholly inside the tail was counted with the previous block
+        count += sum(1 for m in _SI_START.finditer(block) if m.end() > len(tail))
+        tail = block[-32:]
+    return count
 
 
 class _StreamingReader(ExcelReader):
     """openpyxl's read-only workbook reader, its shared strings read within the limits.
 
     openpyxl reads the whole shared-strings part before the first row, keeping every
-    parsed element; here the part's declared count is checked from its first bytes and
-    the strings are counted as they are read, each element dropped once read.
+    parsed element; here the part's declared count is checked from its first bytes, its
+    ``<si>`` tags are counted in the raw text, and the strings are counted again as they
+    are parsed, each element dropped once read.
     """
 
     def __init__(self, source: io.BytesIO, limits: Limits) -> None:
@@ -425,6 +444,10 @@ class _StreamingReader(ExcelReader):
             declared = _SST_COUNT.search(source.read(4096))
         if declared and int(declared.group(1)) > self.limits.cells:
             raise _TooLarge(self.strings_message(f"declares {int(declared.group(1))}"))
+        with self.archive.open(content.PartName[1:]) as source:
+            found = _count_strings(source)
+        if found > self.limits.cells:
+            raise _TooLarge(self.strings_message(f"holds {found}"))
         strings: list[str] = []
         with self.archive.open(content.PartName[1:]) as source:
             events = iterparse(source, events=("start", "end"))
@@ -434,7 +457,11 @@ class _StreamingReader(ExcelReader):
                     continue
                 if len(strings) >= self.limits.cells:
                     raise _TooLarge(self.strings_message(f"holds more than {len(strings)}"))
-                strings.append(Text.from_tree(node).content.replace("x005F_", ""))
+                if len(node) == 1 and node[0].tag == _T_TAG:  # plain text: read it directly
+                    text = node[0].text or ""
+                else:  # rich text runs
+                    text = Text.from_tree(node).content
+                strings.append(text.replace("x005F_", ""))
                 node.clear()
                 root.clear()  # drop the string's element: only its text is kept
         self.shared_strings = strings
