@@ -403,8 +403,6 @@ def _read_xlsx(
 _SST_COUNT = re.compile(rb"<(?:\w+:)?sst\b[^>]*?\buniqueCount=[\"'](\d+)")
 _SI_TAG = f"{{{SHEET_MAIN_NS}}}si"
 _T_TAG = f"{{{SHEET_MAIN_NS}}}t"
-
-
 _SI_START = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
 
 
