@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import shutil
 import string
+import sys
 import tempfile
 from pathlib import Path
 
@@ -605,8 +606,13 @@ _MEMORY_MB = 400  # the interpreter, pandas and openpyxl need about 250 MB of ad
 _SECONDS = 30  # each run takes a few seconds; the cap only stops a hang
 
 
-def _validate_limited(folder: Path, mapping: Path = MAPPING) -> tuple[int, str, str, float]:
-    """Run ``kerslake validate`` in a child with a memory cap and a time limit."""
+def _validate_limited(
+    folder: Path, mapping: Path = MAPPING, out: Path | None = None
+) -> tuple[int, str, str, float]:
+    """Run ``kerslake validate`` in a child with a memory cap and a time limit.
+
+    With ``out``, run ``kerslake report --register folder --out out`` instead.
+    """
     import os
     import resource
     import subprocess
@@ -622,8 +628,10 @@ def _validate_limited(folder: Path, mapping: Path = MAPPING) -> tuple[int, str, 
     env["PYTHONPATH"] = os.pathsep.join([str(paths.PROJ_ROOT / "src"), env.get("PYTHONPATH", "")])
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "kerslake_analysis.cli", "validate", str(folder)]
-        + ["--mapping", str(mapping)],
+        [sys.executable, "-m", "kerslake_analysis.cli"]
+        + (["validate", str(folder)] if out is None else ["report", "--register", str(folder)])
+        + ["--mapping", str(mapping)]
+        + ([] if out is None else ["--out", str(out), "--quiet"]),
         preexec_fn=limit,
         capture_output=True,
         text=True,
@@ -640,6 +648,12 @@ def _assert_refused_within_bounds(
     status, out, err, seconds = _validate_limited(folder, mapping)
     assert status == 1, err
     assert message in out, out
+    assert "Traceback" not in out + err
+    assert seconds < _SECONDS
+    # kerslake report refuses it the same way, in the same bounds, into the good reports.
+    status, out, err, seconds = _validate_limited(folder, mapping, out=root)
+    assert status == 2, err
+    assert "the register cannot be read" in err and message in err, err
     assert "Traceback" not in out + err
     assert seconds < _SECONDS
     assert _snapshot(root) == before
@@ -664,53 +678,19 @@ def test_csv_with_a_million_header_columns_is_refused_in_bounded_memory(tmp_path
     )
 
 
-def _workbook_from_xml(path: Path, rows_xml, dimension: str) -> None:
-    """Write a minimal XLSX whose one sheet's <sheetData> is streamed from ``rows_xml``."""
-    import zipfile
+def _make_large():
+    """tests/data/bad/make_large.py, the builders of the corpus's large workbooks."""
+    import importlib.util
 
-    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "[Content_Types].xml",
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package'
-            '.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats'
-            '-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets'
-            '/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument'
-            '.spreadsheetml.worksheet+xml"/></Types>',
-        )
-        archive.writestr(
-            "_rels/.rels",
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
-            "</Relationships>",
-        )
-        archive.writestr(
-            "xl/workbook.xml",
-            f'<workbook {ns} xmlns:r="{rel}"><sheets><sheet name="Tracker" sheetId="1" '
-            'r:id="rId1"/></sheets></workbook>',
-        )
-        archive.writestr(
-            "xl/_rels/workbook.xml.rels",
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
-            "</Relationships>",
-        )
-        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            sheet.write(f'<worksheet {ns}><dimension ref="{dimension}"/><sheetData>'.encode())
-            for chunk in rows_xml:
-                sheet.write(chunk)
-            sheet.write(b"</sheetData></worksheet>")
+    spec = importlib.util.spec_from_file_location("make_large", BAD / "make_large.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def _inline_row(number: int, values: list[str]) -> bytes:
-    cells = "".join(
-        f'<c r="{chr(65 + j)}{number}" t="inlineStr"><is><t>{v}</t></is></c>'
-        for j, v in enumerate(values)
-    )
-    return f'<row r="{number}">{cells}</row>'.encode()
+make_large = _make_large()
+_workbook_from_xml = make_large.workbook_from_xml
+_inline_row = make_large.inline_row
 
 
 def test_workbook_with_more_rows_than_its_dimension_says_is_refused_while_streaming(
@@ -760,7 +740,167 @@ def test_workbook_that_unpacks_too_large_is_refused_before_reading(tmp_path, goo
     assert seconds < _SECONDS
 
 
-HEADER_CELLS = ["Ref", "Action", "Lead", "Start", "Due", "Status", "Completed", "Update"]
+HEADER_CELLS = make_large.HEADER
+
+
+# Issue 14, "a 23 MB XLSX under the size and row limits ran 150 s at 2.5 GB": the shapes
+# of such a file (tests/data/bad/make_large.py), each refused early in bounded memory.
+# Measured before and after in benchmarks/RESULTS.md (benchmarks/measure_xlsx_memory.py).
+
+
+def _mapping_with(tmp_path: Path, setting: str) -> Path:
+    """The corpus mapping with one more line under [files]."""
+    mapping = tmp_path / "mapping.toml"
+    text = MAPPING.read_text(encoding="utf-8").replace("[files]\n", f"[files]\n{setting}\n")
+    mapping.write_text(text, encoding="utf-8")
+    return mapping
+
+
+def test_workbook_declaring_more_shared_strings_than_cells_is_refused_unread(
+    tmp_path, good_reports
+):
+    # 150 MB of shared strings of 40 bytes each: 150,000,000 / 40 = 3,750,000 strings,
+    # declared in <sst uniqueCount>, more than files.max_cells (2,000,000). openpyxl alone
+    # read them all before the first row (50 s, 738 MiB).
+    folder = tmp_path / "sst"
+    folder.mkdir()
+    make_large.shared_strings(folder / "2018-08.xlsx", 150)
+    assert (folder / "2018-08.xlsx").stat().st_size < 50_000_000
+    _assert_refused_within_bounds(
+        folder,
+        "2018-08.xlsx: the workbook's shared-strings table declares 3750000 strings; a sheet "
+        "can use at most 2000000 (files.max_cells in the mapping), so the file was not used",
+        good_reports,
+    )
+
+
+def test_workbook_with_undeclared_shared_strings_is_refused_before_they_are_parsed(
+    tmp_path, good_reports
+):
+    # The same 3,750,000 strings without uniqueCount: their <si> tags are counted in the
+    # raw text before any is parsed (before: 44 s and 739 MiB to read them all).
+    folder = tmp_path / "sst"
+    folder.mkdir()
+    make_large.shared_strings(folder / "2018-08.xlsx", 150, declared=False)
+    _assert_refused_within_bounds(
+        folder,
+        "2018-08.xlsx: the workbook's shared-strings table holds 3750000 strings; a sheet "
+        "can use at most 2000000 (files.max_cells in the mapping), so the file was not used",
+        good_reports,
+    )
+
+
+def test_shared_strings_are_counted_again_while_parsed(tmp_path, monkeypatch):
+    # If the raw count missed them, the parser still stops at string max_cells + 1:
+    # 1 MB / 40 bytes = 25,000 strings, max_cells = 1,000.
+    from kerslake_analysis.register import sheets
+
+    make_large.shared_strings(tmp_path / "2018-08.xlsx", 1, declared=False)
+    monkeypatch.setattr(sheets, "_count_strings", lambda source: 0)
+    sheet, problems = sheets.read_sheet(tmp_path / "2018-08.xlsx", limits=sheets.Limits(cells=1000))
+    assert sheet is None
+    assert [str(p) for p in problems] == [
+        "2018-08.xlsx: the workbook's shared-strings table holds more than 1000 strings; a "
+        "sheet can use at most 1000 (files.max_cells in the mapping), so the file was not used"
+    ]
+
+
+def test_shared_string_tags_are_counted_across_the_megabyte_reads():
+    import io
+
+    from kerslake_analysis.register.sheets import _count_strings
+
+    # The first <si> starts 2 bytes before the first read's end (2**20): it straddles
+    # it. Then a prefixed <x:si> and an empty <si/>: 3 + 1 + 1 = 5 strings.
+    head = b"<sst>" + b" " * (2**20 - 2 - 5)
+    body = b"<si><t>a</t></si>" * 3 + b"<x:si><x:t>b</x:t></x:si><si/></sst>"
+    assert len(head) == 2**20 - 2
+    assert _count_strings(io.BytesIO(head + body)) == 5
+    assert _count_strings(io.BytesIO(b"<sst><sis/><s/><t>si</t></sst>")) == 0
+
+
+def test_workbook_declaring_more_cells_than_the_limit_is_refused_before_reading(
+    tmp_path, good_reports
+):
+    # 99,999 records of 30 numbers under a header: 100,000 rows x 30 columns = 3,000,000
+    # cells declared (A1:AD100000), more than files.max_cells (2,000,000). Before, it was
+    # read to row 66,667 (19 s) to find that out.
+    folder = tmp_path / "numbers"
+    folder.mkdir()
+    make_large.numbers(folder / "2018-08.xlsx")
+    assert (folder / "2018-08.xlsx").stat().st_size < 50_000_000
+    _assert_refused_within_bounds(
+        folder,
+        "2018-08.xlsx: the sheet declares its size as A1:AD100000, 3000000 cells: more than "
+        "2000000, the limit (files.max_cells in the mapping); the file was not used",
+        good_reports,
+    )
+
+
+def test_workbook_hiding_its_cells_behind_a_small_dimension_is_refused_while_streaming(
+    tmp_path, good_reports
+):
+    # 20,000 records of 30 numbers declared as A1:H4 (8 x 4 = 32 cells), max_cells =
+    # 300,000: after row n, 30n cells are read; 30 * 10,000 = 300,000, so row 10,001
+    # passes the limit.
+    folder = tmp_path / "numbers"
+    folder.mkdir()
+    make_large.numbers(folder / "2018-08.xlsx", records=20_000, dimension="A1:H4")
+    _assert_refused_within_bounds(
+        folder,
+        "2018-08.xlsx, row 10001: the file has more than 300000 cells, the limit "
+        "(files.max_cells in the mapping)",
+        good_reports,
+        _mapping_with(tmp_path, "max_cells = 300000"),
+    )
+
+
+# A workbook within every limit is read, not refused: 99,999 records whose Action and
+# Update are 500 characters each (144 MB unzipped, under 200 MB; 799,992 + 8 cells,
+# under 2,000,000). Measured: 17 s and 438 MiB peak RSS for `kerslake validate`. Its
+# stated bound is 600 MB of address space and 120 s; under the corpus's 400 MB it must
+# fail as one line naming the file, never a traceback.
+_READ_MEMORY_MB = 600
+_READ_SECONDS = 120
+
+
+def test_workbook_within_every_limit_is_read_in_its_bound_or_refused_in_one_line(
+    tmp_path, good_reports, monkeypatch
+):
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    make_large.long_texts(folder / "2018-08.xlsx", characters=500)
+    assert (folder / "2018-08.xlsx").stat().st_size < 50_000_000
+    monkeypatch.setattr(sys.modules[__name__], "_MEMORY_MB", _READ_MEMORY_MB)
+    monkeypatch.setattr(sys.modules[__name__], "_SECONDS", _READ_SECONDS)
+    status, out, err, seconds = _validate_limited(folder)
+    assert (status, err) == (0, "")
+    assert out.strip().endswith("no problems found")
+    assert seconds < _READ_SECONDS
+    # The corpus's cap, with the longer time bound (it runs out of memory after ~20 s).
+    monkeypatch.setattr(sys.modules[__name__], "_MEMORY_MB", 400)
+    _assert_refused_within_bounds(
+        folder,
+        "2018-08.xlsx: the computer ran out of memory reading the file; lower files.max_cells "
+        "or files.max_unpacked_megabytes in the mapping",
+        good_reports,
+    )
+
+
+def test_workbook_with_a_huge_styles_part_is_refused_before_it_is_parsed(tmp_path, good_reports):
+    # 1,000,000 cell formats: each <xf> is 83 characters and its numFmtId (164 + i % 1000)
+    # has 3 digits for 836 of every 1,000 and 4 for 164, so 1,000 of them take 836 * 86 +
+    # 164 * 87 = 86,164 bytes and 1,000,000 take 86.164 MB; with the 1,000 <numFmt> and
+    # the rest about 86.2 MB, over the 10 MB limit. openpyxl parsed it whole: 1,072 MiB.
+    folder = tmp_path / "styles"
+    folder.mkdir()
+    make_large.many_styles(folder / "2018-08.xlsx")
+    _assert_refused_within_bounds(
+        folder,
+        "2018-08.xlsx: the workbook's styles (xl/styles.xml) unpack to 86.2 MB, over the limit "
+        "of 10 MB (kerslake_analysis.register.sheets.MAX_STYLES_MEGABYTES)",
+        good_reports,
+    )
 
 
 # --------------------------------------------------------------------------- writers (issue 14)
@@ -1119,7 +1259,8 @@ def test_file_over_the_cell_limit_is_refused_at_the_row_that_passes_it(
     if kind == "xlsx":
         rows = [_inline_row(1, HEADER_CELLS)]
         rows += [_inline_row(n, v) for n, v in enumerate(values, start=2)]
-        _workbook_from_xml(folder / "2018-08.xlsx", iter(rows), "A1:H2000")
+        # The dimension claims A1:H1: the cells are counted as they are read.
+        _workbook_from_xml(folder / "2018-08.xlsx", iter(rows), "A1:H1")
     else:
         lines = [",".join(HEADER_CELLS), *(",".join(v) for v in values)]
         (folder / "2018-08.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")

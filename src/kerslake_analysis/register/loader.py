@@ -72,6 +72,12 @@ from kerslake_analysis.register.snapshot import (
     read_snapshot,
 )
 
+#: The problem of a file within every limit that the computer has no memory left to read.
+OUT_OF_MEMORY = (
+    "the computer ran out of memory reading the file; lower files.max_cells or "
+    "files.max_unpacked_megabytes in the mapping to refuse such files, split the file, "
+    "or use a computer with more memory"
+)
 #: Columns of :attr:`Register.commitments`, in order (the curated columns, then two more).
 COMMITMENT_COLUMNS: tuple[str, ...] = (
     *schema.commitments.columns,
@@ -265,7 +271,11 @@ def _read(path: Path, mapping_path: Path) -> tuple[Register | None, list[Problem
         if period_problem:
             problems.append(period_problem)
             continue
-        snapshot = read_snapshot(file, mapping, plan, period)
+        try:
+            snapshot = read_snapshot(file, mapping, plan, period)
+        except MemoryError:  # within every limit, but more than this computer can hold
+            problems.append(Problem(file.name, message=OUT_OF_MEMORY))
+            continue
         problems += snapshot.problems
         snapshots.append(snapshot)
     problems += _clashing_periods(snapshots)

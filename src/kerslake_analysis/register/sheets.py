@@ -30,10 +30,13 @@ import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from openpyxl import load_workbook
+from openpyxl.cell.text import Text
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from kerslake_analysis.register.problems import Problem
 
@@ -67,6 +70,10 @@ EXCEL_ERRORS: frozenset[str] = frozenset(
     }
 )
 _CSV_FIELD_LIMIT = 1_000_000
+#: An XLSX file's styles part (``xl/styles.xml``) larger than this, unzipped, is refused:
+#: openpyxl parses it whole (about 12 bytes of memory per byte). Excel allows at most
+#: 64,000 cell formats, about 6 MB.
+MAX_STYLES_MEGABYTES = 10.0
 
 
 class _TooLarge(Exception):
@@ -95,7 +102,8 @@ class Limits:
     cells : int
         The mapping's ``files.max_cells``: cells read in all (a CSV's fields, an XLSX
         sheet's non-empty cells), which bounds the memory a file within the row and
-        column limits can take.
+        column limits can take. An XLSX sheet whose declared dimension covers more
+        cells, or whose workbook has more shared strings, is refused before reading.
     transposed : bool
         Whether records run down columns (set by :func:`read_sheet`).
     """
@@ -360,6 +368,9 @@ def _read_xlsx(
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
+            styles = next(
+                (i.file_size for i in archive.infolist() if i.filename == "xl/styles.xml"), 0
+            )
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         return None, [Problem(name, message=f"not a readable Excel workbook: {error}")]
     if unpacked > limits.unpacked_megabytes * 1_000_000:
@@ -367,8 +378,18 @@ def _read_xlsx(
             f"the workbook unpacks to {unpacked / 1_000_000:.1f} MB, over the limit of "
             f"{limits.unpacked_megabytes:g} MB (files.max_unpacked_megabytes in the mapping)"
         )
+    if styles > MAX_STYLES_MEGABYTES * 1_000_000:
+        raise _TooLarge(
+            f"the workbook's styles (xl/styles.xml) unpack to {styles / 1_000_000:.1f} MB, "
+            f"over the limit of {MAX_STYLES_MEGABYTES:g} MB "
+            "(kerslake_analysis.register.sheets.MAX_STYLES_MEGABYTES); the file was not used"
+        )
     try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+        reader = _StreamingReader(io.BytesIO(data), limits)
+        reader.read()
+        workbook = reader.wb
+    except (_TooLarge, MemoryError):
+        raise
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, IndexError) as error:
         return None, [Problem(name, message=f"not a readable Excel workbook: {error}")]
     except Exception as error:  # noqa: BLE001 - any failure inside openpyxl is a bad file
@@ -377,6 +398,78 @@ def _read_xlsx(
         return _read_worksheet(name, workbook, sheet, lines, width, limits)
     finally:
         workbook.close()
+
+
+_SST_COUNT = re.compile(rb"<(?:\w+:)?sst\b[^>]*?\buniqueCount=[\"'](\d+)")
+_SI_TAG = f"{{{SHEET_MAIN_NS}}}si"
+_T_TAG = f"{{{SHEET_MAIN_NS}}}t"
+_SI_START = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
+
+
+def _count_strings(source: io.BufferedIOBase) -> int:
+    """Count the ``<si>`` start tags of a shared-strings part, a megabyte at a time.
+
+    A quick bound before parsing (about a second for 150 MB); the parser counts again.
+    """
+    count, tail = 0, b""
+    while chunk := source.read(1 << 20):
+        block = tail + chunk
+        # a tag wholly inside the tail was counted with the previous block
+        count += sum(1 for m in _SI_START.finditer(block) if m.end() > len(tail))
+        tail = block[-32:]
+    return count
+
+
+class _StreamingReader(ExcelReader):
+    """openpyxl's read-only workbook reader, its shared strings read within the limits.
+
+    openpyxl reads the whole shared-strings part before the first row, keeping every
+    parsed element; here the part's declared count is checked from its first bytes, its
+    ``<si>`` tags are counted in the raw text, and the strings are counted again as they
+    are parsed, each element dropped once read.
+    """
+
+    def __init__(self, source: io.BytesIO, limits: Limits) -> None:
+        super().__init__(source, read_only=True, data_only=True)
+        self.limits = limits
+
+    def read_strings(self) -> None:
+        """Read the shared strings, refusing more than ``files.max_cells`` of them."""
+        content = self.package.find(SHARED_STRINGS)
+        if content is None:
+            return
+        with self.archive.open(content.PartName[1:]) as source:
+            declared = _SST_COUNT.search(source.read(4096))
+        if declared and int(declared.group(1)) > self.limits.cells:
+            raise _TooLarge(self.strings_message(f"declares {int(declared.group(1))}"))
+        with self.archive.open(content.PartName[1:]) as source:
+            found = _count_strings(source)
+        if found > self.limits.cells:
+            raise _TooLarge(self.strings_message(f"holds {found}"))
+        strings: list[str] = []
+        with self.archive.open(content.PartName[1:]) as source:
+            events = iterparse(source, events=("start", "end"))
+            _, root = next(events)
+            for event, node in events:
+                if event != "end" or node.tag != _SI_TAG:
+                    continue
+                if len(strings) >= self.limits.cells:
+                    raise _TooLarge(self.strings_message(f"holds more than {len(strings)}"))
+                if len(node) == 1 and node[0].tag == _T_TAG:  # plain text: read it directly
+                    text = node[0].text or ""
+                else:  # rich text runs
+                    text = Text.from_tree(node).content
+                strings.append(text.replace("x005F_", ""))
+                node.clear()
+                root.clear()  # drop the string's element: only its text is kept
+        self.shared_strings = strings
+
+    def strings_message(self, count: str) -> str:
+        """The message for a shared-strings table with more strings than cells allowed."""
+        return (
+            f"the workbook's shared-strings table {count} strings; a sheet can use at most "
+            f"{self.limits.cells} (files.max_cells in the mapping), so the file was not used"
+        )
 
 
 def _read_worksheet(name, workbook, sheet, lines, width, limits):
@@ -402,6 +495,12 @@ def _read_worksheet(name, workbook, sheet, lines, width, limits):
         raise _TooLarge(
             f"the sheet declares its size as {size}: "
             + _limit_message(limits, rows=too_many, found=declared_cols)
+        )
+    if declared_rows * declared_cols > limits.cells:
+        raise _TooLarge(
+            f"the sheet declares its size as {worksheet.calculate_dimension()}, "
+            f"{declared_rows * declared_cols} cells: more than {limits.cells}, the limit "
+            "(files.max_cells in the mapping); the file was not used"
         )
 
     cells: list[list[str]] = []
@@ -444,7 +543,7 @@ def _read_worksheet(name, workbook, sheet, lines, width, limits):
                     texts.extend([""] * (j + 1 - len(texts)))
                     texts[j] = _cell_text(value)
             ranges = parser.merged_cells.mergeCell if parser.merged_cells else []
-    except _TooLarge:
+    except (_TooLarge, MemoryError):
         raise
     except Exception as error:  # noqa: BLE001 - any failure inside openpyxl is a bad file
         return None, [Problem(name, message=f"not a readable Excel workbook: {error!r}")]
