@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import pytest
 
-from kerslake_analysis import cli, paths
-from kerslake_analysis.periods import embedded_periods
+from kerslake_analysis import cli
+from kerslake_analysis.base import paths
+from kerslake_analysis.base.periods import embedded_periods
 
 SMALL = paths.PROJ_ROOT / "tests" / "data" / "registers" / "small"
 COMPARED = ("*/*/report.html", "*/*/figures.json", "*/*/*.png", "index.html", "manifest.json")

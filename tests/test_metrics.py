@@ -1,4 +1,4 @@
-"""Tests of kerslake_analysis.metrics, each figure against a hand calculation."""
+"""Tests of kerslake_analysis.measure.metrics, each figure against a hand calculation."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reference_status import reference_metrics, reference_status
 
-from kerslake_analysis import metrics
-from kerslake_analysis.load import load_commitments, load_snapshots
-from kerslake_analysis.metrics import (
+from kerslake_analysis.ingest.load import load_commitments, load_snapshots
+from kerslake_analysis.measure import metrics
+from kerslake_analysis.measure.metrics import (
     ageing,
     completion_trajectory,
     earned_schedule,
@@ -25,7 +25,7 @@ from kerslake_analysis.metrics import (
     status_counts,
     status_transitions,
 )
-from kerslake_analysis.status import (
+from kerslake_analysis.measure.status import (
     OBSERVATION_STATES,
     STATUS_ORDER,
     StatusIndex,

@@ -16,8 +16,10 @@ import nbformat
 import pytest
 from distributed import Client, LocalCluster
 
-from kerslake_analysis import cli, paths, report
-from kerslake_analysis.periods import embedded_periods
+from kerslake_analysis import cli
+from kerslake_analysis.base import paths
+from kerslake_analysis.base.periods import embedded_periods
+from kerslake_analysis.report import pages
 
 EARLIER_AUGUST = "earlier good August page"
 
@@ -58,7 +60,7 @@ def dying_notebook(tmp_path):
 def _earlier_good_august(root):
     august = paths.report_dir("cgip-2018", "2018-08", root=root)
     august.mkdir(parents=True)
-    (august / "report.html").write_text(EARLIER_AUGUST, encoding="utf-8")
+    (august / "pages.html").write_text(EARLIER_AUGUST, encoding="utf-8")
     return august
 
 
@@ -66,7 +68,7 @@ def _assert_kernel_death_isolated(root, status, err):
     """Every other embedded period rendered, August kept its earlier page, exit status 1."""
     assert status == 1
     august = paths.report_dir("cgip-2018", "2018-08", root=root)
-    assert (august / "report.html").read_text(encoding="utf-8") == EARLIER_AUGUST
+    assert (august / "pages.html").read_text(encoding="utf-8") == EARLIER_AUGUST
     assert not (august / "report.ipynb").exists()
     failed = nbformat.read(august / "report.failed.ipynb", as_version=4)
     # The first cell ran before the kernel died; its output is kept for inspection.
@@ -74,7 +76,7 @@ def _assert_kernel_death_isolated(root, status, err):
     assert "cgip-2018 2018-08" in err and "kernel died" in err
     index = (root / "index.html").read_text(encoding="utf-8")
     for period in embedded_periods():
-        rel = f"{period.plan}/{period.period}/report.html"
+        rel = f"{period.plan}/{period.period}/pages.html"
         page = root / rel
         if period.period == "2018-08":
             continue
@@ -82,7 +84,7 @@ def _assert_kernel_death_isolated(root, status, err):
         assert "second cell ran" in page.read_text(encoding="utf-8")
         assert f'href="{rel}"' in index
     # The earlier good August page is still listed: it is still the latest good report.
-    assert 'href="cgip-2018/2018-08/report.html"' in index
+    assert 'href="cgip-2018/2018-08/pages.html"' in index
     assert not list(root.rglob("*.tmp")), "temporary files left behind"
 
 
@@ -111,7 +113,7 @@ def _kernel_parents(results) -> set[int]:
 
 def test_jobs_renders_in_worker_processes_and_returns_results_in_order(tmp_path, dying_notebook):
     periods = embedded_periods()
-    results = report.render_reports(
+    results = pages.render_reports(
         periods, reports_root=tmp_path, notebook=dying_notebook, progress=False, jobs=3
     )
     assert [r.label for r in results] == [f"{p.plan} {p.period}" for p in periods]
@@ -161,7 +163,7 @@ def test_dask_executor_renders_on_the_cluster_and_isolates_a_dead_kernel(
 
 def test_dask_workers_do_the_rendering(tmp_path, dying_notebook, cluster):
     periods = [p for p in embedded_periods() if p.plan == "ap-2015"]
-    results = report.render_reports(
+    results = pages.render_reports(
         periods,
         reports_root=tmp_path,
         notebook=dying_notebook,
