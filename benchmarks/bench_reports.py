@@ -55,9 +55,10 @@ from _common import (
 )
 
 from kerslake_analysis.base import paths
-from kerslake_analysis.base.periods import ReportPeriod, embedded_periods
+from kerslake_analysis.base.periods import ReportPeriod
 from kerslake_analysis.ingest.register import load_register
 from kerslake_analysis.report import notebook_run, pages
+from kerslake_analysis.report.content import embedded_report_periods
 
 SECTION = "bench_reports"
 SMALL = ROOT / "tests" / "data" / "registers" / "small"
@@ -88,7 +89,7 @@ def _probe_modules(notebook: Path, parameters: dict, work: Path) -> set[str]:
         str(probe),
         str(work / "probe.out.ipynb"),
         parameters=parameters,
-        kernel_name=pages.KERNEL_NAME,
+        kernel_name=notebook_run.KERNEL_NAME,
         progress_bar=False,
         cwd=str(notebook.parent),
         kernel_manager_class=notebook_run.IPCKernelManager,
@@ -450,7 +451,7 @@ def main() -> None:
     unknown = sections - {"floor", "parallel", "peers"}
     if unknown:
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
-    periods = embedded_periods()
+    periods = embedded_report_periods()
     repeats = args.repeats
     if args.quick:
         repeats = 1

@@ -38,7 +38,7 @@ from kerslake_analysis.audit.rounding import (
 from kerslake_analysis.audit.sums import check_sums
 from kerslake_analysis.base import paths
 from kerslake_analysis.ingest import load
-from kerslake_analysis.ingest.documents.provenance import SourceDocument
+from kerslake_analysis.ingest.provenance import SourceDocument
 from kerslake_analysis.report import audit_page
 
 PROGRESS = "000_e235c92a6776d4ac.txt"

@@ -216,8 +216,12 @@ def test_failing_module_and_unknown_table_are_reported_together(fake_sources):
     with pytest.raises(CuratedDataError) as error:
         build.build_tables(modules=(a, b))
     text = str(error.value)
-    assert "ingest/documents/fake_broken.py, all rows, column build(): ValueError: cannot find" in text
-    assert "ingest/documents/fake_odd.py, all rows, column build(): unknown table 'statuses'" in text
+    assert (
+        "ingest/documents/fake_broken.py, all rows, column build(): ValueError: cannot find" in text
+    )
+    assert (
+        "ingest/documents/fake_odd.py, all rows, column build(): unknown table 'statuses'" in text
+    )
 
 
 def test_failed_validation_leaves_existing_files_untouched(fake_sources, tmp_path):

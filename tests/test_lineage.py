@@ -13,8 +13,8 @@ import pytest
 from kerslake_analysis.base import paths
 from kerslake_analysis.ingest import load
 from kerslake_analysis.ingest.documents import lineage as lineage_source
-from kerslake_analysis.ingest.documents.provenance import SourceDocument
 from kerslake_analysis.ingest.load import CuratedDataError
+from kerslake_analysis.ingest.provenance import SourceDocument
 from kerslake_analysis.measure import lineage
 from kerslake_analysis.measure.lineage_candidates import candidate_pairs, evidence_texts
 from kerslake_analysis.report import display

@@ -11,7 +11,7 @@ import pytest
 from kerslake_analysis import cli
 from kerslake_analysis.base import paths
 from kerslake_analysis.base.periods import ReportPeriod
-from kerslake_analysis.report import pages
+from kerslake_analysis.report import notebook_run, pages
 
 SEPT = ReportPeriod("cgip-2018", "2018-09")
 
@@ -34,7 +34,7 @@ def test_papermill_records_the_parameters_passed(tmp_path):
         str(paths.PERIOD_REPORT_NOTEBOOK),
         str(out),
         parameters={"plan": "cgip-2018", "period": "2018-07"},
-        kernel_name=pages.KERNEL_NAME,
+        kernel_name=notebook_run.KERNEL_NAME,
         progress_bar=False,
     )
     nb = nbformat.read(out, as_version=4)

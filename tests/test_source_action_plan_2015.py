@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from kerslake_analysis.ingest.documents import action_plan_2015 as ap15
-from kerslake_analysis.ingest.documents.provenance import SourceDocument
+from kerslake_analysis.ingest.provenance import SourceDocument
 
 DOC = SourceDocument.open("action_plan_2015")
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from kerslake_analysis.ingest.documents import cgip_2018
-from kerslake_analysis.ingest.documents.provenance import SourceDocument
+from kerslake_analysis.ingest.provenance import SourceDocument
 
 RAW_NAME = "001_3e6875fb2dbcaf44.txt"
 

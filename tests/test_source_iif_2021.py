@@ -12,7 +12,7 @@ import pytest
 
 from kerslake_analysis.ingest import schema
 from kerslake_analysis.ingest.documents import iif_2021
-from kerslake_analysis.ingest.documents.provenance import SourceDocument
+from kerslake_analysis.ingest.provenance import SourceDocument
 from kerslake_analysis.ingest.timescales import parse_timescale
 
 SOURCE = "002_e19b15a5f720a5bc.txt"

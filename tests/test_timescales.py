@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kerslake_analysis.ingest.documents.provenance import SourceDocument, strip_markup
+from kerslake_analysis.ingest.provenance import SourceDocument, strip_markup
 from kerslake_analysis.ingest.timescales import (
     DATED_KINDS,
     KINDS,

@@ -115,7 +115,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         print(f"kerslake report: {exc}", file=sys.stderr)
         return 2
     from kerslake_analysis.base import paths
-    from kerslake_analysis.base.run_info import write_manifest
+    from kerslake_analysis.report.manifest import write_manifest
 
     manifest = write_manifest(results, chosen, args.out or paths.REPORTS_DIR)
     print(pages.summary_line(results))
@@ -127,12 +127,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_periods(args: argparse.Namespace) -> int:
-    from kerslake_analysis.base.periods import embedded_periods
+    from kerslake_analysis.report.content import embedded_report_periods
 
     if not args.register:
         _require_checkout("kerslake periods")
     try:
-        periods = _register_periods(args) if args.register else embedded_periods()
+        periods = _register_periods(args) if args.register else embedded_report_periods()
     except ValueError as exc:
         print(f"kerslake periods: {exc}", file=sys.stderr)
         return 2

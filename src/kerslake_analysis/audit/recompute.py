@@ -44,7 +44,7 @@ from kerslake_analysis.audit.prepared import (
     document_name,
 )
 from kerslake_analysis.base.periods import period_end
-from kerslake_analysis.ingest.documents.provenance import strip_markup
+from kerslake_analysis.ingest.provenance import strip_markup
 from kerslake_analysis.measure.metrics import schedule_summary
 from kerslake_analysis.measure.status import status_as_of
 

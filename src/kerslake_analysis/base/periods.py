@@ -135,25 +135,3 @@ class ReportPeriod:
         if self.register:
             params.update(register=self.register, mapping=self.mapping)
         return params
-
-
-def embedded_periods() -> list[ReportPeriod]:
-    """Every (plan, period) the embedded data supports a report for.
-
-    Returns
-    -------
-    list of ReportPeriod
-        In plan, then period order.
-
-    The periods are the months in which the curated observations give evidence for
-    the plan: the December 2015 report and the March 2016 gap analysis for the 2015
-    action plan, the July, August and September 2018 updates for the 2018 plan.
-
-    Examples
-    --------
-    >>> [f"{p.plan} {p.period}" for p in embedded_periods()]
-    ['ap-2015 2015-12', 'ap-2015 2016-03', 'cgip-2018 2018-07', 'cgip-2018 2018-08', 'cgip-2018 2018-09']
-    """
-    from kerslake_analysis.report.content import embedded_report_periods
-
-    return embedded_report_periods()

@@ -37,7 +37,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from kerslake_analysis.base import paths
-from kerslake_analysis.report.pages import _atomic_write as atomic_write
+from kerslake_analysis.base.files import atomic_write
 
 #: Environment variable that replaces every example's ``base_url`` (e.g. a mirror).
 BASE_URL_VARIABLE = "KERSLAKE_EXAMPLES_BASE_URL"

@@ -28,7 +28,7 @@ import pandera.pandas as pa
 
 from kerslake_analysis.base import paths
 from kerslake_analysis.ingest import schema
-from kerslake_analysis.ingest.documents.provenance import SourceDocument
+from kerslake_analysis.ingest.provenance import SourceDocument
 
 #: The row number of a CSV file's header line.
 HEADER_ROW = 1

@@ -42,7 +42,7 @@ import pandas as pd
 from kerslake_analysis.base import paths
 from kerslake_analysis.ingest import load
 from kerslake_analysis.ingest.documents.lineage import DOCUMENT_DATES
-from kerslake_analysis.ingest.documents.provenance import SourceDocument, strip_markup
+from kerslake_analysis.ingest.provenance import SourceDocument, strip_markup
 
 #: Columns of :func:`evidence_texts`.
 TEXT_COLUMNS: tuple[str, ...] = ("ref", "kind", "source", "source_line", "text")

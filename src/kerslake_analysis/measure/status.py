@@ -85,37 +85,15 @@ import numpy as np
 import pandas as pd
 
 from kerslake_analysis.base.periods import PeriodError, period_end
-
-#: The eight statuses in report order: the December 2015 key's five dated statuses,
-#: Ongoing, the key's TBC, then No evidence.
-STATUS_ORDER: tuple[str, ...] = (
-    "Complete",
-    "In progress",
-    "Not due to have started",
-    "In progress – completion slipped",
-    "Not started – completion slipped",
-    "Ongoing",
-    "TBC",
-    "No evidence",
-)
-(
+from kerslake_analysis.base.statuses import (
     COMPLETE,
     IN_PROGRESS,
-    NOT_DUE,
     IN_PROGRESS_SLIPPED,
+    NO_EVIDENCE,
+    NOT_DUE,
     NOT_STARTED_SLIPPED,
     ONGOING,
-    TBC,
-    NO_EVIDENCE,
-) = STATUS_ORDER
-
-#: The six statuses of the December 2015 report's own key (000_e235c92a6776d4ac.txt).
-KEY_STATUSES: tuple[str, ...] = (
-    COMPLETE,
-    IN_PROGRESS,
-    NOT_DUE,
-    IN_PROGRESS_SLIPPED,
-    NOT_STARTED_SLIPPED,
+    STATUS_ORDER,
     TBC,
 )
 

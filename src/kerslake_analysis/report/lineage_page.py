@@ -35,7 +35,7 @@ from matplotlib.patches import Patch  # noqa: E402
 
 from kerslake_analysis.base import paths  # noqa: E402
 from kerslake_analysis.ingest.documents.lineage import DOCUMENT_DATES  # noqa: E402
-from kerslake_analysis.ingest.documents.provenance import strip_markup  # noqa: E402
+from kerslake_analysis.ingest.provenance import strip_markup  # noqa: E402
 from kerslake_analysis.measure.lineage import DOCUMENT_LABELS, SUMMARY_COLUMNS  # noqa: E402
 from kerslake_analysis.report.pages import ReportResult, render_notebook  # noqa: E402
 

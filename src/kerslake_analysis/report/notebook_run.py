@@ -18,7 +18,8 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 
-from kerslake_analysis.report.pages import KERNEL_NAME
+#: Kernel the notebooks run in: the Python running this package.
+KERNEL_NAME = "python3"
 
 
 class IPCKernelManager(AsyncKernelManager):

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import html
 import multiprocessing
-import os
 import sys
 import tempfile
 import uuid
@@ -36,16 +35,16 @@ from tqdm.auto import tqdm
 
 from kerslake_analysis import __version__
 from kerslake_analysis.base import paths
-from kerslake_analysis.base.periods import PLAN_TITLES, ReportPeriod, embedded_periods
+from kerslake_analysis.base.files import atomic_write
+from kerslake_analysis.base.periods import PLAN_TITLES, ReportPeriod
 from kerslake_analysis.ingest.register.mapping import SLUG
+from kerslake_analysis.report.content import embedded_report_periods
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
 #: Fixed id given to papermill's injected-parameters cell (papermill draws a random one).
 INJECTED_CELL_ID = "injected-parameters"
-#: Kernel the notebooks run in: the Python running this package.
-KERNEL_NAME = "python3"
 #: Modules a ``--jobs`` worker needs, imported once by the server workers are forked from.
 WORKER_PRELOAD = ("kerslake_analysis.report.pages", "kerslake_analysis.report.notebook_run")
 
@@ -80,26 +79,14 @@ class ReportResult:
 
 
 def _atomic_write(path: Path, data: str | bytes, root: Path | None = None) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
+    """Write ``data`` to ``path`` with :func:`~kerslake_analysis.base.files.atomic_write`.
 
     With ``root``, a ``path`` that resolves outside ``root`` (through ``..``, an
     absolute part or a symbolic link) is refused with :class:`ReportError`.
     """
     if root is not None:
         check_inside(root, path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = "wb" if isinstance(data, bytes) else "w"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(
-            fd, mode, **({} if isinstance(data, bytes) else {"encoding": "utf-8"})
-        ) as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; reports are shared, not secret
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, data)
 
 
 def check_inside(root: Path, path: Path) -> Path:
@@ -728,11 +715,11 @@ def select_periods(
         raise ReportError("say which reports to render: --all, or --plan and/or --period")
     chosen = [
         p
-        for p in embedded_periods()
+        for p in embedded_report_periods()
         if (plan is None or p.plan == plan) and (period is None or p.period == period)
     ]
     if not chosen:
-        known = ", ".join(f"{p.plan} {p.period}" for p in embedded_periods())
+        known = ", ".join(f"{p.plan} {p.period}" for p in embedded_report_periods())
         raise ReportError(f"no embedded report for plan={plan!r} period={period!r}; known: {known}")
     return chosen
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kerslake_analysis.ingest.documents.provenance import SourceDocument
+from kerslake_analysis.ingest.provenance import SourceDocument
 from kerslake_analysis.ingest.schema import OBSERVATION_STATES
 
 _ACTION_ID = re.compile(r"AP15-(\d+)\.(\d+)([a-z]?)")
@@ -112,7 +112,7 @@ def check_action_link(
     ValueError
         On a malformed ID, state, date or line number, or an action quote that is not
         the linked action's first line inside its plan.
-    kerslake_analysis.ingest.documents.provenance.QuoteNotFoundError
+    kerslake_analysis.ingest.provenance.QuoteNotFoundError
         When a quote is not verbatim on its stated line.
     """
 

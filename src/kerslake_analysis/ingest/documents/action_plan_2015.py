@@ -51,8 +51,8 @@ from pathlib import Path
 import pandas as pd
 
 from kerslake_analysis.base import paths
-from kerslake_analysis.ingest.documents.provenance import SourceDocument
 from kerslake_analysis.ingest.load import Problem, spreadsheet_row
+from kerslake_analysis.ingest.provenance import SourceDocument
 
 DOCUMENT_KEY = "action_plan_2015"
 #: The plan slug of every commitment of this document.

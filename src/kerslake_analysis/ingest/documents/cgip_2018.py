@@ -106,7 +106,7 @@ from pathlib import Path
 import pandas as pd
 
 from kerslake_analysis.base import paths
-from kerslake_analysis.ingest.documents.provenance import SourceDocument, is_bold, strip_markup
+from kerslake_analysis.ingest.provenance import SourceDocument, is_bold, strip_markup
 
 #: Key of this document in ``paths.SOURCE_FILES``.
 SOURCE_KEY = "cgip_2018"

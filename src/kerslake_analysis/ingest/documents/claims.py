@@ -30,7 +30,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from kerslake_analysis.base import paths
-from kerslake_analysis.ingest.documents.provenance import SourceDocument
+from kerslake_analysis.ingest.provenance import SourceDocument
 
 #: The hand-transcribed register.
 CLAIMS_FILE: Path = paths.TRANSCRIPTIONS_DIR / "claims.csv"

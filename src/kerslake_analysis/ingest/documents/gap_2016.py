@@ -51,7 +51,7 @@ import pandas as pd
 
 from kerslake_analysis.base import paths
 from kerslake_analysis.ingest.documents.action_links import check_action_link
-from kerslake_analysis.ingest.documents.provenance import SourceDocument
+from kerslake_analysis.ingest.provenance import SourceDocument
 
 DOCUMENT_KEY = "gap_2016"
 PLAN = "gap-2016"
@@ -170,7 +170,7 @@ def build() -> dict[str, pd.DataFrame]:
     ValueError
         If the document's layout is not the seven themes of three paragraphs, or the
         observation transcription is malformed (the message names file, row, column).
-    kerslake_analysis.ingest.documents.provenance.QuoteNotFoundError
+    kerslake_analysis.ingest.provenance.QuoteNotFoundError
         If a quote is not on its line.
     """
     doc = SourceDocument.open(DOCUMENT_KEY)
@@ -437,7 +437,7 @@ def observations(doc: SourceDocument, path: Path = OBSERVATIONS_FILE) -> pd.Data
     ValueError
         If a column is missing or a value is malformed; the message names the file,
         the row (1 = first data row) and the column.
-    kerslake_analysis.ingest.documents.provenance.QuoteNotFoundError
+    kerslake_analysis.ingest.provenance.QuoteNotFoundError
         If a quote is not on its stated line of its document.
     """
     table = pd.read_csv(path, dtype=str, keep_default_na=False)

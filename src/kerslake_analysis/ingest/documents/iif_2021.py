@@ -50,7 +50,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kerslake_analysis.ingest.documents.provenance import SourceDocument, strip_markup
+from kerslake_analysis.ingest.provenance import SourceDocument, strip_markup
 
 DOCUMENT_KEY = "iif_2021"
 PLAN = "iif-2021"
@@ -411,7 +411,7 @@ def build() -> dict[str, pd.DataFrame]:
     ValueError
         If the document is not laid out as expected (a role, meeting or lead-in is
         missing or out of place); the message names the file and line.
-    kerslake_analysis.ingest.documents.provenance.QuoteNotFoundError
+    kerslake_analysis.ingest.provenance.QuoteNotFoundError
         If a quote is not in the document.
     """
     doc = SourceDocument.open(DOCUMENT_KEY)

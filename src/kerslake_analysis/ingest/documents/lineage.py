@@ -61,8 +61,8 @@ from kerslake_analysis.ingest.documents import (
     iif_2021,
     progress_2015,
 )
-from kerslake_analysis.ingest.documents.provenance import SourceDocument, strip_markup
 from kerslake_analysis.ingest.load import CuratedDataError, Problem, spreadsheet_row
+from kerslake_analysis.ingest.provenance import SourceDocument, strip_markup
 from kerslake_analysis.ingest.timescales import TimescaleError, parse_timescale
 
 #: The hand transcription of the links.

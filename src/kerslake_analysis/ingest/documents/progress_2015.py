@@ -47,7 +47,7 @@ import pandas as pd
 
 from kerslake_analysis.base import paths
 from kerslake_analysis.ingest.documents.action_links import check_action_link
-from kerslake_analysis.ingest.documents.provenance import SourceDocument, strip_markup
+from kerslake_analysis.ingest.provenance import SourceDocument, strip_markup
 
 DOCUMENT_KEY = "progress_2015"
 #: The plan whose actions the report counts and evidences.
@@ -446,7 +446,7 @@ def observations(doc: SourceDocument, path: Path = OBSERVATIONS_FILE) -> pd.Data
     ValueError
         If a column is missing or a value is malformed; the message names the file,
         the row (1 = first data row) and the column.
-    kerslake_analysis.ingest.documents.provenance.QuoteNotFoundError
+    kerslake_analysis.ingest.provenance.QuoteNotFoundError
         If a quote is not on its stated line of its document.
     """
     table = pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -69,8 +69,8 @@ from pydantic import (
     model_validator,
 )
 
+from kerslake_analysis.base.statuses import KEY_STATUSES
 from kerslake_analysis.ingest.register.problems import MappingError, Problem
-from kerslake_analysis.measure.status import KEY_STATUSES
 
 #: The six statuses of the December 2015 report's key, in report order.
 STATUSES: tuple[str, ...] = KEY_STATUSES
