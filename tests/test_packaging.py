@@ -34,14 +34,14 @@ def test_version_option_prints_the_version_of_pyproject(capsys):
 def test_templates_are_package_data_inside_the_package(name):
     path = paths.TEMPLATES_DIR / name
     assert path.is_file()
-    assert path.parent.parent == paths.PACKAGE_DIR
-    globs = PYPROJECT["tool"]["setuptools"]["package-data"]["kerslake_analysis"]
+    assert path.parent.parent == paths.PACKAGE_DIR / "report"
+    globs = PYPROJECT["tool"]["setuptools"]["package-data"]["kerslake_analysis.report"]
     assert f"templates/*{path.suffix}" in globs
 
 
 def test_the_example_data_list_is_package_data():
-    assert paths.EXAMPLE_DATA_LIST.parent == paths.PACKAGE_DIR
-    globs = PYPROJECT["tool"]["setuptools"]["package-data"]["kerslake_analysis"]
+    assert paths.EXAMPLE_DATA_LIST.parent == paths.PACKAGE_DIR / "ingest"
+    globs = PYPROJECT["tool"]["setuptools"]["package-data"]["kerslake_analysis.ingest"]
     assert paths.EXAMPLE_DATA_LIST.name in globs
 
 
@@ -139,7 +139,7 @@ def test_a_copy_of_the_package_outside_a_checkout_finds_its_templates_and_no_che
     found = json.loads(done.stdout)
     assert found["checkout"] == "None" and found["shared"] == "None"
     assert found["notebook"] == str(
-        site / "kerslake_analysis" / "templates" / "period_report.ipynb"
+        site / "kerslake_analysis" / "report" / "templates" / "period_report.ipynb"
     )
     assert found["reports"] == "reports"  # relative: under the folder the command runs in
     assert found["candidates"] == [found["fetched"]] == ["examples/gmpp/data"]
