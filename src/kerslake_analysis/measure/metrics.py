@@ -65,8 +65,6 @@ Examples
 
 from __future__ import annotations
 
-import itertools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -74,6 +72,8 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from kerslake_analysis.measure.grouping import by_columns, group_codes
+from kerslake_analysis.measure.quantiles import grouped_quantiles
 from kerslake_analysis.measure.status import (
     BEHIND_STATUSES,
     COMPLETE,
@@ -82,9 +82,6 @@ from kerslake_analysis.measure.status import (
     STATUS_ORDER,
     as_of_date,
 )
-
-#: The group of commitments whose ``by`` value is missing or empty.
-NONE_LABEL = "(none)"
 
 #: The status of a commitment present in only one of two frames compared.
 NOT_IN_REGISTER = "Not in register"
@@ -98,7 +95,6 @@ AGEING_BUCKETS: tuple[str, ...] = ("0–30", "31–90", "91–180", ">180")
 AGEING_BOUNDS: tuple[int, ...] = (30, 90, 180)
 
 _AGEING_DTYPE = pd.CategoricalDtype(list(AGEING_BUCKETS), ordered=True)
-_REFS_COLUMN, _REF_LABEL = "kerslake_refs", "kerslake_ref"
 _COMPLETE_CODE = STATUS_ORDER.index(COMPLETE)
 _NO_EVIDENCE_CODE = STATUS_ORDER.index(NO_EVIDENCE)
 _BEHIND_CODES = tuple(STATUS_ORDER.index(s) for s in BEHIND_STATUSES)
@@ -992,7 +988,7 @@ def _slip_summary(p: _Prepared) -> pd.DataFrame:
     rows, late, days = p.slips
     counts = p.tally(late.astype(np.intp), 2, rows)
     key = p.key_of(rows)
-    quantiles = _grouped_quantiles(key, days, p.n_keys, (0.5, 0.9))[p.present]
+    quantiles = grouped_quantiles(key, days, p.n_keys, (0.5, 0.9))[p.present]
     out = p.labels(p.present)
     out["late_complete"] = counts[:, 1]
     out["overdue_open"] = counts[:, 0]
@@ -1271,8 +1267,6 @@ def _plan_start_months(p: _Prepared, plan_start) -> np.ndarray:
 _UNDATED_DUE, _NOT_YET_DUE, _DUE = range(3)
 _NOT_COMPLETE, _UNDATED, _ON_TIME, _LATE, _TIMING_UNKNOWN = range(5)
 _SLIP_NONE, _SLIP_LATE, _SLIP_OVERDUE = range(3)
-#: Above this many cells a per-key histogram of slip days is not built (sort instead).
-_MAX_HISTOGRAM_CELLS = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -1304,9 +1298,9 @@ class _Prepared:
     def __init__(self, status: pd.DataFrame, by: str | Sequence[str] | None) -> None:
         _require(status, ("as_of", "status", "due_end"))
         self.status = status
-        self.by = _by_columns(status, by)
+        self.by = by_columns(status, by)
         period_code, self.periods, self.as_of_us = _period_codes(status)
-        self.rows, group_code, self.group_labels = _group_codes(status, self.by)
+        self.rows, group_code, self.group_labels = group_codes(status, self.by)
         self.n_groups = len(self.group_labels)
         self.n_keys = len(self.periods) * self.n_groups
         self.n_rows = len(status) if self.rows is None else len(self.rows)
@@ -1526,45 +1520,6 @@ def _min_date(micros: np.ndarray) -> int:
     return int(np.min(micros, where=micros != _NAT, initial=_BIG))
 
 
-def _grouped_quantiles(
-    key: np.ndarray | None, values: np.ndarray, n_keys: int, quantiles: Sequence[float]
-) -> np.ndarray:
-    """Linear-interpolation quantiles of non-negative integer ``values`` per key.
-
-    Returns an (n_keys, len(quantiles)) array, NaN for keys without values. Uses a
-    (key, value) histogram when that is small, otherwise sorts.
-    """
-    out = np.full((n_keys, len(quantiles)), np.nan)
-    if len(values) == 0:
-        return out
-    key = np.zeros(len(values), dtype=np.intp) if key is None else key
-    counts = np.bincount(key, minlength=n_keys)
-    filled = counts > 0
-    n = counts[filled]
-    n_values = int(values.max()) + 1
-    if n_keys * n_values <= _MAX_HISTOGRAM_CELLS:
-        histogram = np.bincount(key * n_values + values, minlength=n_keys * n_values)
-        cumulative = np.cumsum(histogram.reshape(n_keys, n_values), axis=1)[filled]
-
-        def value_at(rank: np.ndarray) -> np.ndarray:
-            # The value of 0-based rank r is the number of values whose cumulative count <= r.
-            return (cumulative <= rank[:, None]).sum(axis=1)
-    else:
-        ordered = values[np.lexsort((values, key))]
-        starts = (np.cumsum(counts) - counts)[filled]
-
-        def value_at(rank: np.ndarray) -> np.ndarray:
-            return ordered[starts + rank.astype(np.intp)]
-
-    for j, q in enumerate(quantiles):
-        position = q * (n - 1)
-        low = np.floor(position)
-        high = np.minimum(low + 1, n - 1)
-        value_low, value_high = value_at(low), value_at(high)
-        out[filled, j] = value_low + (position - low) * (value_high - value_low)
-    return out
-
-
 def _pad_months(table: np.ndarray, n_months: int, before: int = 0) -> np.ndarray:
     """Cumulative (key, month) counts as ``n_months`` columns: ``before`` zero columns
     first, then the table, extended with its last value or cut."""
@@ -1612,96 +1567,6 @@ def _period_codes(frame: pd.DataFrame) -> tuple[np.ndarray | None, list[str], np
     code, dates = pd.factorize(as_of, sort=True)
     dates = np.asarray(dates, dtype=np.int64)
     return code, list(_month_labels(_month_numbers(dates))), dates
-
-
-def _by_columns(frame: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:
-    columns = [] if by is None else [by] if isinstance(by, str) else list(by)
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"status frame: no column(s) {missing} to break down by; has {list(frame.columns)}"
-        )
-    if len(set(columns)) != len(columns):
-        raise ValueError(f"by lists a column twice: {columns}")
-    return columns
-
-
-def _group_codes(
-    frame: pd.DataFrame, columns: list[str]
-) -> tuple[np.ndarray | None, np.ndarray, pd.DataFrame]:
-    """Expanded rows, a group code per expanded row and the labels of every group.
-
-    With no columns there is one group and the code is None.
-    """
-    if not columns:
-        return None, None, pd.DataFrame(index=range(1))
-    rows = None
-    codes_by_column, labels_by_column = [], []
-    for name in columns:
-        if name == _REFS_COLUMN:
-            rows, codes, labels = _explode_refs(frame[name])
-        else:
-            codes, labels = _code_column(frame[name])
-        codes_by_column.append((name, codes))
-        labels_by_column.append(labels)
-    group = None
-    for (name, codes), labels in zip(codes_by_column, labels_by_column, strict=True):
-        if rows is not None and name != _REFS_COLUMN:
-            codes = codes[rows]
-        group = codes if group is None else group * len(labels) + codes
-    names = [_REF_LABEL if c == _REFS_COLUMN else c for c in columns]
-    product = list(itertools.product(*labels_by_column))
-    return rows, group, pd.DataFrame(product, columns=names)
-
-
-def _code_column(values: pd.Series) -> tuple[np.ndarray, list]:
-    """Codes and labels of one column; missing and empty values are :data:`NONE_LABEL`."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        categories = list(values.cat.categories)
-        codes = values.cat.codes.to_numpy()
-    else:
-        codes, uniques = pd.factorize(values, sort=True)
-        categories = list(uniques)
-    named = [NONE_LABEL if _is_blank(c) else c for c in categories] + [NONE_LABEL]
-    labels = [c for c in dict.fromkeys(named) if c != NONE_LABEL] + [NONE_LABEL]
-    position = {label: i for i, label in enumerate(labels)}
-    remap = np.array([position[c] for c in named], dtype=np.intp)
-    return remap[codes], labels  # code -1 (missing) takes the last entry: NONE_LABEL
-
-
-def _explode_refs(values: pd.Series) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """One expanded row per (commitment, referenced recommendation)."""
-    categorical = (
-        values.array if isinstance(values.dtype, pd.CategoricalDtype) else pd.Categorical(values)
-    )
-    parts = [
-        [p.strip() for p in str(c).split(";") if p.strip()] or [NONE_LABEL]
-        for c in categorical.categories
-    ] + [[NONE_LABEL]]
-    labels = sorted({p for ps in parts for p in ps}, key=_recommendation_order)
-    position = {label: i for i, label in enumerate(labels)}
-    lengths = np.array([len(ps) for ps in parts], dtype=np.intp)
-    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    flat = np.array([position[p] for ps in parts for p in ps], dtype=np.intp)
-    codes = np.asarray(categorical.codes, dtype=np.intp)  # -1 -> last entry (none)
-    per_row = lengths[codes]
-    rows = np.repeat(np.arange(len(codes)), per_row)
-    within = np.arange(len(rows)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
-    return rows, flat[offsets[codes][rows] + within], labels
-
-
-def _recommendation_order(label: str) -> tuple:
-    """KR-1, KR-2, …, KR-10, KR-11 in number order, sub-parts after; others after."""
-    match = re.fullmatch(r"KR-(\d+)([a-z]?)", label)
-    if match:
-        return (0, int(match.group(1)), match.group(2), "")
-    return (1 if label != NONE_LABEL else 2, 0, "", label)
-
-
-def _is_blank(value: object) -> bool:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return True
-    return isinstance(value, str) and not value.strip()
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
