@@ -44,12 +44,12 @@ PAGES = [*REPORTS, pytest.param(GMPP, marks=pytest.mark.example_data)]
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser")
-    pages = {}
+    html_pages = {}
     for name, period in REPORTS.items():
         result = pages.render_period(period, reports_root=root)
         assert result.ok, result.error
-        pages[name] = result.html_path
-    return pages
+        html_pages[name] = result.html_path
+    return html_pages
 
 
 @pytest.fixture(scope="module")
