@@ -265,7 +265,7 @@ def ploomber_project(periods: list[ReportPeriod], folder: Path) -> Path:
             {
                 "source": "period_report.ipynb",
                 "name": f"report-{period.plan}-{period.period}",
-                "product": f"{out}/pages.html",
+                "product": f"{out}/report.html",
                 "params": params,
                 "nbconvert_export_kwargs": {"exclude_input": True},
             }

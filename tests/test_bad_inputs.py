@@ -348,7 +348,7 @@ def good_reports(tmp_path_factory):
     )
     assert all(r.ok for r in results), [r.error for r in results]
     before = _snapshot(root)
-    assert "index.html" in before and "small-council/2024-02/pages.html" in before
+    assert "index.html" in before and "small-council/2024-02/report.html" in before
     return root, before
 
 

@@ -60,7 +60,7 @@ def dying_notebook(tmp_path):
 def _earlier_good_august(root):
     august = paths.report_dir("cgip-2018", "2018-08", root=root)
     august.mkdir(parents=True)
-    (august / "pages.html").write_text(EARLIER_AUGUST, encoding="utf-8")
+    (august / "report.html").write_text(EARLIER_AUGUST, encoding="utf-8")
     return august
 
 
@@ -68,7 +68,7 @@ def _assert_kernel_death_isolated(root, status, err):
     """Every other embedded period rendered, August kept its earlier page, exit status 1."""
     assert status == 1
     august = paths.report_dir("cgip-2018", "2018-08", root=root)
-    assert (august / "pages.html").read_text(encoding="utf-8") == EARLIER_AUGUST
+    assert (august / "report.html").read_text(encoding="utf-8") == EARLIER_AUGUST
     assert not (august / "report.ipynb").exists()
     failed = nbformat.read(august / "report.failed.ipynb", as_version=4)
     # The first cell ran before the kernel died; its output is kept for inspection.
@@ -76,7 +76,7 @@ def _assert_kernel_death_isolated(root, status, err):
     assert "cgip-2018 2018-08" in err and "kernel died" in err
     index = (root / "index.html").read_text(encoding="utf-8")
     for period in embedded_report_periods():
-        rel = f"{period.plan}/{period.period}/pages.html"
+        rel = f"{period.plan}/{period.period}/report.html"
         page = root / rel
         if period.period == "2018-08":
             continue
@@ -84,7 +84,7 @@ def _assert_kernel_death_isolated(root, status, err):
         assert "second cell ran" in page.read_text(encoding="utf-8")
         assert f'href="{rel}"' in index
     # The earlier good August page is still listed: it is still the latest good report.
-    assert 'href="cgip-2018/2018-08/pages.html"' in index
+    assert 'href="cgip-2018/2018-08/report.html"' in index
     assert not list(root.rglob("*.tmp")), "temporary files left behind"
 
 

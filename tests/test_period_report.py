@@ -162,7 +162,7 @@ def test_rendered_register_report_writes_the_hand_figures(small_rendered):
 
 
 def test_rendered_page_is_small_self_contained_and_escapes_register_text(small_rendered):
-    page = (small_rendered / "pages.html").read_text(encoding="utf-8")
+    page = (small_rendered / "report.html").read_text(encoding="utf-8")
     assert len(page.encode()) < 1_000_000
     assert "<script" not in page.lower()
     assert "&lt;script&gt;alert('x')&lt;/script&gt;" in page

@@ -81,12 +81,12 @@ def test_failure_in_one_period_keeps_the_others_and_the_earlier_good_page(
     # An earlier good page for August, which the failing run must not touch.
     august_dir = paths.report_dir("cgip-2018", "2018-08", root=root)
     august_dir.mkdir(parents=True)
-    (august_dir / "pages.html").write_text("earlier good August page", encoding="utf-8")
+    (august_dir / "report.html").write_text("earlier good August page", encoding="utf-8")
 
     results = pages.render_reports(periods, reports_root=root, notebook=failing_notebook)
 
     assert [r.ok for r in results] == [True, False, True]
-    assert (august_dir / "pages.html").read_text(encoding="utf-8") == "earlier good August page"
+    assert (august_dir / "report.html").read_text(encoding="utf-8") == "earlier good August page"
     failed_nb = nbformat.read(august_dir / "report.failed.ipynb", as_version=4)
     assert any(
         o.get("ename") == "ValueError" for c in failed_nb.cells for o in c.get("outputs", [])
@@ -95,7 +95,7 @@ def test_failure_in_one_period_keeps_the_others_and_the_earlier_good_page(
     assert "cgip-2018 2018-08" in err and "cell 2" in err
     assert "ValueError: the August register is broken" in err
     for month in ("2018-07", "2018-09"):
-        page = paths.report_dir("cgip-2018", month, root=root) / "pages.html"
+        page = paths.report_dir("cgip-2018", month, root=root) / "report.html"
         assert f"report for {month}" in page.read_text(encoding="utf-8")
     assert not list(root.rglob("*.tmp")), "temporary files left behind"
 
@@ -104,16 +104,16 @@ def test_index_links_every_rendered_report(tmp_path, failing_notebook):
     periods = [ReportPeriod("cgip-2018", m) for m in ("2018-07", "2018-09")]
     pages.render_reports(periods, reports_root=tmp_path, notebook=failing_notebook, progress=False)
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert 'href="cgip-2018/2018-07/pages.html"' in index
-    assert 'href="cgip-2018/2018-09/pages.html"' in index
+    assert 'href="cgip-2018/2018-07/report.html"' in index
+    assert 'href="cgip-2018/2018-09/report.html"' in index
 
 
 def test_cli_exits_non_zero_when_a_period_fails(tmp_path, failing_notebook, monkeypatch):
     monkeypatch.setattr(paths, "PERIOD_REPORT_NOTEBOOK", failing_notebook)
     status = cli.main(["report", "--all", "--out", str(tmp_path), "--quiet"])
     assert status == 1
-    assert (tmp_path / "cgip-2018" / "2018-07" / "pages.html").exists()
-    assert (tmp_path / "cgip-2018" / "2018-09" / "pages.html").exists()
+    assert (tmp_path / "cgip-2018" / "2018-07" / "report.html").exists()
+    assert (tmp_path / "cgip-2018" / "2018-09" / "report.html").exists()
     assert (tmp_path / "index.html").exists()
 
 
