@@ -27,8 +27,8 @@ install: $(STAMP)
 
 ## data: rebuild data/curated/ (from data/raw/ and data/transcriptions/) and data/registers/
 data: $(STAMP)
-	$(BIN)/python -m kerslake_analysis.sources.build
-	$(BIN)/python -m kerslake_analysis.tracker_export
+	$(BIN)/python -m kerslake_analysis.ingest.documents.build
+	$(BIN)/python -m kerslake_analysis.ingest.tracker_export
 
 ## report: render every period report, the lineage and audit pages (open reports/index.html), and the GMPP example when its data is here
 report: $(STAMP)

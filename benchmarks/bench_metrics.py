@@ -11,9 +11,9 @@ register once would give them.
 
 What is timed, for each size, in a fresh process (so memory is that size's own):
 
-- ``index``: :class:`kerslake_analysis.status.StatusIndex` over all 12 periods;
+- ``index``: :class:`kerslake_analysis.measure.status.StatusIndex` over all 12 periods;
 - ``status``: the 12 status frames (one per period);
-- ``metrics``: :func:`kerslake_analysis.metrics.metrics_as_of` for each period with the
+- ``metrics``: :func:`kerslake_analysis.measure.metrics.metrics_as_of` for each period with the
   previous period's frame (counts, summary, on-time, slips, ageing, trajectory and
   forecast, earned schedule, transitions), overall (``by=None``).
 
@@ -45,8 +45,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kerslake_analysis.metrics import metrics_as_of
-from kerslake_analysis.status import OBSERVATION_STATES, StatusIndex
+from kerslake_analysis.measure.metrics import metrics_as_of
+from kerslake_analysis.measure.status import OBSERVATION_STATES, StatusIndex
 
 # The per-row reference is a test oracle kept with the tests, not in the package.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))

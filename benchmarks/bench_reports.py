@@ -8,9 +8,9 @@ within each repeat the variants take turns, and the ratios use the median of the
 What is compared, on the embedded periods (``kerslake periods``):
 
 ``floor``
-    Each period report (:func:`kerslake_analysis.report.render_period`: papermill in
+    Each period report (:func:`kerslake_analysis.report.pages.render_period`: papermill in
     process on an IPC kernel, nbconvert's HTMLExporter, files written) against the same
-    path (:func:`kerslake_analysis.report.render_notebook`) on a *floor* notebook with
+    path (:func:`kerslake_analysis.report.pages.render_notebook`) on a *floor* notebook with
     the same parameters cell whose only other cell imports every module the period
     report had imported by its end (read from ``sys.modules`` in a probe run of the real
     notebook, less what a bare kernel already has). Target: report ≤ 1.3 × floor.
@@ -54,9 +54,11 @@ from _common import (
     timed,
 )
 
-from kerslake_analysis import notebook_run, paths, report
-from kerslake_analysis.periods import ReportPeriod, embedded_periods
-from kerslake_analysis.register import load_register
+from kerslake_analysis.base import paths
+from kerslake_analysis.base.periods import ReportPeriod
+from kerslake_analysis.ingest.register import load_register
+from kerslake_analysis.report import notebook_run, pages
+from kerslake_analysis.report.content import embedded_report_periods
 
 SECTION = "bench_reports"
 SMALL = ROOT / "tests" / "data" / "registers" / "small"
@@ -87,7 +89,7 @@ def _probe_modules(notebook: Path, parameters: dict, work: Path) -> set[str]:
         str(probe),
         str(work / "probe.out.ipynb"),
         parameters=parameters,
-        kernel_name=report.KERNEL_NAME,
+        kernel_name=notebook_run.KERNEL_NAME,
         progress_bar=False,
         cwd=str(notebook.parent),
         kernel_manager_class=notebook_run.IPCKernelManager,
@@ -138,14 +140,14 @@ def bench_floor(periods: list[ReportPeriod], repeats: int, work: Path) -> dict:
         def floor_run(repeat, period=period, nb_path=nb_path, label=label):
             out = work / "floor-out" / f"{repeat}" / label.replace(" ", "_")
             return _timed_ok(
-                lambda: report.render_notebook(
+                lambda: pages.render_notebook(
                     nb_path, period.parameters(), out, title=period.title, label=label
                 )
             )
 
         def report_run(repeat, period=period):
             root = work / "report-out" / f"{repeat}"
-            return _timed_ok(lambda: report.render_period(period, reports_root=root))
+            return _timed_ok(lambda: pages.render_period(period, reports_root=root))
 
         variants[f"floor {label}"] = floor_run
         variants[f"report {label}"] = report_run
@@ -449,7 +451,7 @@ def main() -> None:
     unknown = sections - {"floor", "parallel", "peers"}
     if unknown:
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
-    periods = embedded_periods()
+    periods = embedded_report_periods()
     repeats = args.repeats
     if args.quick:
         repeats = 1

@@ -40,10 +40,10 @@ def example_data_folder(name: str) -> Path:
     """The folder of an example's data, or skip (fail under ``CI=true``) saying how to get it.
 
     The copy in ``../shared`` is used where it exists, else ``examples/<name>/data/``
-    (see :func:`kerslake_analysis.example_data.locate`). Under ``CI=true`` the data must
+    (see :func:`kerslake_analysis.ingest.example_data.locate`). Under ``CI=true`` the data must
     be there: a test that needs it fails, never skips.
     """
-    from kerslake_analysis import example_data
+    from kerslake_analysis.ingest import example_data
 
     folder = example_data.locate(name)
     if folder is None:

@@ -1,5 +1,5 @@
-"""A plain per-row Python reference for :mod:`~kerslake_analysis.status` and
-:mod:`~kerslake_analysis.metrics` (a test oracle; not part of the package).
+"""A plain per-row Python reference for :mod:`~kerslake_analysis.measure.status` and
+:mod:`~kerslake_analysis.measure.metrics` (a test oracle; not part of the package).
 
 Written straight from the rules in docs/design.md, one commitment at a time with lists and
 dictionaries, without numpy. It is slow on purpose: the tests use it as a second opinion

@@ -14,8 +14,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from kerslake_analysis import audit, load, paths
-from kerslake_analysis.audit import page
+from kerslake_analysis import audit
 from kerslake_analysis.audit.dates import check_dates, reported_as_past
 from kerslake_analysis.audit.findings import (
     CONSISTENT,
@@ -37,7 +36,10 @@ from kerslake_analysis.audit.rounding import (
     round_half_up,
 )
 from kerslake_analysis.audit.sums import check_sums
-from kerslake_analysis.sources.provenance import SourceDocument
+from kerslake_analysis.base import paths
+from kerslake_analysis.ingest import load
+from kerslake_analysis.ingest.provenance import SourceDocument
+from kerslake_analysis.report import audit_page
 
 PROGRESS = "000_e235c92a6776d4ac.txt"
 CGIP = "001_3e6875fb2dbcaf44.txt"
@@ -747,7 +749,7 @@ def test_a_missing_reports_folder_raises(tmp_path):
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     out = tmp_path_factory.mktemp("audit")
-    result = audit.render_audit(out)
+    result = audit_page.render_audit(out)
     assert result.ok, result.error
     return out
 
@@ -804,7 +806,7 @@ def test_audit_page_lists_each_inconsistency_with_file_and_line(rendered, findin
 
 
 def test_audit_notebook_has_one_parameters_cell_of_typed_literals():
-    nb = json.loads(page.AUDIT_NOTEBOOK.read_text(encoding="utf-8"))
+    nb = json.loads(audit_page.AUDIT_NOTEBOOK.read_text(encoding="utf-8"))
     tagged = [c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", [])]
     assert len(tagged) == 1
     lines = [ln for ln in "".join(tagged[0]["source"]).splitlines() if ln.strip()]

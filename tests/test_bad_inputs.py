@@ -25,15 +25,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kerslake_analysis import cli, load, paths, report
-from kerslake_analysis.periods import ReportPeriod
-from kerslake_analysis.register import (
+from kerslake_analysis import cli
+from kerslake_analysis.base import paths
+from kerslake_analysis.base.periods import ReportPeriod
+from kerslake_analysis.ingest import load
+from kerslake_analysis.ingest.register import (
     Problem,
     RegisterError,
     load_register,
     validate_register,
 )
-from kerslake_analysis.timescales import TimescaleError, TimescaleErrors, parse_timescales
+from kerslake_analysis.ingest.timescales import TimescaleError, TimescaleErrors, parse_timescales
+from kerslake_analysis.report import pages
 
 BAD = paths.PROJ_ROOT / "tests" / "data" / "bad"
 REGISTERS = BAD / "registers"
@@ -341,7 +344,7 @@ def good_reports(tmp_path_factory):
     small = ReportPeriod(
         "small-council", "2024-02", register=str(SMALL), mapping=str(SMALL / "mapping.toml")
     )
-    results = report.render_reports(
+    results = pages.render_reports(
         [small, ReportPeriod("cgip-2018", "2018-09")], reports_root=root, progress=False, jobs=2
     )
     assert all(r.ok for r in results), [r.error for r in results]
@@ -435,7 +438,7 @@ def test_a_report_whose_curated_data_breaks_in_the_notebook_keeps_the_earlier_re
     root, before = good_reports
     curated = _curated_copy(case, tmp_path / "curated")
     period = ReportPeriod("cgip-2018", "2018-09")
-    result = report.render_notebook(
+    result = pages.render_notebook(
         paths.PERIOD_REPORT_NOTEBOOK,
         {**period.parameters(), "curated_dir": str(curated)},
         paths.report_dir(period.plan, period.period, root),
@@ -793,7 +796,7 @@ def test_workbook_with_undeclared_shared_strings_is_refused_before_they_are_pars
 def test_shared_strings_are_counted_again_while_parsed(tmp_path, monkeypatch):
     # If the raw count missed them, the parser still stops at string max_cells + 1:
     # 1 MB / 40 bytes = 25,000 strings, max_cells = 1,000.
-    from kerslake_analysis.register import sheets
+    from kerslake_analysis.ingest.register import sheets
 
     make_large.shared_strings(tmp_path / "2018-08.xlsx", 1, declared=False)
     monkeypatch.setattr(sheets, "_count_strings", lambda source: 0)
@@ -808,7 +811,7 @@ def test_shared_strings_are_counted_again_while_parsed(tmp_path, monkeypatch):
 def test_shared_string_tags_are_counted_across_the_megabyte_reads():
     import io
 
-    from kerslake_analysis.register.sheets import _count_strings
+    from kerslake_analysis.ingest.register.sheets import _count_strings
 
     # The first <si> starts 2 bytes before the first read's end (2**20): it straddles
     # it. Then a prefixed <x:si> and an empty <si/>: 3 + 1 + 1 = 5 strings.
@@ -898,7 +901,7 @@ def test_workbook_with_a_huge_styles_part_is_refused_before_it_is_parsed(tmp_pat
     _assert_refused_within_bounds(
         folder,
         "2018-08.xlsx: the workbook's styles (xl/styles.xml) unpack to 86.2 MB, over the limit "
-        "of 10 MB (kerslake_analysis.register.sheets.MAX_STYLES_MEGABYTES)",
+        "of 10 MB (kerslake_analysis.ingest.register.sheets.MAX_STYLES_MEGABYTES)",
         good_reports,
     )
 
@@ -937,15 +940,15 @@ def test_the_tool_rewrites_its_own_index_and_manifest(good_reports):
     # The good reports' folder holds an index.html and a manifest written by this tool:
     # check_reports_root accepts it (its own files are rewritten by every run).
     root, _ = good_reports
-    report.check_reports_root(root)
+    pages.check_reports_root(root)
 
 
 @pytest.mark.parametrize("plan", ["../../somewhere", "/tmp/somewhere", "a/b", "..", ""])
 def test_render_reports_refuses_a_plan_that_is_not_a_slug_before_rendering(plan, tmp_path):
     out = tmp_path / "out"
     period = ReportPeriod(plan, "2018-09")
-    with pytest.raises(report.ReportError, match="is not a slug"):
-        report.render_reports([period], reports_root=out, progress=False)
+    with pytest.raises(pages.ReportError, match="is not a slug"):
+        pages.render_reports([period], reports_root=out, progress=False)
     assert not out.exists() or not any(out.iterdir())
     assert not (tmp_path / "somewhere").exists()
 
@@ -956,10 +959,10 @@ def test_writer_refuses_a_path_outside_its_root_even_through_a_symbolic_link(tmp
     outside.mkdir()
     (root / "link").symlink_to(outside)
     for target in (root / ".." / "escaped.html", root / "link" / "index.html"):
-        with pytest.raises(report.ReportError, match="outside the reports folder"):
-            report._atomic_write(target, "x", root)
+        with pytest.raises(pages.ReportError, match="outside the reports folder"):
+            pages._atomic_write(target, "x", root)
     assert list(outside.iterdir()) == [] and not (tmp_path / "escaped.html").exists()
-    report._atomic_write(root / "plan" / "2018-09" / "ok.html", "x", root)
+    pages._atomic_write(root / "plan" / "2018-09" / "ok.html", "x", root)
     assert (root / "plan" / "2018-09" / "ok.html").read_text() == "x"
 
 
@@ -972,8 +975,8 @@ def test_exported_text_is_never_a_formula_and_round_trips(tmp_path):
 
     from openpyxl import load_workbook
 
-    from kerslake_analysis import tracker_export
-    from kerslake_analysis.register.sheets import read_sheet
+    from kerslake_analysis.ingest import tracker_export
+    from kerslake_analysis.ingest.register.sheets import read_sheet
 
     # One text for each leading character OWASP lists (=, +, -, @, tab; a carriage return
     # cannot be in the export: curated texts are one line, and XML reads it back as a line
@@ -1015,7 +1018,7 @@ def test_exported_text_is_never_a_formula_and_round_trips(tmp_path):
     ids=["deep", "large", "not-utf8"],
 )
 def test_panel_file_problems_are_one_clear_error(text, message, tmp_path):
-    from kerslake_analysis import panel
+    from kerslake_analysis.deliver import panel
 
     path = tmp_path / "panel.toml"
     if isinstance(text, bytes):
@@ -1039,7 +1042,7 @@ _CSV_PIECES = st.sampled_from([",", '"', "\n", "\r\n", "\r", "a", "b c", "", ";"
 @settings(max_examples=300, deadline=None)
 @given(pieces=st.lists(_CSV_PIECES, max_size=40))
 def test_fuzz_csv_reader_structure(pieces):
-    from kerslake_analysis.register.sheets import read_sheet
+    from kerslake_analysis.ingest.register.sheets import read_sheet
 
     text = "".join(pieces)
     with tempfile.TemporaryDirectory() as tmp:
@@ -1065,7 +1068,7 @@ def test_fuzz_csv_round_trip_of_any_table(rows):
     import csv
     import io
 
-    from kerslake_analysis.register.sheets import read_sheet
+    from kerslake_analysis.ingest.register.sheets import read_sheet
 
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
@@ -1097,7 +1100,7 @@ def test_fuzz_csv_quote_never_closed_is_refused_at_its_record(rows, tail):
     import csv
     import io
 
-    from kerslake_analysis.register.sheets import read_sheet
+    from kerslake_analysis.ingest.register.sheets import read_sheet
 
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
@@ -1142,7 +1145,7 @@ def test_fuzz_xlsx_reader_structure(rows, cut, splice, damage):
     import io
     import zipfile
 
-    from kerslake_analysis.register.sheets import Limits, read_sheet
+    from kerslake_analysis.ingest.register.sheets import Limits, read_sheet
 
     data = _workbook_xml_bytes(rows)
     if damage:  # cut the sheet's XML somewhere and splice in a malformed piece
@@ -1205,21 +1208,21 @@ def _many_themes_register(folder: Path) -> tuple[Path, Path]:
 
 
 def test_many_themes_owners_and_long_texts_are_folded_and_the_page_stays_small(tmp_path):
-    from kerslake_analysis import report_content
+    from kerslake_analysis.report import content
 
     folder, mapping = _many_themes_register(tmp_path / "many")
-    view = report_content.period_view(report_content.register_plan(folder, mapping), "2018-08")
+    view = content.period_view(content.register_plan(folder, mapping), "2018-08")
 
-    by_theme = report_content.status_by_theme(view)
+    by_theme = content.status_by_theme(view)
     totals = by_theme.groupby("theme")["n"].sum()
     # The 15 themes with 3 commitments keep their names; 3,000 - 15 = 2,985 are folded,
     # 2,985 * 2 = 5,970 commitments.
     assert set(totals.index) == {*(f"Theme {t:04d}" for t in range(15)), "Others (2985 themes)"}
     assert totals["Others (2985 themes)"] == 5970
     assert totals.sum() == 6015
-    assert set(report_content.milestone_frame(view)["theme"]) == set(totals.index)
+    assert set(content.milestone_frame(view)["theme"]) == set(totals.index)
 
-    overdue = report_content.overdue_list(view)
+    overdue = content.overdue_list(view)
     assert len(overdue) == 201  # 200 listed and one row for the other 6,015 - 200 = 5,815
     assert overdue.iloc[-1]["Commitment"] == "and 5815 more commitments behind schedule, not listed"
     text = overdue.iloc[0]["Commitment"]
@@ -1228,10 +1231,10 @@ def test_many_themes_owners_and_long_texts_are_folded_and_the_page_stays_small(t
     # The whole page: under 1 MB, the chart under 200 KB (issue 14: 15 MB and 6.8 MB).
     root = tmp_path / "out"
     period = ReportPeriod("many-themes", "2018-08", register=str(folder), mapping=str(mapping))
-    [result] = report.render_reports([period], reports_root=root, progress=False)
+    [result] = pages.render_reports([period], reports_root=root, progress=False)
     assert result.ok, result.error
     assert result.html_path.stat().st_size < 1_000_000
-    chart = result.html_path.parent / report_content.STATUS_CHART_FILE
+    chart = result.html_path.parent / content.STATUS_CHART_FILE
     assert chart.stat().st_size < 200_000
 
 

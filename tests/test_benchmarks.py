@@ -12,7 +12,7 @@ import json
 import subprocess
 import sys
 
-from kerslake_analysis import paths
+from kerslake_analysis.base import paths
 
 BENCHMARKS = paths.PROJ_ROOT / "benchmarks"
 

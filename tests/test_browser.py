@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from kerslake_analysis import paths, report
-from kerslake_analysis.periods import ReportPeriod
+from kerslake_analysis.base import paths
+from kerslake_analysis.base.periods import ReportPeriod
+from kerslake_analysis.report import pages
 
 CHROMIUM = Path(os.environ.get("KERSLAKE_CHROMIUM", "/usr/bin/chromium"))
 #: Flags for a closed network: no background connections, no sandbox as root.
@@ -43,12 +44,12 @@ PAGES = [*REPORTS, pytest.param(GMPP, marks=pytest.mark.example_data)]
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser")
-    pages = {}
+    html_pages = {}
     for name, period in REPORTS.items():
-        result = report.render_period(period, reports_root=root)
+        result = pages.render_period(period, reports_root=root)
         assert result.ok, result.error
-        pages[name] = result.html_path
-    return pages
+        html_pages[name] = result.html_path
+    return html_pages
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +57,7 @@ def gmpp_page(tmp_path_factory, gmpp_dir):
     period = ReportPeriod(
         "gmpp", "2023-03", register=str(gmpp_dir), mapping=str(paths.GMPP_MAPPING)
     )
-    result = report.render_period(period, reports_root=tmp_path_factory.mktemp("browser-gmpp"))
+    result = pages.render_period(period, reports_root=tmp_path_factory.mktemp("browser-gmpp"))
     assert result.ok, result.error
     return {GMPP: result.html_path}
 

@@ -1,6 +1,6 @@
 """The make-data builder: gathering, due windows, sorting, validation, atomic writing.
 
-The tests plug small fake source modules into ``kerslake_analysis.sources`` so the
+The tests plug small fake source modules into ``kerslake_analysis.ingest.documents`` so the
 builder's own behaviour is checked independently of the real documents' modules
 (those are covered by tests/test_curated.py). Quotes in the fakes are real lines of
 the gap analysis (``003_…``): line 3 is "Gap analysis summary - March 2016", line 7
@@ -15,9 +15,9 @@ import types
 import pandas as pd
 import pytest
 
-from kerslake_analysis import schema
-from kerslake_analysis.load import CuratedDataError, load_commitments, load_table
-from kerslake_analysis.sources import build
+from kerslake_analysis.ingest import schema
+from kerslake_analysis.ingest.documents import build
+from kerslake_analysis.ingest.load import CuratedDataError, load_commitments, load_table
 
 GAP = "003_5c42c1f83524bff3.txt"
 CGIP = "001_3e6875fb2dbcaf44.txt"
@@ -62,7 +62,7 @@ def fake_sources(monkeypatch):
     """Register fake source modules by name; returns a function ``add(name, build)``."""
 
     def add(name: str, build_function) -> str:
-        module = types.ModuleType(f"kerslake_analysis.sources.{name}")
+        module = types.ModuleType(f"kerslake_analysis.ingest.documents.{name}")
         module.build = build_function
         monkeypatch.setitem(sys.modules, module.__name__, module)
         return name
@@ -164,7 +164,7 @@ def test_quote_not_on_its_line_names_table_row_column_and_module(fake_sources, t
         build.build_all(tmp_path, modules=(fake_sources("fake_quotes", rows),))
     assert [str(p) for p in error.value.problems] == [
         "slippage_reasons.csv, row 3, column quote: not on line 4 of 003_5c42c1f83524bff3.txt: "
-        "'Gap analysis summary' [sources/fake_quotes.py]"
+        "'Gap analysis summary' [ingest/documents/fake_quotes.py]"
     ]
 
 
@@ -216,8 +216,12 @@ def test_failing_module_and_unknown_table_are_reported_together(fake_sources):
     with pytest.raises(CuratedDataError) as error:
         build.build_tables(modules=(a, b))
     text = str(error.value)
-    assert "sources/fake_broken.py, all rows, column build(): ValueError: cannot find" in text
-    assert "sources/fake_odd.py, all rows, column build(): unknown table 'statuses'" in text
+    assert (
+        "ingest/documents/fake_broken.py, all rows, column build(): ValueError: cannot find" in text
+    )
+    assert (
+        "ingest/documents/fake_odd.py, all rows, column build(): unknown table 'statuses'" in text
+    )
 
 
 def test_failed_validation_leaves_existing_files_untouched(fake_sources, tmp_path):
@@ -282,6 +286,6 @@ def test_main_writes_to_out_and_reports_failure(fake_sources, tmp_path, monkeypa
 
 
 def test_schema_knows_every_timescale_kind():
-    from kerslake_analysis import timescales
+    from kerslake_analysis.ingest import timescales
 
     assert schema.TIMESCALE_KINDS == timescales.KINDS

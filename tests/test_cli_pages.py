@@ -47,8 +47,8 @@ def test_rebuild_lists_a_changed_figure_and_nothing_else(rendered, capsys):
 
 
 def test_manifest_records_parameters_inputs_and_outputs(rendered):
-    from kerslake_analysis import paths
-    from kerslake_analysis.run_info import sha256_file
+    from kerslake_analysis.base import paths
+    from kerslake_analysis.base.run_info import sha256_file
 
     manifest = json.loads((rendered / "manifest.json").read_text(encoding="utf-8"))
     assert [(r["plan"], r["period"]) for r in manifest["reports"]] == [

@@ -15,10 +15,10 @@ import shutil
 import pandas as pd
 import pytest
 
-from kerslake_analysis import paths
-from kerslake_analysis.load import load_all
-from kerslake_analysis.sources import build, cgip_2018, lineage
-from kerslake_analysis.sources.consistency import find_contradictions
+from kerslake_analysis.base import paths
+from kerslake_analysis.ingest.documents import build, cgip_2018, lineage
+from kerslake_analysis.ingest.documents.consistency import find_contradictions
+from kerslake_analysis.ingest.load import load_all
 
 D = pd.Timestamp
 CGIP = "001.txt"

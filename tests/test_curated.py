@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kerslake_analysis import load, paths, schema
-from kerslake_analysis.sources import build
+from kerslake_analysis.base import paths
+from kerslake_analysis.ingest import load, schema
+from kerslake_analysis.ingest.documents import build
 
 TABLES = list(schema.TABLES)
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import pytest
 
-from kerslake_analysis import cli, paths
-from kerslake_analysis.periods import embedded_periods
+from kerslake_analysis import cli
+from kerslake_analysis.base import paths
+from kerslake_analysis.report.content import embedded_report_periods
 
 SMALL = paths.PROJ_ROOT / "tests" / "data" / "registers" / "small"
 COMPARED = ("*/*/report.html", "*/*/figures.json", "*/*/*.png", "index.html", "manifest.json")
@@ -45,7 +46,7 @@ def _files(root) -> dict[str, bytes]:
 def test_every_report_of_both_renders_was_written(two_renders):
     for root in two_renders:
         pages = sorted(str(p.relative_to(root)) for p in root.glob("*/*/report.html"))
-        expected = [f"{p.plan}/{p.period}/report.html" for p in embedded_periods()]
+        expected = [f"{p.plan}/{p.period}/report.html" for p in embedded_report_periods()]
         expected += ["small-council/2024-01/report.html", "small-council/2024-02/report.html"]
         assert pages == sorted(expected)
         assert len(list(root.glob("*/*/figures.json"))) == len(expected)

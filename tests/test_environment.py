@@ -5,7 +5,7 @@ import tomllib
 
 import pytest
 
-from kerslake_analysis import paths
+from kerslake_analysis.base import paths
 
 
 def _norm(name: str) -> str:

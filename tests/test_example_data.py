@@ -16,7 +16,13 @@ from pathlib import Path
 import pytest
 from conftest import example_data_folder
 
-from kerslake_analysis import cli, example_data, paths
+from kerslake_analysis import cli
+
+#: The ten annual files, uk_2014.csv … uk_2023.csv (the shared copy's README).
+from kerslake_analysis.base import paths
+
+#: The ten annual files, uk_2014.csv … uk_2023.csv (the shared copy's README).
+from kerslake_analysis.ingest import example_data
 
 #: The ten annual files, uk_2014.csv … uk_2023.csv (the shared copy's README).
 GMPP_FILES = [f"uk_{year}.csv" for year in range(2014, 2024)]

@@ -24,8 +24,9 @@ import csv
 import pandas as pd
 import pytest
 
-from kerslake_analysis import example_data, gmpp
-from kerslake_analysis.register import validate_register
+from kerslake_analysis.ingest import example_data
+from kerslake_analysis.ingest.register import validate_register
+from kerslake_analysis.measure import gmpp
 
 
 @pytest.fixture(scope="module")

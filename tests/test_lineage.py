@@ -10,12 +10,15 @@ import shutil
 import pandas as pd
 import pytest
 
-from kerslake_analysis import display, lineage, load, paths
-from kerslake_analysis.lineage_candidates import candidate_pairs, evidence_texts
-from kerslake_analysis.lineage_report import LINEAGE_NOTEBOOK, render_lineage
-from kerslake_analysis.load import CuratedDataError
-from kerslake_analysis.sources import lineage as lineage_source
-from kerslake_analysis.sources.provenance import SourceDocument
+from kerslake_analysis.base import paths
+from kerslake_analysis.ingest import load
+from kerslake_analysis.ingest.documents import lineage as lineage_source
+from kerslake_analysis.ingest.load import CuratedDataError
+from kerslake_analysis.ingest.provenance import SourceDocument
+from kerslake_analysis.measure import lineage
+from kerslake_analysis.measure.lineage_candidates import candidate_pairs, evidence_texts
+from kerslake_analysis.report import display
+from kerslake_analysis.report.lineage_page import LINEAGE_NOTEBOOK, render_lineage
 
 DAY = pd.Timestamp
 

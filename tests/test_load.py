@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kerslake_analysis import load, schema
+from kerslake_analysis.ingest import load, schema
 
 ACTION_PLAN = "004_8cc2926d097384ad.txt"
 CGIP = "001_3e6875fb2dbcaf44.txt"

@@ -25,11 +25,11 @@ import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from kerslake_analysis import mail
-from kerslake_analysis.mail import MailError
-from kerslake_analysis.panel import ConfigError, Panel, Recipient, load_panel, load_settings
-from kerslake_analysis.periods import ReportPeriod
-from kerslake_analysis.report import render_period
+from kerslake_analysis.base.periods import ReportPeriod
+from kerslake_analysis.deliver import mail
+from kerslake_analysis.deliver.mail import MailError
+from kerslake_analysis.deliver.panel import ConfigError, Panel, Recipient, load_panel, load_settings
+from kerslake_analysis.report.pages import render_period
 
 USER = "panel-mailer"
 PASSWORD = "Pw-kerslake-9fZq27"
@@ -452,7 +452,7 @@ def test_without_send_the_message_goes_to_the_outbox_only(smtp_server, tmp_path)
 
 
 def test_default_outbox_is_under_the_reports_folder():
-    from kerslake_analysis import paths
+    from kerslake_analysis.base import paths
 
     assert mail.OUTBOX_DIR == paths.REPORTS_DIR / "outbox"
 

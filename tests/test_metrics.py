@@ -1,4 +1,4 @@
-"""Tests of kerslake_analysis.metrics, each figure against a hand calculation."""
+"""Tests of kerslake_analysis.measure.metrics, each figure against a hand calculation."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reference_status import reference_metrics, reference_status
 
-from kerslake_analysis import metrics
-from kerslake_analysis.load import load_commitments, load_snapshots
-from kerslake_analysis.metrics import (
+from kerslake_analysis.ingest.load import load_commitments, load_snapshots
+from kerslake_analysis.measure import metrics, quantiles
+from kerslake_analysis.measure.metrics import (
     ageing,
     completion_trajectory,
     earned_schedule,
@@ -25,7 +25,7 @@ from kerslake_analysis.metrics import (
     status_counts,
     status_transitions,
 )
-from kerslake_analysis.status import (
+from kerslake_analysis.measure.status import (
     OBSERVATION_STATES,
     STATUS_ORDER,
     StatusIndex,
@@ -251,7 +251,7 @@ def test_slip_quantiles_by_sorting_equal_the_histogram(monkeypatch, june):
     # The sort path (taken when a per-key histogram would be too large), forced with a
     # limit of one cell, must give the hand-worked figures of test_slip_summary_and_ageing:
     # slips 28, 61, 122 -> median 61, 90th percentile 109.8.
-    monkeypatch.setattr(metrics, "_MAX_HISTOGRAM_CELLS", 1)
+    monkeypatch.setattr(quantiles, "MAX_HISTOGRAM_CELLS", 1)
     row = one(slip_summary(june))
     assert row["median_days"] == pytest.approx(61)
     assert row["p90_days"] == pytest.approx(109.8)

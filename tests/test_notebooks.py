@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from kerslake_analysis import paths
+from kerslake_analysis.base import paths
 
 NOTEBOOKS = sorted([*paths.NOTEBOOKS_DIR.rglob("*.ipynb"), *paths.TEMPLATES_DIR.glob("*.ipynb")])
 

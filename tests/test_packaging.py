@@ -15,7 +15,8 @@ import tomllib
 
 import pytest
 
-from kerslake_analysis import cli, paths, run_info
+from kerslake_analysis import cli
+from kerslake_analysis.base import paths, run_info
 
 PYPROJECT = tomllib.loads((paths.PROJ_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
@@ -33,14 +34,14 @@ def test_version_option_prints_the_version_of_pyproject(capsys):
 def test_templates_are_package_data_inside_the_package(name):
     path = paths.TEMPLATES_DIR / name
     assert path.is_file()
-    assert path.parent.parent == paths.PACKAGE_DIR
-    globs = PYPROJECT["tool"]["setuptools"]["package-data"]["kerslake_analysis"]
+    assert path.parent.parent == paths.PACKAGE_DIR / "report"
+    globs = PYPROJECT["tool"]["setuptools"]["package-data"]["kerslake_analysis.report"]
     assert f"templates/*{path.suffix}" in globs
 
 
 def test_the_example_data_list_is_package_data():
-    assert paths.EXAMPLE_DATA_LIST.parent == paths.PACKAGE_DIR
-    globs = PYPROJECT["tool"]["setuptools"]["package-data"]["kerslake_analysis"]
+    assert paths.EXAMPLE_DATA_LIST.parent == paths.PACKAGE_DIR / "ingest"
+    globs = PYPROJECT["tool"]["setuptools"]["package-data"]["kerslake_analysis.ingest"]
     assert paths.EXAMPLE_DATA_LIST.name in globs
 
 
@@ -91,7 +92,7 @@ def test_without_a_checkout_no_git_commit_is_claimed(installed):
 def test_missing_scikit_learn_names_the_extra(monkeypatch):
     import pandas as pd
 
-    from kerslake_analysis import lineage_candidates
+    from kerslake_analysis.measure import lineage_candidates
 
     # None in sys.modules makes an import raise ImportError; submodules imported by
     # earlier tests are cached under their own names, so hide those too.
@@ -123,7 +124,7 @@ def test_a_copy_of_the_package_outside_a_checkout_finds_its_templates_and_no_che
     work = tmp_path / "work"
     work.mkdir()
     code = (
-        "import json; from kerslake_analysis import paths; print(json.dumps({"
+        "import json; from kerslake_analysis.base import paths; print(json.dumps({"
         "'checkout': str(paths.CHECKOUT), 'shared': str(paths.SHARED_DIR), "
         "'notebook': str(paths.PERIOD_REPORT_NOTEBOOK), 'reports': str(paths.REPORTS_DIR), "
         "'fetched': str(paths.fetched_example_dir('gmpp')), "
@@ -138,7 +139,7 @@ def test_a_copy_of_the_package_outside_a_checkout_finds_its_templates_and_no_che
     found = json.loads(done.stdout)
     assert found["checkout"] == "None" and found["shared"] == "None"
     assert found["notebook"] == str(
-        site / "kerslake_analysis" / "templates" / "period_report.ipynb"
+        site / "kerslake_analysis" / "report" / "templates" / "period_report.ipynb"
     )
     assert found["reports"] == "reports"  # relative: under the folder the command runs in
     assert found["candidates"] == [found["fetched"]] == ["examples/gmpp/data"]

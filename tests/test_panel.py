@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kerslake_analysis import panel
-from kerslake_analysis.panel import ConfigError
+from kerslake_analysis.deliver import panel
+from kerslake_analysis.deliver.panel import ConfigError
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:

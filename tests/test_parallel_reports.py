@@ -16,8 +16,10 @@ import nbformat
 import pytest
 from distributed import Client, LocalCluster
 
-from kerslake_analysis import cli, paths, report
-from kerslake_analysis.periods import embedded_periods
+from kerslake_analysis import cli
+from kerslake_analysis.base import paths
+from kerslake_analysis.report import pages
+from kerslake_analysis.report.content import embedded_report_periods
 
 EARLIER_AUGUST = "earlier good August page"
 
@@ -73,7 +75,7 @@ def _assert_kernel_death_isolated(root, status, err):
     assert "report for cgip-2018 2018-08" in str(failed.cells[2].outputs)
     assert "cgip-2018 2018-08" in err and "kernel died" in err
     index = (root / "index.html").read_text(encoding="utf-8")
-    for period in embedded_periods():
+    for period in embedded_report_periods():
         rel = f"{period.plan}/{period.period}/report.html"
         page = root / rel
         if period.period == "2018-08":
@@ -110,8 +112,8 @@ def _kernel_parents(results) -> set[int]:
 
 
 def test_jobs_renders_in_worker_processes_and_returns_results_in_order(tmp_path, dying_notebook):
-    periods = embedded_periods()
-    results = report.render_reports(
+    periods = embedded_report_periods()
+    results = pages.render_reports(
         periods, reports_root=tmp_path, notebook=dying_notebook, progress=False, jobs=3
     )
     assert [r.label for r in results] == [f"{p.plan} {p.period}" for p in periods]
@@ -160,8 +162,8 @@ def test_dask_executor_renders_on_the_cluster_and_isolates_a_dead_kernel(
 
 
 def test_dask_workers_do_the_rendering(tmp_path, dying_notebook, cluster):
-    periods = [p for p in embedded_periods() if p.plan == "ap-2015"]
-    results = report.render_reports(
+    periods = [p for p in embedded_report_periods() if p.plan == "ap-2015"]
+    results = pages.render_reports(
         periods,
         reports_root=tmp_path,
         notebook=dying_notebook,

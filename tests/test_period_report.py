@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from kerslake_analysis import paths, report
-from kerslake_analysis import report_content as content
-from kerslake_analysis.periods import ReportPeriod
+from kerslake_analysis.base import paths
+from kerslake_analysis.base.periods import ReportPeriod
+from kerslake_analysis.report import content, pages
 
 SMALL = paths.PROJ_ROOT / "tests" / "data" / "registers" / "small"
 SMALL_MAP = SMALL / "mapping.toml"
@@ -147,7 +147,7 @@ def test_embedded_periods_are_the_months_with_evidence():
 def small_rendered(tmp_path_factory):
     root = tmp_path_factory.mktemp("small")
     period = ReportPeriod("small-council", "2024-02", register=str(SMALL), mapping=str(SMALL_MAP))
-    result = report.render_period(period, reports_root=root)
+    result = pages.render_period(period, reports_root=root)
     assert result.ok, result.error
     return result.html_path.parent
 
@@ -203,7 +203,7 @@ def test_period_report_links_to_the_lineage_chains_of_its_commitments():
 def test_links_to_anything_outside_the_reports_are_refused(target):
     import pandas as pd
 
-    from kerslake_analysis.display import link_list_html
+    from kerslake_analysis.report.display import link_list_html
 
     with pytest.raises(ValueError, match="not a relative path"):
         link_list_html(pd.DataFrame({"t": ["x"], "h": [target]}), "t", "h")

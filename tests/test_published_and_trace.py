@@ -17,11 +17,11 @@ from email import policy
 
 import pytest
 
-from kerslake_analysis import mail, paths
-from kerslake_analysis import report_content as content
-from kerslake_analysis.panel import MailSettings, Recipient
-from kerslake_analysis.periods import ReportPeriod
-from kerslake_analysis.report import render_period
+from kerslake_analysis.base import paths
+from kerslake_analysis.base.periods import ReportPeriod
+from kerslake_analysis.deliver import mail
+from kerslake_analysis.deliver.panel import MailSettings, Recipient
+from kerslake_analysis.report import content, render_period
 
 EMBEDDED = [
     ("ap-2015", "2015-12"),

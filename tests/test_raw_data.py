@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from kerslake_analysis import paths
+from kerslake_analysis.base import paths
 
 CHECKSUMS = paths.RAW_DIR / "SHA256SUMS"
 

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from kerslake_analysis import metrics, paths, status
-from kerslake_analysis.register import (
+from kerslake_analysis.base import paths
+from kerslake_analysis.ingest.register import (
     MappingError,
     Problem,
     Register,
@@ -31,7 +31,8 @@ from kerslake_analysis.register import (
     read_mapping,
     validate_register,
 )
-from kerslake_analysis.register.mapping import parse_mapping
+from kerslake_analysis.ingest.register.mapping import parse_mapping
+from kerslake_analysis.measure import metrics, status
 
 HEADER = ["Ref", "Action", "Lead", "Start", "Due", "Status", "Completed", "Update"]
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from kerslake_analysis import paths, tracker_export
-from kerslake_analysis import report_content as content
-from kerslake_analysis.register import validate_register
+from kerslake_analysis.base import paths
+from kerslake_analysis.ingest import tracker_export
+from kerslake_analysis.ingest.register import validate_register
+from kerslake_analysis.report import content
 
 TRACKER = paths.REGISTERS_DIR / "cgip-2018"
 MAPPING = TRACKER / "mapping.toml"
@@ -17,7 +18,7 @@ def test_shipped_tracker_is_valid():
 
 
 def test_shipped_tracker_files_are_what_make_data_writes(tmp_path):
-    from kerslake_analysis import load
+    from kerslake_analysis.ingest import load
 
     written = tracker_export.export_tracker(
         load.load_commitments(),

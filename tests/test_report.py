@@ -8,8 +8,10 @@ import nbformat
 import papermill
 import pytest
 
-from kerslake_analysis import cli, paths, report
-from kerslake_analysis.periods import ReportPeriod
+from kerslake_analysis import cli
+from kerslake_analysis.base import paths
+from kerslake_analysis.base.periods import ReportPeriod
+from kerslake_analysis.report import notebook_run, pages
 
 SEPT = ReportPeriod("cgip-2018", "2018-09")
 
@@ -19,8 +21,8 @@ def rendered(tmp_path_factory):
     """The real September 2018 report rendered twice into two folders."""
     first = tmp_path_factory.mktemp("first")
     second = tmp_path_factory.mktemp("second")
-    a = report.render_period(SEPT, reports_root=first)
-    b = report.render_period(SEPT, reports_root=second)
+    a = pages.render_period(SEPT, reports_root=first)
+    b = pages.render_period(SEPT, reports_root=second)
     assert a.ok, a.error
     assert b.ok, b.error
     return a, b
@@ -32,7 +34,7 @@ def test_papermill_records_the_parameters_passed(tmp_path):
         str(paths.PERIOD_REPORT_NOTEBOOK),
         str(out),
         parameters={"plan": "cgip-2018", "period": "2018-07"},
-        kernel_name=report.KERNEL_NAME,
+        kernel_name=notebook_run.KERNEL_NAME,
         progress_bar=False,
     )
     nb = nbformat.read(out, as_version=4)
@@ -68,7 +70,7 @@ def test_two_runs_give_byte_identical_html(rendered):
 def test_injected_parameters_cell_gets_a_fixed_id(rendered):
     nb = nbformat.read(rendered[0].notebook_path, as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
-    assert [c.id for c in injected] == [report.INJECTED_CELL_ID]
+    assert [c.id for c in injected] == [pages.INJECTED_CELL_ID]
 
 
 def test_failure_in_one_period_keeps_the_others_and_the_earlier_good_page(
@@ -81,7 +83,7 @@ def test_failure_in_one_period_keeps_the_others_and_the_earlier_good_page(
     august_dir.mkdir(parents=True)
     (august_dir / "report.html").write_text("earlier good August page", encoding="utf-8")
 
-    results = report.render_reports(periods, reports_root=root, notebook=failing_notebook)
+    results = pages.render_reports(periods, reports_root=root, notebook=failing_notebook)
 
     assert [r.ok for r in results] == [True, False, True]
     assert (august_dir / "report.html").read_text(encoding="utf-8") == "earlier good August page"
@@ -100,7 +102,7 @@ def test_failure_in_one_period_keeps_the_others_and_the_earlier_good_page(
 
 def test_index_links_every_rendered_report(tmp_path, failing_notebook):
     periods = [ReportPeriod("cgip-2018", m) for m in ("2018-07", "2018-09")]
-    report.render_reports(periods, reports_root=tmp_path, notebook=failing_notebook, progress=False)
+    pages.render_reports(periods, reports_root=tmp_path, notebook=failing_notebook, progress=False)
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert 'href="cgip-2018/2018-07/report.html"' in index
     assert 'href="cgip-2018/2018-09/report.html"' in index

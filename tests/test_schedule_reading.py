@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from kerslake_analysis import paths
-from kerslake_analysis import report_content as content
+from kerslake_analysis.base import paths
+from kerslake_analysis.report import content
 
 SMALL = paths.PROJ_ROOT / "tests" / "data" / "registers" / "small"
 

@@ -1,4 +1,4 @@
-"""Tests of the 2015 action plan's commitments (sources/action_plan_2015.py).
+"""Tests of the 2015 action plan's commitments (ingest/documents/action_plan_2015.py).
 
 Expected values were read off the raw text (data/raw/004_8cc2926d097384ad.txt) by hand;
 the line numbers are given with each so they can be checked again.
@@ -12,8 +12,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from kerslake_analysis.sources import action_plan_2015 as ap15
-from kerslake_analysis.sources.provenance import SourceDocument
+from kerslake_analysis.ingest.documents import action_plan_2015 as ap15
+from kerslake_analysis.ingest.provenance import SourceDocument
 
 DOC = SourceDocument.open("action_plan_2015")
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kerslake_analysis.sources import cgip_2018
-from kerslake_analysis.sources.provenance import SourceDocument
+from kerslake_analysis.ingest.documents import cgip_2018
+from kerslake_analysis.ingest.provenance import SourceDocument
 
 RAW_NAME = "001_3e6875fb2dbcaf44.txt"
 

@@ -1,4 +1,4 @@
-"""Tests for the claims register (data/transcriptions/claims.csv, sources/claims.py).
+"""Tests for the claims register (data/transcriptions/claims.csv, ingest/documents/claims.py).
 
 Expected values below were read off the raw documents by hand; the line numbers are
 those of the raw files in data/raw/.
@@ -12,8 +12,8 @@ from collections import defaultdict
 import pandas as pd
 import pytest
 
-from kerslake_analysis import paths
-from kerslake_analysis.sources import claims as claims_module
+from kerslake_analysis.base import paths
+from kerslake_analysis.ingest.documents import claims as claims_module
 
 PROGRESS = "000_e235c92a6776d4ac.txt"  # Progress Report on Kerslake Recommendations, Dec 2015
 CGIP = "001_3e6875fb2dbcaf44.txt"  # Corporate Governance Improvement Plan, September 2018

@@ -14,10 +14,10 @@ import shutil
 import pandas as pd
 import pytest
 
-from kerslake_analysis import schema
-from kerslake_analysis.sources import gap_2016
-from kerslake_analysis.sources.provenance import SourceDocument
-from kerslake_analysis.timescales import parse_timescale
+from kerslake_analysis.ingest import schema
+from kerslake_analysis.ingest.documents import gap_2016
+from kerslake_analysis.ingest.provenance import SourceDocument
+from kerslake_analysis.ingest.timescales import parse_timescale
 
 SOURCE = "003_5c42c1f83524bff3.txt"
 

@@ -10,10 +10,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from kerslake_analysis import schema
-from kerslake_analysis.sources import iif_2021
-from kerslake_analysis.sources.provenance import SourceDocument
-from kerslake_analysis.timescales import parse_timescale
+from kerslake_analysis.ingest import schema
+from kerslake_analysis.ingest.documents import iif_2021
+from kerslake_analysis.ingest.provenance import SourceDocument
+from kerslake_analysis.ingest.timescales import parse_timescale
 
 SOURCE = "002_e19b15a5f720a5bc.txt"
 D = dt.date

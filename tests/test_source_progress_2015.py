@@ -12,9 +12,9 @@ import csv
 import pandas as pd
 import pytest
 
-from kerslake_analysis import paths
-from kerslake_analysis.sources import progress_2015
-from kerslake_analysis.sources.provenance import QuoteNotFoundError, SourceDocument
+from kerslake_analysis.base import paths
+from kerslake_analysis.ingest.documents import progress_2015
+from kerslake_analysis.ingest.provenance import QuoteNotFoundError, SourceDocument
 
 RAW_NAME = "000_e235c92a6776d4ac.txt"
 

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from kerslake_analysis import paths
+from kerslake_analysis.base import paths
 
 NOTEBOOK = paths.EXPLORATORY_NOTEBOOKS_DIR / "sources.ipynb"
 

@@ -1,4 +1,4 @@
-"""Tests of kerslake_analysis.status: the December 2015 key plus No evidence."""
+"""Tests of kerslake_analysis.measure.status: the December 2015 key plus No evidence."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reference_status import reference_status
 
-from kerslake_analysis import schema
-from kerslake_analysis import status as status_module
-from kerslake_analysis.status import (
+from kerslake_analysis.base.statuses import KEY_STATUSES
+from kerslake_analysis.ingest import schema
+from kerslake_analysis.measure import status as status_module
+from kerslake_analysis.measure.status import (
     _RAG_OF_CODE,
     BEHIND_STATUSES,
-    KEY_STATUSES,
     OBSERVATION_STATES,
     RAG_COLOURS,
     STATUS_COLOURS,

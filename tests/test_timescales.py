@@ -1,4 +1,4 @@
-"""Tests for kerslake_analysis.timescales.
+"""Tests for kerslake_analysis.ingest.timescales.
 
 Every expected date below is worked out by hand from the rules in docs/design.md
 ("Timescales"): a month runs from its 1st to its last day (February 2016 has 29 days,
@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kerslake_analysis.sources.provenance import SourceDocument, strip_markup
-from kerslake_analysis.timescales import (
+from kerslake_analysis.ingest.provenance import SourceDocument, strip_markup
+from kerslake_analysis.ingest.timescales import (
     DATED_KINDS,
     KINDS,
     Timescale,
@@ -270,7 +270,7 @@ DOCUMENT_TIMESCALES = [
         D(2018, 9, 1),
         D(2018, 9, 30),
     ),
-    # 002 Cabinet report, January 2021 (reference 2021-01-19; see sources/iif_2021.py)
+    # 002 Cabinet report, January 2021 (reference 2021-01-19; see ingest/documents/iif_2021.py)
     ("iif_2021", "28th January 2021", None, "day", D(2021, 1, 28), D(2021, 1, 28)),
     ("iif_2021", "March 2021", None, "month", D(2021, 3, 1), D(2021, 3, 31)),
     ("iif_2021", "through to 2022", None, "year", D(2022, 1, 1), D(2022, 12, 31)),
@@ -333,7 +333,7 @@ def test_every_timescale_in_the_documents(key, raw, reference, kind, start, end)
 def test_the_table_covers_every_timescale_the_source_modules_emit():
     # Every (timescale, reference) pair in the commitments built from the documents has a
     # hand-checked row above; one whose reference does not matter may be listed without it.
-    from kerslake_analysis.sources.build import collect
+    from kerslake_analysis.ingest.documents.build import collect
 
     tables, _ = collect(allow_missing=True)
     commitments = tables["commitments"]

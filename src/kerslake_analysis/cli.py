@@ -28,7 +28,7 @@ class _Refused(Exception):
 
 def _require_checkout(what: str) -> None:
     """Refuse a Birmingham command when the package is installed without a checkout."""
-    from kerslake_analysis import paths
+    from kerslake_analysis.base import paths
 
     try:
         paths.require_checkout(what)
@@ -38,8 +38,8 @@ def _require_checkout(what: str) -> None:
 
 def _register_periods(args: argparse.Namespace) -> list:
     """The (plan, period) pairs of a council's tracker given by --register/--mapping."""
-    from kerslake_analysis.periods import ReportPeriod
-    from kerslake_analysis.register import load_register
+    from kerslake_analysis.base.periods import ReportPeriod
+    from kerslake_analysis.ingest.register import load_register
 
     if not args.mapping:
         raise ValueError("--register needs --mapping MAP.toml")
@@ -60,39 +60,39 @@ def _register_periods(args: argparse.Namespace) -> list:
     return periods
 
 
-def _start_worker_server(report) -> None:
+def _start_worker_server(pages) -> None:
     """Start the ``forkserver`` that ``--jobs`` workers fork from, before reading the data.
 
     The server imports the rendering machinery (papermill, nbconvert) while this
     process reads the data, so the workers are ready when the first report is
-    submitted. The same settings as :func:`kerslake_analysis.report.worker_context`.
+    submitted. The same settings as :func:`kerslake_analysis.report.pages.worker_context`.
     """
     import multiprocessing
 
     if "forkserver" in multiprocessing.get_all_start_methods():
         from multiprocessing import forkserver
 
-        report.worker_context()
+        pages.worker_context()
         forkserver.ensure_running()
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from kerslake_analysis import report
+    from kerslake_analysis.report import pages
 
     if args.jobs > 1 and args.executor == "local":
-        _start_worker_server(report)
-    from kerslake_analysis.register import RegisterError
+        _start_worker_server(pages)
+    from kerslake_analysis.ingest.register import RegisterError
 
     try:
         if args.register:
             chosen = _register_periods(args)
         else:
             _require_checkout("kerslake report --plan/--all")
-            chosen = report.select_periods(args.plan, args.period, args.all)
+            chosen = pages.select_periods(args.plan, args.period, args.all)
     except RegisterError as exc:
         print(f"kerslake report: the register cannot be read:\n{exc}", file=sys.stderr)
         return 2
-    except (report.ReportError, ValueError) as exc:
+    except (pages.ReportError, ValueError) as exc:
         print(f"kerslake report: {exc}", file=sys.stderr)
         return 2
     if args.executor == "dask" and args.jobs != 1:
@@ -103,7 +103,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        results = report.render_reports(
+        results = pages.render_reports(
             chosen,
             reports_root=args.out,
             progress=not args.quiet,
@@ -111,14 +111,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
             executor=args.executor,
             scheduler=args.scheduler,
         )
-    except report.ReportError as exc:
+    except pages.ReportError as exc:
         print(f"kerslake report: {exc}", file=sys.stderr)
         return 2
-    from kerslake_analysis import paths
-    from kerslake_analysis.run_info import write_manifest
+    from kerslake_analysis.base import paths
+    from kerslake_analysis.report.manifest import write_manifest
 
     manifest = write_manifest(results, chosen, args.out or paths.REPORTS_DIR)
-    print(report.summary_line(results))
+    print(pages.summary_line(results))
     for result in results:
         if result.ok:
             print(f"  wrote {result.html_path}")
@@ -127,12 +127,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_periods(args: argparse.Namespace) -> int:
-    from kerslake_analysis.periods import embedded_periods
+    from kerslake_analysis.report.content import embedded_report_periods
 
     if not args.register:
         _require_checkout("kerslake periods")
     try:
-        periods = _register_periods(args) if args.register else embedded_periods()
+        periods = _register_periods(args) if args.register else embedded_report_periods()
     except ValueError as exc:
         print(f"kerslake periods: {exc}", file=sys.stderr)
         return 2
@@ -142,7 +142,7 @@ def _cmd_periods(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from kerslake_analysis.register import format_problems, validate_register
+    from kerslake_analysis.ingest.register import format_problems, validate_register
 
     problems = validate_register(args.path, args.mapping)
     if problems:
@@ -154,7 +154,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_email(args: argparse.Namespace) -> int:
-    from kerslake_analysis import mail
+    from kerslake_analysis.deliver import mail
 
     _require_checkout("kerslake email")
     try:
@@ -189,12 +189,14 @@ def _positive_int(text: str) -> int:
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from kerslake_analysis import audit, paths, report
+    from kerslake_analysis import audit
+    from kerslake_analysis.base import paths
+    from kerslake_analysis.report import audit_page, pages
 
     _require_checkout("kerslake audit")
     out = args.out or paths.AUDIT_DIR
-    result = audit.render_audit(out)
-    report.render_index(out.parent if args.out else None)
+    result = audit_page.render_audit(out)
+    pages.render_index(out.parent if args.out else None)
     if not result.ok:
         print(f"kerslake audit: {result.error}", file=sys.stderr)
         return 1
@@ -211,7 +213,9 @@ def _rebuild_and_compare(reports_root: Path | None) -> int:
     """Render every report again into a temporary folder and compare each figures.json."""
     import tempfile
 
-    from kerslake_analysis import audit, lineage_report, paths, report
+    from kerslake_analysis import audit
+    from kerslake_analysis.base import paths
+    from kerslake_analysis.report import audit_page, lineage_page, pages
 
     current = reports_root or paths.REPORTS_DIR
     if not any(current.rglob("figures.json")):
@@ -222,12 +226,12 @@ def _rebuild_and_compare(reports_root: Path | None) -> int:
         return 2
     with tempfile.TemporaryDirectory(prefix="kerslake-rebuild-") as folder:
         fresh = Path(folder)
-        results = report.render_reports(
-            report.select_periods(all_periods=True), reports_root=fresh, progress=True
+        results = pages.render_reports(
+            pages.select_periods(all_periods=True), reports_root=fresh, progress=True
         )
         results += [
-            audit.render_audit(fresh / "audit"),
-            lineage_report.render_lineage(fresh / "lineage"),
+            audit_page.render_audit(fresh / "audit"),
+            lineage_page.render_lineage(fresh / "lineage"),
         ]
         failed = [r for r in results if not r.ok]
         for r in failed:
@@ -242,12 +246,13 @@ def _rebuild_and_compare(reports_root: Path | None) -> int:
 
 
 def _cmd_lineage(args: argparse.Namespace) -> int:
-    from kerslake_analysis import lineage_report, paths, report
+    from kerslake_analysis.base import paths
+    from kerslake_analysis.report import lineage_page, pages
 
     _require_checkout("kerslake lineage")
     out = args.out or paths.LINEAGE_DIR
-    result = lineage_report.render_lineage(out)
-    report.render_index(out.parent if args.out else None)
+    result = lineage_page.render_lineage(out)
+    pages.render_index(out.parent if args.out else None)
     if not result.ok:
         print(f"kerslake lineage: {result.error}", file=sys.stderr)
         return 1
@@ -256,7 +261,7 @@ def _cmd_lineage(args: argparse.Namespace) -> int:
 
 
 def _cmd_examples(args: argparse.Namespace) -> int:
-    from kerslake_analysis import example_data
+    from kerslake_analysis.ingest import example_data
 
     try:
         if args.action == "list":

@@ -46,13 +46,10 @@ from kerslake_analysis.audit.findings import (
     write_figures,
     write_findings,
 )
-from kerslake_analysis.audit.page import AUDIT_DIR, AUDIT_NOTEBOOK, render_audit
 from kerslake_analysis.audit.reproducibility import compare_figures
 from kerslake_analysis.audit.run import run_audit
 
 __all__ = [
-    "AUDIT_DIR",
-    "AUDIT_NOTEBOOK",
     "CHECKS",
     "CHECK_TITLES",
     "CONSISTENT",
@@ -67,7 +64,6 @@ __all__ = [
     "figures",
     "findings_json",
     "read_findings",
-    "render_audit",
     "run_audit",
     "sort_findings",
     "strict_exit_code",

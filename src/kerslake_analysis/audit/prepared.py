@@ -32,9 +32,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from kerslake_analysis import paths
 from kerslake_analysis.audit.findings import ClaimRef
-from kerslake_analysis.sources.claims import NUMBER_UNITS
+from kerslake_analysis.base import paths
+from kerslake_analysis.ingest.documents.claims import NUMBER_UNITS
 
 #: Units whose value is a date (``YYYY[-MM[-DD]]``) or a span of dates (``A/B``).
 DATE_UNITS: frozenset[str] = frozenset({"date", "period"})

@@ -43,10 +43,10 @@ from kerslake_analysis.audit.prepared import (
     describe_value,
     document_name,
 )
-from kerslake_analysis.metrics import schedule_summary
-from kerslake_analysis.periods import period_end
-from kerslake_analysis.sources.provenance import strip_markup
-from kerslake_analysis.status import status_as_of
+from kerslake_analysis.base.periods import period_end
+from kerslake_analysis.ingest.provenance import strip_markup
+from kerslake_analysis.measure.metrics import schedule_summary
+from kerslake_analysis.measure.status import status_as_of
 
 CHECK = "recomputation"
 

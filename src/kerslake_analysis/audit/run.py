@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from kerslake_analysis import load
 from kerslake_analysis.audit.coverage import uncovered
 from kerslake_analysis.audit.dates import check_dates, document_dates
 from kerslake_analysis.audit.findings import Finding, sort_findings
@@ -16,6 +15,7 @@ from kerslake_analysis.audit.recompute import check_recomputation
 from kerslake_analysis.audit.restated import check_restated
 from kerslake_analysis.audit.rounding import check_percentages
 from kerslake_analysis.audit.sums import check_sums
+from kerslake_analysis.ingest import load
 
 
 def reference_dates(commitments: pd.DataFrame) -> dict[str, pd.Timestamp]:

@@ -1,0 +1,397 @@
+"""Load a council's tracker — a folder of snapshot files and a mapping — as tidy frames.
+
+:func:`load_register` returns a :class:`Register` whose ``commitments`` and
+``observations`` have the columns of the curated tables (``data/curated/``), so the
+status and metrics functions work on both. :func:`validate_register` returns every
+problem instead of raising.
+
+How the frames are built (see also ``docs/register-mapping.md``):
+
+* Every record of every snapshot is an observation: a tracker reports every commitment
+  every period, so a row without a "complete" status means "not complete" (docs/design.md,
+  "Absence of evidence"). ``observed_on`` is the last day of the file's period.
+* A commitment is described by the **first** snapshot that lists it (its baseline):
+  text, owner, theme and due dates come from that row, and ``source``/``source_line``
+  point at it. Each observation keeps the due dates reported in its own snapshot, so
+  re-planned dates stay visible without hiding slippage against the baseline.
+* ``source_line`` is the spreadsheet row of the record (for a transposed file, where
+  records run down columns, it is the record's column number); ``source_cell`` gives
+  the cell of the record's ID and ``quote`` its raw text.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "2018-08.csv").write_text("Ref,Action,Due,Status\\n1,Publish,30/09/2018,Started\\n")
+>>> _ = (folder / "2018-09.csv").write_text("Ref,Action,Due,Status\\n1,Publish,30/09/2018,Done\\n")
+>>> _ = (folder / "MAP.toml").write_text('''
+... name = "demo"
+... [columns]
+... id = "Ref"
+... text = "Action"
+... due_end = "Due"
+... status = "Status"
+... [status.values]
+... "Started" = "In progress"
+... "Done" = "Complete"
+... ''')
+>>> register = load_register(folder, folder / "MAP.toml")
+>>> register.observations[["commitment_id", "period", "state", "source", "source_line"]]
+  commitment_id   period        state       source  source_line
+0             1  2018-08  in_progress  2018-08.csv            2
+1             1  2018-09     complete  2018-09.csv            2
+>>> register.commitments.loc[0, ["commitment_id", "plan", "text", "due_end"]].tolist()
+['1', 'demo', 'Publish', Timestamp('2018-09-30 00:00:00')]
+"""
+
+from __future__ import annotations
+
+import calendar
+import fnmatch
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from kerslake_analysis.ingest import schema
+from kerslake_analysis.ingest.register.mapping import Mapping, read_mapping
+from kerslake_analysis.ingest.register.problems import (
+    MappingError,
+    Problem,
+    RegisterError,
+    sort_problems,
+)
+from kerslake_analysis.ingest.register.sheets import UNSUPPORTED_SUFFIXES
+from kerslake_analysis.ingest.register.snapshot import (
+    DATE,
+    STATE_DTYPE,
+    STATUS_DTYPE,
+    SnapshotFile,
+    read_snapshot,
+)
+
+#: The problem of a file within every limit that the computer has no memory left to read.
+OUT_OF_MEMORY = (
+    "the computer ran out of memory reading the file; lower files.max_cells or "
+    "files.max_unpacked_megabytes in the mapping to refuse such files, split the file, "
+    "or use a computer with more memory"
+)
+#: Columns of :attr:`Register.commitments`, in order (the curated columns, then two more).
+COMMITMENT_COLUMNS: tuple[str, ...] = (
+    *schema.commitments.columns,
+    "source_cell",
+    "first_period",
+)
+#: Columns of :attr:`Register.observations` before the rating and extra columns.
+OBSERVATION_COLUMNS: tuple[str, ...] = (
+    *schema.observations.columns,
+    "source_cell",
+    "status_reported",
+    "status_raw",
+    "completed_on",
+    "timescale",
+    "timescale_kind",
+    "due_start",
+    "due_end",
+)
+
+_MONTHS = {
+    name.casefold(): number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number], calendar.month_abbr[number])
+} | {"sept": 9}
+
+_TEXT = pa.Column(str, nullable=False)
+_DATE = pa.Column(DATE, nullable=True)
+
+#: Contract of :attr:`Register.commitments` (checked on every load).
+REGISTER_COMMITMENTS = pa.DataFrameSchema(
+    {
+        "commitment_id": pa.Column(str, pa.Check.str_length(min_value=1), unique=True),
+        "plan": _TEXT,
+        **{c: _TEXT for c in ("theme", "sub_theme", "ref", "text", "owner", "timescale")},
+        "timescale_reference": _DATE,
+        "timescale_kind": _TEXT,
+        "due_start": _DATE,
+        "due_end": _DATE,
+        "kerslake_refs": _TEXT,
+        "measures": _TEXT,
+        "source": _TEXT,
+        "source_line": pa.Column("int64", pa.Check.ge(1)),
+        "quote": _TEXT,
+        "transcription_note": _TEXT,
+        "source_cell": _TEXT,
+        "first_period": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}$")),
+    },
+    checks=pa.Check(
+        lambda f: f["due_start"].isna() | f["due_end"].isna() | (f["due_start"] <= f["due_end"]),
+        error="due_start is after due_end",
+    ),
+    strict=True,
+    ordered=True,
+    name="register commitments",
+)
+
+#: Contract of :attr:`Register.observations` (rating and extra columns may follow).
+REGISTER_OBSERVATIONS = pa.DataFrameSchema(
+    {
+        "observation_id": pa.Column(str, unique=True),
+        "commitment_id": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "period": pa.Column(str, pa.Check.str_matches(r"^\d{4}-(0[1-9]|1[0-2])$")),
+        "observed_on": pa.Column(DATE),
+        "state": pa.Column(STATE_DTYPE),
+        "evidence": _TEXT,
+        "source": _TEXT,
+        "source_line": pa.Column("int64", pa.Check.ge(1)),
+        "quote": _TEXT,
+        "transcription_note": _TEXT,
+        "source_cell": _TEXT,
+        "status_reported": pa.Column(STATUS_DTYPE, nullable=True),
+        "status_raw": _TEXT,
+        "completed_on": _DATE,
+        "timescale": _TEXT,
+        "timescale_kind": _TEXT,
+        "due_start": _DATE,
+        "due_end": _DATE,
+    },
+    checks=pa.Check(
+        lambda f: f["observed_on"].dt.strftime("%Y-%m") == f["period"],
+        error="observed_on is not in period",
+    ),
+    strict=False,
+    name="register observations",
+)
+
+
+@dataclass(frozen=True)
+class Register:
+    """A council's tracker loaded as tidy frames.
+
+    Parameters
+    ----------
+    name : str
+        The register's name from the mapping (the ``plan`` of its commitments).
+    title : str
+        Its human title from the mapping ("" if none).
+    folder : pathlib.Path
+        The folder (or single file) read.
+    mapping : Mapping
+        The checked mapping.
+    files : pandas.DataFrame
+        One row per snapshot file: ``source``, ``period``, ``observed_on``, ``records``,
+        ``sha256``; in period order.
+    commitments : pandas.DataFrame
+        One row per commitment ID (:data:`COMMITMENT_COLUMNS`).
+    observations : pandas.DataFrame
+        One row per record of every snapshot (:data:`OBSERVATION_COLUMNS`, then
+        ``rating``, ``rating_by`` and ``rating_<name>`` if the mapping has a
+        ``[rating]``, then the ``[extra]`` columns).
+    """
+
+    name: str
+    title: str
+    folder: Path
+    mapping: Mapping
+    files: pd.DataFrame
+    commitments: pd.DataFrame
+    observations: pd.DataFrame
+
+    @property
+    def periods(self) -> list[str]:
+        """The snapshot periods, ``YYYY-MM``, in order."""
+        return self.files["period"].tolist()
+
+
+def load_register(path: Path | str, mapping_path: Path | str) -> Register:
+    """Load a register: a folder of snapshot files and its mapping.
+
+    Parameters
+    ----------
+    path : pathlib.Path or str
+        The folder of snapshot files (CSV or XLSX, one per period), or one such file.
+    mapping_path : pathlib.Path or str
+        The mapping file (``MAP.toml``).
+
+    Returns
+    -------
+    Register
+
+    Raises
+    ------
+    MappingError
+        If the mapping is malformed (a subclass of RegisterError).
+    RegisterError
+        If any file has any problem; the message lists every problem with file,
+        row, column and cell.
+    """
+    register, problems = _read(Path(path), Path(mapping_path))
+    if problems or register is None:
+        if problems and all(p.file == Path(mapping_path).name for p in problems):
+            raise MappingError(problems)
+        raise RegisterError(problems)
+    return register
+
+
+def validate_register(path: Path | str, mapping_path: Path | str) -> list[Problem]:
+    """Return every problem of a register and its mapping (empty if it loads cleanly).
+
+    Parameters
+    ----------
+    path : pathlib.Path or str
+        The folder of snapshot files, or one file.
+    mapping_path : pathlib.Path or str
+        The mapping file.
+
+    Returns
+    -------
+    list of Problem
+        Sorted: mapping problems first, then by file, row and column.
+    """
+    return _read(Path(path), Path(mapping_path))[1]
+
+
+# --------------------------------------------------------------------------- internals
+
+
+def _read(path: Path, mapping_path: Path) -> tuple[Register | None, list[Problem]]:
+    try:
+        mapping = read_mapping(mapping_path)
+    except MappingError as error:
+        return None, error.problems
+    files, problems = _snapshot_files(path, mapping)
+    if not files:
+        return None, sort_problems(problems)
+
+    snapshots: list[SnapshotFile] = []
+    for file in files:
+        plan = mapping.plan_for(file.name)
+        period, period_problem = _period(file.name, plan.period, mapping.files.period_pattern)
+        if period_problem:
+            problems.append(period_problem)
+            continue
+        try:
+            snapshot = read_snapshot(file, mapping, plan, period)
+        except MemoryError:  # within every limit, but more than this computer can hold
+            problems.append(Problem(file.name, message=OUT_OF_MEMORY))
+            continue
+        problems += snapshot.problems
+        snapshots.append(snapshot)
+    problems += _clashing_periods(snapshots)
+    if path.is_dir():  # one file of a folder is checked without the others
+        problems += _stray_corrections(mapping, [f.name for f in files])
+    if problems:
+        return None, sort_problems(problems)
+    return _assemble(path, mapping, snapshots), []
+
+
+def _snapshot_files(path: Path, mapping: Mapping) -> tuple[list[Path], list[Problem]]:
+    if path.is_file():
+        return [path], []
+    if not path.is_dir():
+        return [], [Problem(path.name or str(path), message=f"no such folder or file: {path}")]
+    include = [p.casefold() for p in mapping.files.include]
+    files, problems = [], []
+    for file in sorted(path.iterdir()):
+        name = file.name
+        if name.startswith((".", "~$")):
+            continue
+        if file.is_symlink():
+            problems.append(
+                Problem(name, message="a symbolic link: not read (copy the file into the folder)")
+            )
+            continue
+        if not file.is_file():
+            if not file.is_dir():  # a pipe, socket or device: reading it could hang
+                problems.append(Problem(name, message="not a regular file: not read"))
+            continue
+        if any(fnmatch.fnmatchcase(name.casefold(), p) for p in include):
+            files.append(file)
+        elif file.suffix.casefold() in UNSUPPORTED_SUFFIXES:
+            problems.append(Problem(name, message=UNSUPPORTED_SUFFIXES[file.suffix.casefold()]))
+    if not files:
+        patterns = ", ".join(mapping.files.include)
+        problems.append(
+            Problem(path.name, message=f"no snapshot files matching {patterns} in {path}")
+        )
+    return files, problems
+
+
+def _period(name: str, fixed: str | None, pattern: str) -> tuple[str, Problem | None]:
+    """The period of a file: set by the mapping, else read from its name."""
+    if fixed is not None:
+        return fixed, None
+    match = re.search(pattern, name, flags=re.IGNORECASE)
+    year, month = None, None
+    if match:
+        year_text, month_text = match.group("year") or "", (match.group("month") or "").casefold()
+        year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
+        month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text)
+    if year is None or month is None or not 1 <= month <= 12:
+        return "", Problem(
+            name,
+            message="no period (YYYY-MM) in the file name; rename it (e.g. 2018-09.xlsx) "
+            "or set 'period' in an [[override]] for it",
+        )
+    return f"{year:04d}-{month:02d}", None
+
+
+def _clashing_periods(snapshots: list[SnapshotFile]) -> list[Problem]:
+    by_period: dict[str, list[str]] = {}
+    for snapshot in snapshots:
+        by_period.setdefault(snapshot.period, []).append(snapshot.file)
+    return [
+        Problem(file, message=f"{len(files)} files are for period {period}: {', '.join(files)}")
+        for period, files in by_period.items()
+        if len(files) > 1
+        for file in files
+    ]
+
+
+def _stray_corrections(mapping: Mapping, names: list[str]) -> list[Problem]:
+    return [
+        Problem(
+            correction.file,
+            message=f"the mapping has a correction for this file (ID {correction.id!r}), "
+            "but there is no such snapshot file",
+        )
+        for correction in mapping.correction
+        if correction.file not in names
+    ]
+
+
+def _assemble(path: Path, mapping: Mapping, snapshots: list[SnapshotFile]) -> Register:
+    snapshots = sorted(snapshots, key=lambda s: s.period)
+    frames = [s.rows for s in snapshots if s.rows is not None]
+    rows = pd.concat(frames, ignore_index=True)
+    rows["observation_id"] = rows["period"] + "/" + rows["commitment_id"]
+
+    first = rows.drop_duplicates("commitment_id", keep="first").reset_index(drop=True)
+    commitments = first.assign(
+        plan=mapping.name, kerslake_refs="", measures="", first_period=first["period"]
+    )[list(COMMITMENT_COLUMNS)]
+    commitments = REGISTER_COMMITMENTS.validate(commitments)
+
+    extra = [c for c in rows.columns if c.startswith("rating")] + mapping.extra_names()
+    observations = rows[[*OBSERVATION_COLUMNS, *extra]].reset_index(drop=True)
+    observations = REGISTER_OBSERVATIONS.validate(observations)
+
+    files = pd.DataFrame(
+        {
+            "source": [s.file for s in snapshots],
+            "period": [s.period for s in snapshots],
+            "records": [0 if s.rows is None else len(s.rows) for s in snapshots],
+            "sha256": [s.sha256 for s in snapshots],
+        }
+    )
+    files.insert(
+        2,
+        "observed_on",
+        pd.to_datetime(files["period"])
+        .dt.to_period("M")
+        .dt.to_timestamp(how="end")
+        .dt.normalize()
+        .astype(DATE),
+    )
+    return Register(mapping.name, mapping.title, path, mapping, files, commitments, observations)

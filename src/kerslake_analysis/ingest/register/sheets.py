@@ -1,0 +1,613 @@
+"""Read one snapshot file (CSV or XLSX) into a grid of cell texts, keeping cell positions.
+
+The grid is always "one record per row": a transposed file (fields down the first
+column, one column per record) is turned round, and :meth:`Sheet.where` maps a grid
+position back to the row and column a spreadsheet user sees. Problems that stop the
+file from being read at all (too large, empty, wrong encoding, malformed CSV, an
+unreadable workbook, a missing sheet) are returned as
+:class:`~kerslake_analysis.ingest.register.problems.Problem` objects instead of a sheet.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "2018-09.csv").write_text("Ref,Action\\n1.1,Publish the plan\\n")
+>>> sheet, problems = read_sheet(folder / "2018-09.csv", encoding="utf-8", separator=",")
+>>> sheet.cells, problems
+([['Ref', 'Action'], ['1.1', 'Publish the plan']], [])
+>>> sheet.cell_ref(1, 1)
+'B2'
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from openpyxl.cell.text import Text
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
+
+from kerslake_analysis.ingest.register.problems import Problem
+
+#: Suffixes read as CSV and as Excel workbooks.
+CSV_SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".tsv")
+XLSX_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm")
+#: Spreadsheet formats a council might save that cannot be read.
+UNSUPPORTED_SUFFIXES: dict[str, str] = {
+    ".xls": "Excel 97-2003 .xls files are not supported: save it as .xlsx",
+    ".ods": "OpenDocument .ods files are not supported: save it as .xlsx or .csv",
+    ".numbers": "Numbers files are not supported: export it as .xlsx or .csv",
+}
+#: Excel's formula error values.
+EXCEL_ERRORS: frozenset[str] = frozenset(
+    {
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#UNKNOWN!",
+        "#BUSY!",
+    }
+)
+_CSV_FIELD_LIMIT = 1_000_000
+#: An XLSX file's styles part (``xl/styles.xml``) larger than this, unzipped, is refused:
+#: openpyxl parses it whole (about 12 bytes of memory per byte). Excel allows at most
+#: 64,000 cell formats, about 6 MB.
+MAX_STYLES_MEGABYTES = 10.0
+
+
+class _TooLarge(Exception):
+    """A limit was passed while reading; the message names the limit and its setting."""
+
+    def __init__(self, message: str, row: int | None = None) -> None:
+        super().__init__(message)
+        self.row = row
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of a file :func:`read_sheet` reads before it refuses the file.
+
+    Parameters
+    ----------
+    width : int
+        The mapping's ``files.max_columns``: fields (spreadsheet columns; rows in a
+        transposed file).
+    unpacked_megabytes : float
+        Total size of an XLSX file's parts once unzipped.
+    records : int
+        The mapping's ``files.max_rows`` (named in messages).
+    header_row : int
+        The mapping's ``files.header_row`` (rows up to it are not records).
+    cells : int
+        The mapping's ``files.max_cells``: cells read in all (a CSV's fields, an XLSX
+        sheet's non-empty cells), which bounds the memory a file within the row and
+        column limits can take. An XLSX sheet whose declared dimension covers more
+        cells, or whose workbook has more shared strings, is refused before reading.
+    transposed : bool
+        Whether records run down columns (set by :func:`read_sheet`).
+    """
+
+    width: int = 1_000
+    unpacked_megabytes: float = 200.0
+    records: int = 100_000
+    header_row: int = 1
+    cells: int = 2_000_000
+    transposed: bool = False
+
+    @property
+    def lines(self) -> int:
+        """Records and header rows (spreadsheet rows; columns in a transposed file)."""
+        return self.records + self.header_row
+
+    def rows_message(self) -> str:
+        """The message for a file with more records than ``files.max_rows``."""
+        return (
+            f"the file has more than {self.records} records, the limit "
+            "(files.max_rows in the mapping); the file was not used"
+        )
+
+    def cells_message(self) -> str:
+        """The message for a file with more cells than ``files.max_cells``."""
+        return (
+            f"the file has more than {self.cells} cells, the limit (files.max_cells in the "
+            "mapping); the file was not used"
+        )
+
+    def width_message(self, found: int) -> str:
+        """The message for a file with more columns than ``files.max_columns``."""
+        return (
+            f"the file has {found} or more fields ({'rows' if self.transposed else 'columns'}), "
+            f"more than the limit of {self.width} (files.max_columns in the mapping); "
+            "the file was not used"
+        )
+
+
+@dataclass
+class Sheet:
+    """A file's cells as text, one record per row, with their spreadsheet positions.
+
+    Parameters
+    ----------
+    file : str
+        The file name.
+    cells : list of list of str
+        Cell texts; rows may differ in length. XLSX dates are ISO ``YYYY-MM-DD``.
+    transposed : bool
+        Whether the file holds one record per column (the grid is then turned round).
+    native_dates : set of (int, int)
+        Grid positions of XLSX cells that hold real dates.
+    errors : set of (int, int)
+        Grid positions of XLSX cells that hold formula errors (``#REF!`` …).
+    merged : list of (int, int, int, int)
+        Merged ranges as grid positions ``(first_row, first_col, last_row, last_col)``.
+    sha256 : str
+        SHA-256 of the file's bytes.
+    """
+
+    file: str
+    cells: list[list[str]]
+    transposed: bool = False
+    native_dates: set[tuple[int, int]] = field(default_factory=set)
+    errors: set[tuple[int, int]] = field(default_factory=set)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    sha256: str = ""
+
+    def where(self, row: int, col: int) -> tuple[int, int]:
+        """Return the 1-based (row, column) a spreadsheet shows for grid position (row, col)."""
+        return (col + 1, row + 1) if self.transposed else (row + 1, col + 1)
+
+    def cell_ref(self, row: int, col: int) -> str:
+        """Return the spreadsheet cell reference (``"C7"``) of a grid position."""
+        sheet_row, sheet_col = self.where(row, col)
+        return f"{get_column_letter(sheet_col)}{sheet_row}"
+
+    def range_ref(self, first_row: int, first_col: int, last_row: int, last_col: int) -> str:
+        """Return the spreadsheet reference (``"A1:C1"``) of a rectangle of grid positions."""
+        return f"{self.cell_ref(first_row, first_col)}:{self.cell_ref(last_row, last_col)}"
+
+
+def read_sheet(
+    path: Path,
+    *,
+    encoding: str = "utf-8",
+    encoding_errors: str = "strict",
+    separator: str = ",",
+    sheet: str | int | None = None,
+    transposed: bool = False,
+    max_megabytes: float = 50.0,
+    limits: Limits | None = None,
+) -> tuple[Sheet | None, list[Problem]]:
+    """Read a CSV or XLSX file as a :class:`Sheet`.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+    encoding, encoding_errors, separator : str
+        How to decode and split a CSV file (``encoding_errors`` is ``"strict"`` or
+        ``"replace"``). A UTF-8 byte-order mark is skipped.
+    sheet : str or int, optional
+        The worksheet of an XLSX file, by name or 1-based number; the first by default.
+    transposed : bool, default False
+        Whether records run down columns instead of across rows.
+    max_megabytes : float, default 50
+        Files larger than this are refused.
+    limits : Limits, optional
+        Rows, columns and unpacked size beyond which the file is refused while it is
+        read (an XLSX file's declared dimension and unpacked size before any cell is
+        read); the defaults of :class:`Limits` if not given.
+
+    Returns
+    -------
+    tuple of (Sheet or None, list of Problem)
+        The sheet, or None with the problems that stopped it being read.
+    """
+    name = path.name
+    suffix = path.suffix.casefold()
+    if suffix in UNSUPPORTED_SUFFIXES:
+        return None, [Problem(name, message=UNSUPPORTED_SUFFIXES[suffix])]
+    if suffix not in CSV_SUFFIXES + XLSX_SUFFIXES:
+        return None, [Problem(name, message=f"not a CSV or XLSX file (suffix {path.suffix!r})")]
+    try:
+        size = path.stat().st_size
+        if size > max_megabytes * 1_000_000:
+            return None, [
+                Problem(
+                    name,
+                    message=f"the file is {size / 1_000_000:.1f} MB, over the limit of "
+                    f"{max_megabytes:g} MB (files.max_megabytes in the mapping)",
+                )
+            ]
+        data = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(name, message=f"cannot read the file: {error.strerror or error}")]
+    if not data.strip():
+        return None, [Problem(name, message="the file is empty")]
+    limits = replace(limits or Limits(), transposed=transposed)
+    if transposed:  # records run down columns: the row limit is a column limit
+        lines, width = limits.width, limits.lines
+    else:
+        lines, width = limits.lines, limits.width
+    try:
+        if suffix in XLSX_SUFFIXES:
+            result, problems = _read_xlsx(name, data, sheet, lines, width, limits)
+        else:
+            result, problems = _read_csv(
+                name, data, encoding, encoding_errors, separator, lines, width, limits
+            )
+    except _TooLarge as error:
+        return None, [Problem(name, error.row, message=str(error))]
+    if result is None:
+        return None, problems
+    result.sha256 = hashlib.sha256(data).hexdigest()
+    if transposed:
+        result = _transpose(result)
+    return result, problems
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _read_csv(
+    name: str,
+    data: bytes,
+    encoding: str,
+    errors: str,
+    separator: str,
+    lines: int,
+    width: int,
+    limits: Limits,
+) -> tuple[Sheet | None, list[Problem]]:
+    """Read CSV strictly: a stray or unclosed quote is an error, never a long text cell."""
+    codec = "utf-8-sig" if encoding.replace("_", "-").casefold() in ("utf-8", "utf8") else encoding
+    try:
+        text = data.decode(codec, errors=errors)
+    except UnicodeDecodeError as error:
+        return None, [_decode_problem(name, data, error, codec, separator)]
+    csv.field_size_limit(_CSV_FIELD_LIMIT)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    rows: list[list[str]] = []
+    started = 1  # the line the row being read starts on
+    cells = 0
+    try:
+        for row in reader:
+            if len(rows) >= lines:
+                raise _TooLarge(_limit_message(limits, rows=True))
+            if len(row) > width:
+                raise _TooLarge(_limit_message(limits, found=len(row)), started)
+            cells += len(row)
+            if cells > limits.cells:
+                raise _TooLarge(limits.cells_message(), started)
+            rows.append(row)
+            started = reader.line_num + 1
+    except csv.Error as error:
+        return None, [
+            Problem(
+                name,
+                started,
+                message=f"not well-formed CSV: {error} (in the record starting on line "
+                f"{started}: a quote that is never closed, or text after a closing quote; "
+                "nothing of the file was used)",
+            )
+        ]
+    return Sheet(name, rows), []
+
+
+def _limit_message(limits: Limits, *, rows: bool = False, found: int = 0) -> str:
+    """The message for passing the file's row limit (``rows``) or its column limit.
+
+    A plain file has records in rows (``files.max_rows``) and fields in columns
+    (``files.max_columns``); a transposed file has them the other way round.
+    """
+    if rows != limits.transposed:
+        return limits.rows_message()
+    return limits.width_message(found or limits.width + 1)
+
+
+def _decode_problem(
+    name: str, data: bytes, error: UnicodeDecodeError, codec: str, separator: str
+) -> Problem:
+    """Name the row and column holding the first byte that does not decode."""
+    before = data[: error.start].decode(codec, errors="replace")
+    rows = list(csv.reader(io.StringIO(before, newline=""), delimiter=separator, strict=False))
+    row = max(len(rows), 1)
+    col = max(len(rows[-1]), 1) if rows else 1
+    header = rows[0] if rows else []
+    column = header[col - 1] if row > 1 and col - 1 < len(header) else None
+    byte = data[error.start : error.start + 1]
+    message = (
+        f"byte 0x{byte.hex()} cannot be decoded as {codec.removesuffix('-sig')}; the file "
+        "may use another encoding (set files.encoding in the mapping, e.g. 'cp1252')"
+    )
+    return Problem(
+        name,
+        row,
+        _one_line(column) if column else None,
+        message,
+        f"{get_column_letter(col)}{row}",
+    )
+
+
+# --------------------------------------------------------------------------- XLSX
+
+
+def _read_xlsx(
+    name: str,
+    data: bytes,
+    sheet: str | int | None,
+    lines: int,
+    width: int,
+    limits: Limits,
+) -> tuple[Sheet | None, list[Problem]]:
+    """Read one worksheet row by row (openpyxl read-only), refusing it before it grows.
+
+    The unpacked size of the archive and the sheet's declared dimension are checked
+    before any cell is read; the row and column counts as each row arrives.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            styles = next(
+                (i.file_size for i in archive.infolist() if i.filename == "xl/styles.xml"), 0
+            )
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        return None, [Problem(name, message=f"not a readable Excel workbook: {error}")]
+    if unpacked > limits.unpacked_megabytes * 1_000_000:
+        raise _TooLarge(
+            f"the workbook unpacks to {unpacked / 1_000_000:.1f} MB, over the limit of "
+            f"{limits.unpacked_megabytes:g} MB (files.max_unpacked_megabytes in the mapping)"
+        )
+    if styles > MAX_STYLES_MEGABYTES * 1_000_000:
+        raise _TooLarge(
+            f"the workbook's styles (xl/styles.xml) unpack to {styles / 1_000_000:.1f} MB, "
+            f"over the limit of {MAX_STYLES_MEGABYTES:g} MB "
+            "(kerslake_analysis.ingest.register.sheets.MAX_STYLES_MEGABYTES); the file was not used"
+        )
+    try:
+        reader = _StreamingReader(io.BytesIO(data), limits)
+        reader.read()
+        workbook = reader.wb
+    except (_TooLarge, MemoryError):
+        raise
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, IndexError) as error:
+        return None, [Problem(name, message=f"not a readable Excel workbook: {error}")]
+    except Exception as error:  # noqa: BLE001 - any failure inside openpyxl is a bad file
+        return None, [Problem(name, message=f"not a readable Excel workbook: {error!r}")]
+    try:
+        return _read_worksheet(name, workbook, sheet, lines, width, limits)
+    finally:
+        workbook.close()
+
+
+_SST_COUNT = re.compile(rb"<(?:\w+:)?sst\b[^>]*?\buniqueCount=[\"'](\d+)")
+_SI_TAG = f"{{{SHEET_MAIN_NS}}}si"
+_T_TAG = f"{{{SHEET_MAIN_NS}}}t"
+_SI_START = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
+
+
+def _count_strings(source: io.BufferedIOBase) -> int:
+    """Count the ``<si>`` start tags of a shared-strings part, a megabyte at a time.
+
+    A quick bound before parsing (about a second for 150 MB); the parser counts again.
+    """
+    count, tail = 0, b""
+    while chunk := source.read(1 << 20):
+        block = tail + chunk
+        # a tag wholly inside the tail was counted with the previous block
+        count += sum(1 for m in _SI_START.finditer(block) if m.end() > len(tail))
+        tail = block[-32:]
+    return count
+
+
+class _StreamingReader(ExcelReader):
+    """openpyxl's read-only workbook reader, its shared strings read within the limits.
+
+    openpyxl reads the whole shared-strings part before the first row, keeping every
+    parsed element; here the part's declared count is checked from its first bytes, its
+    ``<si>`` tags are counted in the raw text, and the strings are counted again as they
+    are parsed, each element dropped once read.
+    """
+
+    def __init__(self, source: io.BytesIO, limits: Limits) -> None:
+        super().__init__(source, read_only=True, data_only=True)
+        self.limits = limits
+
+    def read_strings(self) -> None:
+        """Read the shared strings, refusing more than ``files.max_cells`` of them."""
+        content = self.package.find(SHARED_STRINGS)
+        if content is None:
+            return
+        with self.archive.open(content.PartName[1:]) as source:
+            declared = _SST_COUNT.search(source.read(4096))
+        if declared and int(declared.group(1)) > self.limits.cells:
+            raise _TooLarge(self.strings_message(f"declares {int(declared.group(1))}"))
+        with self.archive.open(content.PartName[1:]) as source:
+            found = _count_strings(source)
+        if found > self.limits.cells:
+            raise _TooLarge(self.strings_message(f"holds {found}"))
+        strings: list[str] = []
+        with self.archive.open(content.PartName[1:]) as source:
+            events = iterparse(source, events=("start", "end"))
+            _, root = next(events)
+            for event, node in events:
+                if event != "end" or node.tag != _SI_TAG:
+                    continue
+                if len(strings) >= self.limits.cells:
+                    raise _TooLarge(self.strings_message(f"holds more than {len(strings)}"))
+                if len(node) == 1 and node[0].tag == _T_TAG:  # plain text: read it directly
+                    text = node[0].text or ""
+                else:  # rich text runs
+                    text = Text.from_tree(node).content
+                strings.append(text.replace("x005F_", ""))
+                node.clear()
+                root.clear()  # drop the string's element: only its text is kept
+        self.shared_strings = strings
+
+    def strings_message(self, count: str) -> str:
+        """The message for a shared-strings table with more strings than cells allowed."""
+        return (
+            f"the workbook's shared-strings table {count} strings; a sheet can use at most "
+            f"{self.limits.cells} (files.max_cells in the mapping), so the file was not used"
+        )
+
+
+def _read_worksheet(name, workbook, sheet, lines, width, limits):
+    names = workbook.sheetnames
+    if sheet is None:
+        worksheet = workbook.worksheets[0]
+    elif isinstance(sheet, int):
+        if sheet > len(names):
+            return None, [
+                Problem(name, message=f"there is no sheet number {sheet}; sheets: {names}")
+            ]
+        worksheet = workbook.worksheets[sheet - 1]
+    elif sheet in names:
+        worksheet = workbook[sheet]
+    else:
+        return None, [Problem(name, message=f"there is no sheet {sheet!r}; sheets: {names}")]
+    if not hasattr(worksheet, "_get_source"):
+        return None, [Problem(name, message=f"sheet {worksheet.title!r} is a chart, not cells")]
+    declared_rows, declared_cols = worksheet.max_row or 0, worksheet.max_column or 0
+    if declared_rows > lines or declared_cols > width:
+        size = worksheet.calculate_dimension()
+        too_many = declared_rows > lines
+        raise _TooLarge(
+            f"the sheet declares its size as {size}: "
+            + _limit_message(limits, rows=too_many, found=declared_cols)
+        )
+    if declared_rows * declared_cols > limits.cells:
+        raise _TooLarge(
+            f"the sheet declares its size as {worksheet.calculate_dimension()}, "
+            f"{declared_rows * declared_cols} cells: more than {limits.cells}, the limit "
+            "(files.max_cells in the mapping); the file was not used"
+        )
+
+    cells: list[list[str]] = []
+    native_dates: set[tuple[int, int]] = set()
+    errors: set[tuple[int, int]] = set()
+    count = 0
+    try:
+        with worksheet._get_source() as source:
+            parser = WorkSheetParser(
+                source,
+                worksheet._shared_strings,
+                data_only=True,
+                epoch=workbook.epoch,
+                date_formats=workbook._date_formats,
+                timedelta_formats=workbook._timedelta_formats,
+            )
+            for number, row in parser.parse():
+                if number > lines:
+                    raise _TooLarge(_limit_message(limits, rows=True))
+                while len(cells) < number:
+                    cells.append([])
+                i = number - 1
+                texts = cells[i]
+                for cell in row:
+                    j = cell["column"] - 1
+                    if j >= width:
+                        raise _TooLarge(_limit_message(limits, found=j + 1), number)
+                    value = cell["value"]
+                    if value is None:
+                        continue
+                    count += 1
+                    if count > limits.cells:
+                        raise _TooLarge(limits.cells_message(), number)
+                    if cell["data_type"] == "e" or (
+                        isinstance(value, str) and value in EXCEL_ERRORS
+                    ):
+                        errors.add((i, j))
+                    if isinstance(value, dt.datetime | dt.date):
+                        native_dates.add((i, j))
+                    texts.extend([""] * (j + 1 - len(texts)))
+                    texts[j] = _cell_text(value)
+            ranges = parser.merged_cells.mergeCell if parser.merged_cells else []
+    except (_TooLarge, MemoryError):
+        raise
+    except Exception as error:  # noqa: BLE001 - any failure inside openpyxl is a bad file
+        return None, [Problem(name, message=f"not a readable Excel workbook: {error!r}")]
+    merged = []
+    for merge in ranges:
+        min_col, min_row, max_col, max_row = range_boundaries(merge.ref)
+        merged.append((min_row - 1, min_col - 1, max_row - 1, max_col - 1))
+    return Sheet(name, cells, native_dates=native_dates, errors=errors, merged=merged), []
+
+
+def _cell_text(value: object) -> str:
+    """The text of an XLSX cell value: dates as ISO, whole numbers without '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _transpose(sheet: Sheet) -> Sheet:
+    width = max((len(r) for r in sheet.cells), default=0)
+    padded = [r + [""] * (width - len(r)) for r in sheet.cells]
+    sheet.cells = [list(column) for column in zip(*padded, strict=True)] if padded else []
+    sheet.native_dates = {(j, i) for i, j in sheet.native_dates}
+    sheet.errors = {(j, i) for i, j in sheet.errors}
+    sheet.merged = [(c0, r0, c1, r1) for r0, c0, r1, c1 in sheet.merged]
+    sheet.transposed = True
+    return sheet
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _one_line(text: str, limit: int = 80) -> str:
+    """A header as one line, shortened to ``limit`` characters for messages."""
+    line = _SPACE.sub(" ", text).strip()
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def header_label(text: str) -> str:
+    """Return a header cell as messages show it: on one line, at most 80 characters.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> header_label("Project - End Date\\n(Latest approved end date)")
+    'Project - End Date (Latest approved end date)'
+    """
+    return _one_line(text)

@@ -1,0 +1,717 @@
+"""Turn one snapshot file into tidy rows, collecting every problem with its cell.
+
+:func:`read_snapshot` reads a file with :func:`~kerslake_analysis.ingest.register.sheets.read_sheet`,
+finds the mapped columns in its header, applies the mapping's corrections, and
+converts each mapped column: IDs and text on one line, dates in the mapped formats,
+status words to the six statuses and their observation state, ratings to their scale.
+Every cell that cannot be converted gives a
+:class:`~kerslake_analysis.ingest.register.problems.Problem` naming the file, the row and
+column a spreadsheet user sees, and the cell reference.
+
+The result has one row per record of the file (blank rows are skipped) with the
+columns of :data:`SNAPSHOT_COLUMNS` plus ``rating_<name>`` columns and the mapping's
+extra columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kerslake_analysis.ingest import schema
+from kerslake_analysis.ingest.register.mapping import (
+    DATE_FIELDS,
+    MISSING_RATING,
+    STATUS_STATES,
+    STATUSES,
+    UNKNOWN,
+    ColumnSpec,
+    FilePlan,
+    Mapping,
+    normalise_key,
+)
+from kerslake_analysis.ingest.register.problems import Problem
+from kerslake_analysis.ingest.register.sheets import (
+    EXCEL_ERRORS,
+    Limits,
+    Sheet,
+    header_label,
+    read_sheet,
+)
+from kerslake_analysis.ingest.timescales import TimescaleError, TimescaleErrors, parse_timescales
+
+DATE = schema.DATE
+#: The six statuses as an ordered categorical (the ``status_reported`` column).
+STATUS_DTYPE = pd.CategoricalDtype(list(STATUSES), ordered=True)
+#: Observation states as a categorical (the ``state`` column).
+STATE_DTYPE = pd.CategoricalDtype(list(schema.OBSERVATION_STATES))
+#: Text fields of ``[columns]`` copied as plain text on one line.
+TEXT_FIELDS: tuple[str, ...] = ("text", "theme", "sub_theme", "ref", "owner", "update")
+#: Years outside this range are taken as typing mistakes.
+PLAUSIBLE_YEARS = (1900, 2100)
+
+_SPACE = re.compile(r"\s+")
+_LOOKS_LIKE_DATE = re.compile(r"\d{1,4}[./ -]\d{1,2}[./ -]\d{1,4}")
+_FORMAT_WORDS = {
+    "%d": "dd",
+    "%m": "mm",
+    "%Y": "yyyy",
+    "%y": "yy",
+    "%b": "Mon",
+    "%B": "Month",
+    "%H": "hh",
+    "%M": "mm",
+    "%S": "ss",
+}
+
+
+@dataclass
+class SnapshotFile:
+    """One snapshot file read: its rows, checksum and problems.
+
+    Parameters
+    ----------
+    file : str
+        The file name.
+    period : str
+        ``YYYY-MM``.
+    rows : pandas.DataFrame or None
+        One row per record, or None when the file could not be read.
+    sha256 : str
+        SHA-256 of the file's bytes ("" if unread).
+    problems : list of Problem
+    """
+
+    file: str
+    period: str
+    rows: pd.DataFrame | None
+    sha256: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class _Context:
+    """What the converters need to report problems about a file's cells."""
+
+    sheet: Sheet
+    plan: FilePlan
+    columns: dict[str, int]
+    labels: dict[str, str]
+    problems: list[Problem]
+
+    def report(self, field_name: str, index: pd.Index, messages: pd.Series | str) -> None:
+        """Add a problem for each grid row in ``index`` about ``field_name``'s cell."""
+        col = self.columns[field_name]
+        for i in index:
+            message = messages if isinstance(messages, str) else messages[i]
+            row, _ = self.sheet.where(int(i), col)
+            self.problems.append(
+                Problem(
+                    self.sheet.file,
+                    row,
+                    self.labels[field_name],
+                    message,
+                    self.sheet.cell_ref(int(i), col),
+                )
+            )
+
+
+def read_snapshot(path, mapping: Mapping, plan: FilePlan, period: str) -> SnapshotFile:
+    """Read one snapshot file into tidy rows.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV or XLSX file.
+    mapping : Mapping
+        The register's mapping.
+    plan : FilePlan
+        The mapping resolved for this file (:meth:`Mapping.plan_for`).
+    period : str
+        The file's period ``YYYY-MM``; its last day is the observation date.
+
+    Returns
+    -------
+    SnapshotFile
+        ``rows`` holds a row for every record even when some cells have problems;
+        the caller decides whether problems are fatal.
+    """
+    result = SnapshotFile(path.name, period, None)
+    sheet, problems = read_sheet(
+        path,
+        encoding=plan.encoding,
+        encoding_errors=plan.encoding_errors,
+        separator=plan.separator,
+        sheet=plan.sheet,
+        transposed=plan.transposed,
+        max_megabytes=plan.max_megabytes,
+        limits=Limits(
+            width=plan.max_columns,
+            unpacked_megabytes=plan.max_unpacked_megabytes,
+            records=plan.max_rows,
+            header_row=plan.header_row,
+            cells=plan.max_cells,
+        ),
+    )
+    result.problems = problems
+    if sheet is None:
+        return result
+    result.sha256 = sheet.sha256
+    header_index = plan.header_row - 1
+    what = "column" if plan.transposed else "row"
+    if len(sheet.cells) <= header_index or not any(c.strip() for c in sheet.cells[header_index]):
+        result.problems.append(
+            Problem(sheet.file, message=f"there is no header in {what} {plan.header_row}")
+        )
+        return result
+    header = sheet.cells[header_index]
+    result.problems += _merged_problems(sheet, header_index, header)
+
+    fields = {
+        **plan.columns,
+        **{f"rating.{n}": s for n, s in plan.ratings.items()},
+        **{f"extra.{n}": s for n, s in plan.extra.items()},
+    }
+    columns, labels, column_problems = _find_columns(sheet, header_index, header, fields)
+    result.problems += column_problems
+
+    body = _body(sheet, header_index, len(header), result.problems)
+    if body.empty:
+        result.problems.append(
+            Problem(sheet.file, message=f"there are no records after the header {what}")
+        )
+        return result
+    if len(body) > plan.max_rows:
+        result.problems.append(
+            Problem(
+                sheet.file,
+                message=f"the file has {len(body)} records, more than the limit of "
+                f"{plan.max_rows} (files.max_rows in the mapping)",
+            )
+        )
+        return result
+    if "id" not in columns or "text" not in columns:
+        return result  # the missing column is already reported; nothing to key rows on
+
+    context = _Context(sheet, plan, columns, labels, result.problems)
+    raw = {name: body[col] for name, col in columns.items()}
+    notes = _apply_corrections(context, raw, body.index)
+    result.rows = _convert(context, mapping, raw, notes, period)
+    return result
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def _merged_problems(sheet: Sheet, header_index: int, header: list[str]) -> list[Problem]:
+    problems = []
+    for first_row, first_col, last_row, last_col in sheet.merged:
+        if last_row < header_index:
+            continue  # a title above the header
+        ref = sheet.range_ref(first_row, first_col, last_row, last_col)
+        label = header[first_col] if first_col < len(header) else ""
+        row, _ = sheet.where(max(first_row, header_index), first_col)
+        if first_row <= header_index:
+            message = f"merged header cells {ref}: each column needs its own header; unmerge them"
+        else:
+            message = (
+                f"merged cells {ref}: only the first cell of a merged range holds a value; "
+                "unmerge them and fill in every cell"
+            )
+        problems.append(
+            Problem(sheet.file, row, header_label(label) if label.strip() else None, message)
+        )
+    return problems
+
+
+def _find_columns(
+    sheet: Sheet, header_index: int, header: list[str], fields: dict[str, ColumnSpec]
+) -> tuple[dict[str, int], dict[str, str], list[Problem]]:
+    """Locate each mapped field's column in the header."""
+    keys = [normalise_key(h) for h in header]
+    columns: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    problems = []
+    header_row = None if sheet.transposed else header_index + 1
+    for name, spec in fields.items():
+        if spec.name is not None:
+            wanted = normalise_key(spec.name)
+            matches = [j for j, k in enumerate(keys) if k == wanted]
+        else:
+            wanted = normalise_key(spec.starts_with)
+            matches = [j for j, k in enumerate(keys) if k.startswith(wanted)]
+        role = f"mapped to {name}"
+        if spec.occurrence is not None and len(matches) >= spec.occurrence:
+            matches = [matches[spec.occurrence - 1]]
+        if len(matches) == 1:
+            columns[name] = matches[0]
+            labels[name] = header_label(header[matches[0]])
+            continue
+        if not matches or spec.occurrence is not None:
+            found = (
+                f" (occurrence {spec.occurrence} asked, {len(matches)} found)" if matches else ""
+            )
+            close = [k for k in keys if k and (k.startswith(wanted) or wanted.startswith(k))]
+            close = close or difflib.get_close_matches(wanted, [k for k in keys if k], 1, 0.6)
+            hint = ""
+            if close:
+                hint = f"; did you mean {header_label(header[keys.index(close[0])])!r}?"
+            where = "row" if not sheet.transposed else "column"
+            message = f"column missing from the header {where}{found} ({role}){hint}"
+        else:
+            cells = ", ".join(sheet.cell_ref(header_index, j) for j in matches)
+            message = (
+                f"{len(matches)} columns match ({cells}) ({role}); say which with "
+                f'{{ name = "…", occurrence = N }} in the mapping'
+            )
+        problems.append(Problem(sheet.file, header_row, header_label(spec.label), message))
+    return columns, labels, problems
+
+
+def _body(sheet: Sheet, header_index: int, width: int, problems: list[Problem]) -> pd.DataFrame:
+    """The records after the header as a frame of str, indexed by grid row; blank rows dropped."""
+    records = sheet.cells[header_index + 1 :]
+    index = pd.RangeIndex(header_index + 1, header_index + 1 + len(records))
+    full = max([width, *(len(r) for r in records)])
+    padded = [r + [""] * (full - len(r)) for r in records]
+    frame = pd.DataFrame(padded, index=index, columns=range(full), dtype=object).astype(str)
+    blank = frame.apply(lambda c: c.str.strip() == "").all(axis=1)
+    frame = frame.loc[~blank]
+    if frame.shape[1] > width:
+        beyond = frame.iloc[:, width:]
+        filled = beyond.apply(lambda c: c.str.strip() != "")
+        rows, cols = np.nonzero(filled.to_numpy())
+        for i, j in zip(frame.index[rows], beyond.columns[cols], strict=True):
+            row, _ = sheet.where(int(i), int(j))
+            problems.append(
+                Problem(
+                    sheet.file,
+                    row,
+                    None,
+                    f"a value beyond the last header column: {frame.at[i, j]!r}",
+                    sheet.cell_ref(int(i), int(j)),
+                )
+            )
+    return frame.iloc[:, :width]
+
+
+# --------------------------------------------------------------------------- corrections
+
+
+def _apply_corrections(context: _Context, raw: dict[str, pd.Series], index: pd.Index) -> pd.Series:
+    """Apply the mapping's corrections for this file; return the notes per row."""
+    notes = pd.Series("", index=index, dtype=str)
+    ids = _one_line(raw["id"])
+    for correction in context.plan.corrections:
+        label = f"correction for ID {correction.id!r}, field {correction.field}"
+        rows = ids.index[ids == _one_line_text(correction.id)]
+        if correction.field not in raw:
+            context.problems.append(
+                Problem(context.sheet.file, message=f"{label}: the field is not in this file")
+            )
+            continue
+        if rows.empty:
+            context.problems.append(
+                Problem(context.sheet.file, message=f"{label}: no row has this ID")
+            )
+            continue
+        cells = raw[correction.field]
+        for i in rows:
+            if normalise_key(cells[i]) != normalise_key(correction.was):
+                context.report(
+                    correction.field,
+                    pd.Index([i]),
+                    f"{label}: expected {correction.was!r} but the cell holds {cells[i]!r}",
+                )
+                continue
+            cells = cells.copy()
+            cells[i] = correction.now
+            note = f"{correction.field}: {correction.was!r} read as {correction.now!r}: "
+            notes[i] = "; ".join(n for n in (notes[i], note + correction.note) if n)
+        raw[correction.field] = cells
+    return notes
+
+
+# --------------------------------------------------------------------------- conversion
+
+
+def _convert(
+    context: _Context, mapping: Mapping, raw: dict[str, pd.Series], notes: pd.Series, period: str
+) -> pd.DataFrame:
+    sheet, plan = context.sheet, context.plan
+    index = raw["id"].index
+    observed_on = pd.Timestamp(period).to_period("M").to_timestamp(how="end").normalize()
+    missing = {name: _missing(values, plan) for name, values in raw.items()}
+    errors = _formula_errors(context, raw, missing)
+
+    ids = _one_line(raw["id"])
+    _required(context, "id", missing["id"] & ~errors["id"], "the ID is empty")
+    _duplicates(context, ids.where(~missing["id"]))
+    _required(context, "text", missing["text"] & ~errors["text"], "the text is empty")
+
+    rows = pd.DataFrame(index=index)
+    rows["commitment_id"] = ids.where(~missing["id"], "")
+    rows["period"] = period
+    rows["observed_on"] = pd.Series(observed_on, index=index).astype(DATE)
+    rows["source"] = sheet.file
+    rows["source_line"] = (index.to_numpy() + 1).astype("int64")
+    rows["source_cell"] = [sheet.cell_ref(int(i), context.columns["id"]) for i in index]
+    rows["quote"] = raw["id"].astype(str)
+    rows["transcription_note"] = notes
+    for name in TEXT_FIELDS:
+        rows[name] = _text(raw, missing, name)
+    rows["evidence"] = rows.pop("update")
+
+    dates = {name: _dates(context, raw, missing, name) for name in DATE_FIELDS if name in raw}
+    rows = rows.join(_due(context, mapping, raw, missing, dates))
+    completed = dates.get("completed_on")
+    rows["completed_on"] = (
+        completed[0] if completed is not None else pd.Series(pd.NaT, index=index, dtype=DATE)
+    )
+    _date_order(context, rows, observed_on)
+    rows = rows.join(_status(context, mapping, raw, missing))
+    if mapping.rating is not None:
+        rows = rows.join(_ratings(context, mapping, raw, missing))
+    for name in mapping.extra_names():
+        rows[name] = _text(raw, missing, f"extra.{name}")
+    return rows
+
+
+def _one_line(values: pd.Series) -> pd.Series:
+    return values.astype(str).str.replace(_SPACE, " ", regex=True).str.strip()
+
+
+def _one_line_text(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def _missing(values: pd.Series, plan: FilePlan) -> pd.Series:
+    """True where a cell is blank or holds a value the mapping lists as missing."""
+    stripped = values.astype(str).str.strip()
+    mask = stripped == ""
+    if plan.missing:
+        words = {normalise_key(w) for w in plan.missing}
+        mask |= stripped.map(normalise_key).isin(words)
+    as_object = stripped.astype(object)
+    for pattern in plan.missing_patterns:
+        compiled = re.compile(pattern)
+        mask |= as_object.map(lambda s, rx=compiled: rx.search(s) is not None).astype(bool)
+    return mask
+
+
+def _formula_errors(
+    context: _Context, raw: dict[str, pd.Series], missing: dict[str, pd.Series]
+) -> dict[str, pd.Series]:
+    """Report cells holding Excel formula errors and treat them as missing; return the masks."""
+    masks = {}
+    for name, values in raw.items():
+        col = context.columns[name]
+        native = pd.Series(
+            [(int(i), col) in context.sheet.errors for i in values.index], values.index
+        )
+        error = (native | values.str.strip().isin(EXCEL_ERRORS)) & ~missing[name]
+        masks[name] = error
+        if error.any():
+            messages = values[error].map(
+                lambda v: (
+                    f"formula error {v.strip()!r} in the cell: fix the formula or type "
+                    "the value (or record a [[correction]] in the mapping)"
+                )
+            )
+            context.report(name, error[error].index, messages)
+            missing[name] = missing[name] | error
+    return masks
+
+
+def _required(context: _Context, name: str, missing: pd.Series, message: str) -> None:
+    if missing.any():
+        context.report(name, missing[missing].index, message)
+
+
+def _duplicates(context: _Context, ids: pd.Series) -> None:
+    repeated = ids[ids.notna() & ids.duplicated(keep=False)]
+    for value, group in repeated.groupby(repeated, sort=False):
+        where = [context.sheet.where(int(i), context.columns["id"])[0] for i in group.index]
+        noun = "columns" if context.sheet.transposed else "rows"
+        cols = [int(i) + 1 for i in group.index]
+        places = ", ".join(str(n) for n in (cols if context.sheet.transposed else where))
+        context.report(
+            "id", group.index, f"duplicate ID {value!r} in this snapshot ({noun} {places})"
+        )
+
+
+def _text(raw: dict[str, pd.Series], missing: dict[str, pd.Series], name: str) -> pd.Series:
+    if name not in raw:
+        index = next(iter(raw.values())).index
+        return pd.Series("", index=index, dtype=str)
+    return _one_line(raw[name]).where(~missing[name], "").astype(str)
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def _dates(
+    context: _Context, raw: dict[str, pd.Series], missing: dict[str, pd.Series], name: str
+) -> tuple[pd.Series, pd.Series]:
+    """Parse a date column; return (dates, month_precision) and report bad cells."""
+    text = raw[name].astype(str).str.strip()
+    col = context.columns[name]
+    native = pd.Series(
+        [(int(i), col) in context.sheet.native_dates for i in text.index], index=text.index
+    )
+    todo = ~missing[name]
+    dates = pd.Series(pd.NaT, index=text.index, dtype=DATE)
+    month = pd.Series(False, index=text.index)
+    from_sheet = todo & native
+    if from_sheet.any():
+        dates[from_sheet] = pd.to_datetime(text[from_sheet], format="ISO8601").dt.normalize()
+    remaining = todo & ~native
+    for fmt in context.plan.date_formats:
+        if not remaining.any():
+            break
+        parsed = pd.to_datetime(text.where(remaining), format=fmt, errors="coerce")
+        ok = remaining & parsed.notna()
+        dates[ok] = parsed[ok]
+        if "%d" not in fmt and "%j" not in fmt:
+            month |= ok
+        remaining &= ~ok
+    if remaining.any():
+        formats = context.plan.date_formats
+        context.report(
+            name, remaining[remaining].index, text[remaining].map(lambda v: _bad_date(v, formats))
+        )
+    years = dates.dt.year
+    low, high = PLAUSIBLE_YEARS
+    implausible = dates.notna() & ((years < low) | (years > high))
+    if implausible.any():
+        context.report(
+            name,
+            implausible[implausible].index,
+            text[implausible].map(
+                lambda v: f"implausible date {v!r}: the year is not {low}–{high}"
+            ),
+        )
+        dates[implausible] = pd.NaT
+    if name != "due_start":  # a month given for an end or completion means its last day
+        dates[month] = dates[month] + pd.offsets.MonthEnd(0)
+    return dates.astype(DATE), month
+
+
+def _bad_date(text: str, formats: list[str]) -> str:
+    shown = " or ".join(_human_format(f) for f in formats)
+    for fmt in formats:
+        try:
+            dt.datetime.strptime(text, fmt)
+        except ValueError as error:
+            if "out of range" in str(error):
+                return (
+                    f"impossible date {text!r}: there is no such day (format {_human_format(fmt)})"
+                )
+    if _LOOKS_LIKE_DATE.fullmatch(text):
+        return f"not a date in the format {shown}: {text!r} (check day, month and year)"
+    return f"not a date in the format {shown}: {text!r}"
+
+
+def _human_format(fmt: str) -> str:
+    for directive, word in _FORMAT_WORDS.items():
+        fmt = fmt.replace(directive, word)
+    return fmt
+
+
+def _due(
+    context: _Context,
+    mapping: Mapping,
+    raw: dict[str, pd.Series],
+    missing: dict[str, pd.Series],
+    dates: dict[str, tuple[pd.Series, pd.Series]],
+) -> pd.DataFrame:
+    """The timescale text, its kind and the due window of each row."""
+    index = raw["id"].index
+    frame = pd.DataFrame(index=index)
+    if "timescale" in raw:
+        frame["timescale"] = _one_line(raw["timescale"]).where(~missing["timescale"], "")
+    elif "due_end" in raw:
+        frame["timescale"] = _one_line(raw["due_end"])
+    else:
+        frame["timescale"] = ""
+    frame["timescale"] = frame["timescale"].astype(str)
+    reference = mapping.timescale_reference
+    frame["timescale_reference"] = pd.Series(
+        pd.Timestamp(reference) if reference else pd.NaT, index=index
+    ).astype(DATE)
+    if "due_end" in dates:
+        end, end_month = dates["due_end"]
+        kind = pd.Series(np.where(end_month, "month", "day"), index=index, dtype=str)
+        blank = raw["due_end"].astype(str).str.strip() == ""
+        kind = kind.mask(end.isna() & blank, "none").mask(end.isna() & ~blank, "tbc")
+        frame["timescale_kind"] = kind
+        frame["due_end"] = end
+        if "due_start" in dates:
+            frame["due_start"] = dates["due_start"][0]
+        else:
+            start = end.where(~end_month, end - pd.offsets.MonthBegin(1))
+            frame["due_start"] = start.astype(DATE)
+    elif "timescale" in raw:
+        try:
+            parsed = parse_timescales(frame["timescale"], reference, source=context.sheet.file)
+        except TimescaleErrors as error:
+            bad = pd.Index([p.row for p in error.problems])
+            context.report("timescale", bad, pd.Series([p.message for p in error.problems], bad))
+            ok = frame["timescale"].where(~frame.index.isin(bad), "")
+            parsed = parse_timescales(ok, reference, source=context.sheet.file)
+        except TimescaleError as error:  # a single failure outside a column parse
+            context.report("timescale", index, str(error))
+            parsed = parse_timescales(pd.Series("", index=index), None)
+        frame = frame.join(parsed)
+        if "due_start" in dates:
+            frame["due_start"] = dates["due_start"][0].fillna(frame["due_start"])
+    else:
+        frame["timescale_kind"] = "none"
+        frame["due_start"] = dates["due_start"][0] if "due_start" in dates else pd.NaT
+        frame["due_end"] = pd.NaT
+    for name in ("due_start", "due_end"):
+        frame[name] = frame[name].astype(DATE)
+    frame["timescale_kind"] = frame["timescale_kind"].astype(str)
+    return frame[["timescale", "timescale_reference", "timescale_kind", "due_start", "due_end"]]
+
+
+def _date_order(context: _Context, rows: pd.DataFrame, observed_on: pd.Timestamp) -> None:
+    """Report end before start, completion before start and completion after the snapshot."""
+    start, end, done = rows["due_start"], rows["due_end"], rows["completed_on"]
+    mapped = context.columns
+    if "due_end" in mapped and "due_start" in mapped:
+        bad = start.notna() & end.notna() & (end < start)
+        context.report(
+            "due_end",
+            bad[bad].index,
+            "the end date " + _iso(end[bad]) + " is before the start date " + _iso(start[bad]),
+        )
+    if "completed_on" in mapped and "due_start" in mapped:
+        early = done.notna() & start.notna() & (done < start)
+        context.report(
+            "completed_on",
+            early[early].index,
+            "the completion date "
+            + _iso(done[early])
+            + " is before the start date "
+            + _iso(start[early]),
+        )
+    if "completed_on" in mapped:
+        late = done.notna() & (done > observed_on)
+        context.report(
+            "completed_on",
+            late[late].index,
+            "the completion date "
+            + _iso(done[late])
+            + f" is after the snapshot date {observed_on:%Y-%m-%d}",
+        )
+
+
+def _iso(dates: pd.Series) -> pd.Series:
+    return dates.dt.strftime("%Y-%m-%d").astype(str)
+
+
+# --------------------------------------------------------------------------- status, ratings
+
+
+def _map_words(
+    words: pd.Series, missing: pd.Series, table: dict[str, str], patterns: dict[str, str]
+) -> tuple[pd.Series, pd.Series]:
+    """Map words by exact (normalised) value, then by pattern; return (mapped, unknown)."""
+    mapped = words.map(normalise_key).map(table).astype(object).where(~missing)
+    unknown = ~missing & mapped.isna()
+    as_object = words.astype(object)
+    for pattern, target in patterns.items():
+        if not unknown.any():
+            break
+        compiled = re.compile(pattern)
+        hit = unknown & as_object.map(lambda s, rx=compiled: rx.search(s) is not None).astype(bool)
+        mapped[hit] = target
+        unknown &= ~hit
+    return mapped, unknown
+
+
+def _status(
+    context: _Context, mapping: Mapping, raw: dict[str, pd.Series], missing: dict[str, pd.Series]
+) -> pd.DataFrame:
+    index = raw["id"].index
+    frame = pd.DataFrame(index=index)
+    if "status" not in raw or mapping.status is None:
+        frame["state"] = pd.Series("unknown", index=index).astype(STATE_DTYPE)
+        frame["status_reported"] = pd.Series(pd.NA, index=index, dtype=STATUS_DTYPE)
+        frame["status_raw"] = ""
+        return frame
+    words = _one_line(raw["status"])
+    mapped, unknown = _map_words(
+        words, missing["status"], mapping.status.lookup(), mapping.status.patterns
+    )
+    if unknown.any():
+        known = sorted(mapping.status.values) or list(STATUSES)
+        listed = ", ".join(repr(w) for w in known[:12]) + (" …" if len(known) > 12 else "")
+        context.report(
+            "status",
+            unknown[unknown].index,
+            words[unknown].map(
+                lambda w: (
+                    f"unknown status {w!r}: add it to [status.values] in the mapping "
+                    f"(mapped words: {listed})"
+                )
+            ),
+        )
+    frame["state"] = mapped.map(STATUS_STATES).fillna("unknown").astype(STATE_DTYPE)
+    frame["status_reported"] = mapped.where(mapped != UNKNOWN).astype(STATUS_DTYPE)
+    frame["status_raw"] = words.where(~missing["status"], "").astype(str)
+    return frame
+
+
+def _ratings(
+    context: _Context, mapping: Mapping, raw: dict[str, pd.Series], missing: dict[str, pd.Series]
+) -> pd.DataFrame:
+    rating = mapping.rating
+    categories = rating.categories
+    dtype = pd.CategoricalDtype(categories, ordered=True)
+    index = raw["id"].index
+    frame = pd.DataFrame(index=index)
+    combined = pd.Series(np.nan, index=index, dtype=object)
+    given_by = pd.Series("", index=index, dtype=object)
+    table = rating.lookup()
+    names = mapping.rating_names()
+    for tier in (rating.scale, rating.other):
+        for name in names:
+            key = f"rating.{name}"
+            if key not in raw:
+                continue
+            words = _one_line(raw[key])
+            blank = words == ""
+            mapped, unknown = _map_words(words, blank, table, rating.patterns)
+            if tier is rating.scale:  # report and store each column once
+                listed = ", ".join(categories[:-1])
+                bad = unknown & ~missing[key]
+                if bad.any():
+                    context.report(
+                        key,
+                        bad[bad].index,
+                        words[bad].map(
+                            lambda w, listed=listed: (
+                                f"unknown rating {w!r}: map it in "
+                                f"[rating.values] of the mapping (categories: {listed})"
+                            )
+                        ),
+                    )
+                frame[f"rating_{name}"] = (
+                    mapped.where(~unknown).fillna(MISSING_RATING).astype(dtype)
+                )
+            take = combined.isna() & mapped.isin(tier)
+            combined[take] = mapped[take]
+            given_by[take] = name
+    for name in names:
+        if f"rating_{name}" not in frame:
+            frame[f"rating_{name}"] = pd.Series(MISSING_RATING, index=index).astype(dtype)
+    frame.insert(0, "rating", combined.fillna(MISSING_RATING).astype(dtype))
+    frame.insert(1, "rating_by", given_by.astype(str))
+    return frame
