@@ -21,7 +21,8 @@ from kerslake_analysis.base import paths
 from kerslake_analysis.base.periods import ReportPeriod
 from kerslake_analysis.deliver import mail
 from kerslake_analysis.deliver.panel import MailSettings, Recipient
-from kerslake_analysis.report import content, render_period
+from kerslake_analysis.report import content
+from kerslake_analysis.report.pages import render_period
 
 EMBEDDED = [
     ("ap-2015", "2015-12"),
