@@ -35,21 +35,24 @@ def test_july_2018_bei_and_earned_schedule_against_a_hand_count(cgip_2018):
     view = content.period_view(cgip_2018, "2018-07")
     h = content.headline(view)["now"]
     assert h["baseline_execution_index"] == pytest.approx(11 / 23, abs=1e-6)
-    # Earned schedule over the 33 dated commitments with evidence. The plan starts in
+    # Earned schedule over the 36 dated commitments with evidence (33 before the second
+    # reading of 2026 added July evidence for 1.4-1 and 1.7-3, due September 2018, and
+    # 4.5-1, due August 2018). The plan starts in
     # January 2018 (month 1), the window of "during 2018" (CGIP18-1.4-a1). Their due
-    # months: May 2, June 6, July 9, August 2, September 9, October 3, March 2019 1,
-    # April 2019 1, so PV by the end of month 4 (April) = 0, 5 (May) = 2, 6 (June) = 8,
+    # months: May 2, June 6, July 9, August 2 + 1 = 3, September 9 + 2 = 11, October 3,
+    # March 2019 1, April 2019 1 (2 + 6 + 9 + 3 + 11 + 3 + 1 + 1 = 36), so PV by the end
+    # of month 4 (April) = 0, 5 (May) = 2, 6 (June) = 8,
     # 7 (July) = 17. EV = the 11 dated completions. C = 6 (PV 8 <= 11 < 17):
     # ES = 6 + (11 - 8) / (17 - 8) = 6.333; AT = 7 (end of July); SV = -0.667;
     # SPI = 6.333 / 7 = 0.905.
     es = view.metrics.earned_schedule.iloc[0]
-    assert (es["dated_with_evidence"], es["complete_dated"]) == (33, 11)
+    assert (es["dated_with_evidence"], es["complete_dated"]) == (36, 11)
     assert es["es_months"] == pytest.approx(6 + 3 / 9)
     assert es["at_months"] == pytest.approx(7.0)
     assert h["schedule_variance_months"] == pytest.approx(6 + 3 / 9 - 7)
     assert h["schedule_performance_index"] == pytest.approx((6 + 3 / 9) / 7)
     sentence = content.headline_sentence(view)
-    assert "counting the 33 of 100 dated commitments that have evidence" in sentence
+    assert "counting the 36 of 100 dated commitments that have evidence" in sentence
     # Four "… onwards" commitments have evidence and no due end (1.7-5, 4.2-2, 4.5-3,
     # 6.1a-1): Ongoing, not TBC; 1.7-4 is complete.
     counts = dict(zip(view.metrics.counts["status"], view.metrics.counts["n"], strict=True))

@@ -465,9 +465,11 @@ def test_july_and_august_observations_counted_by_hand(tables):
     # Readings of "(July Update)" text, one per output (cgip18_readings.csv, read line by
     # line): complete 1.5-1 4.1-1 (2); in progress 1.3-6 1.5-2 1.6-3 1.7-5 1.8-2 1.10-2
     # 2.1-1 2.5-1 2.7-1 3.2-1 3.3-1 3.3-2 3.4-1 4.1-2 4.2-2 4.3-2 4.4-1 4.5-3 4.7-1 4.7-2
-    # 4.8-1 4.10-1 4.11-1 6.1-1 6.1a-1 7.2-1 (26); plus 6 July COMPLETE markers.
+    # 4.8-1 4.10-1 4.11-1 6.1-1 6.1a-1 7.2-1 (26); plus 1.4-1 (second reading of 2026:
+    # line 27's untagged report to the Co-ordinating O&S Committee on 27 July, in
+    # progress; 26 + 1 = 27); plus 6 July COMPLETE markers.
     july = obs[obs["period"] == "2018-07"]
-    assert len(july) == 2 + 26 + 6
+    assert len(july) == 2 + 27 + 6
     assert (july["state"] == "complete").sum() == 2 + 6
     # "(August Update)": complete 5.1-1 (1); not started 1.8-4 (1); in progress 1.2-1
     # 1.3-a1 1.3-a2 1.8-3 1.9-3 2.3-1 2.4-1 2.6-1 3.3-2 3.3-3 3.3-4 3.3-5 3.5-1 4.2-2 4.3-2
@@ -482,14 +484,20 @@ def test_evidence_coverage_in_july_and_august_by_hand(tables):
     # Commitments with an observation dated on or before the month's end: the 34 July
     # observations above (28 readings + 6 markers, all different outputs) plus four
     # September readings whose text dates an earlier completion (1.3-1 June, 1.9-1
-    # March, 3.2-2 and 3.5-3 July) = 38 at 2018-07-31.
+    # March, 3.2-2 and 3.5-3 July) = 38 at 2018-07-31. Second reading of 2026: the July
+    # row of 1.4-1 (line 27, 27 July) and two September readings dated by the July work
+    # they report (1.7-3: survey live 3-27 July, line 53; 4.5-1: EMT in July, line 180):
+    # 38 + 3 = 41.
     july = obs.loc[obs["observed_on"] <= "2018-07-31", "commitment_id"].nunique()
-    assert july == 38
+    assert july == 41
     # August adds the outputs first observed in August: 1.2-1 1.3-a1 1.3-a2 1.4-2 1.8-3
     # 1.8-4 1.9-3 2.3-1 2.4-1 2.6-1 3.3-3 3.3-4 3.3-5 3.5-1 4.9-1 5.1-1 5.1-2 5.1-3 5.2-1
     # (19; 3.3-2, 4.2-2, 4.3-2, 4.11-1 and 6.1a-1 were already observed in July): 57.
+    # Second reading of 2026: the three added in July (1.4-1, 1.7-3, 4.5-1) and 5.3-1,
+    # a September reading dated by the sub-group's approval in August 2018 (line 227):
+    # 57 + 3 + 1 = 61.
     august = obs.loc[obs["observed_on"] <= "2018-08-31", "commitment_id"].nunique()
-    assert august == 57
+    assert august == 61
 
 
 def test_readings_reject_a_quote_not_on_its_line(tmp_path, tables, doc):
