@@ -19,8 +19,10 @@ from pathlib import Path
 def atomic_write(path: Path, data: str | bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
 
-    The file appears complete or not at all: a failure leaves any earlier ``path``
-    untouched and removes the temporary file.
+    The file appears complete or not at all: the data is flushed to disk before the
+    rename, and a failure leaves any earlier ``path`` untouched and removes the
+    temporary file. This is the project's one atomic writer (reports, the outbox and
+    its delivery log, the example data, the shipped trackers).
 
     Parameters
     ----------
@@ -37,6 +39,8 @@ def atomic_write(path: Path, data: str | bytes) -> None:
             fd, mode, **({} if isinstance(data, bytes) else {"encoding": "utf-8"})
         ) as fh:
             fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())  # on disk before the rename: a crash leaves old or new
         os.chmod(tmp, 0o644)  # mkstemp makes 0600; reports are shared, not secret
         os.replace(tmp, path)
     except BaseException:

@@ -45,7 +45,6 @@ import re
 import smtplib
 import ssl
 import struct
-import tempfile
 import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -55,6 +54,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
 from kerslake_analysis.base import paths
+from kerslake_analysis.base.files import atomic_write
 from kerslake_analysis.base.periods import parse_period, period_label
 from kerslake_analysis.deliver.panel import (
     Credentials,
@@ -568,22 +568,6 @@ def _checked_plan(plan: str) -> str:
 # ------------------------------------------------------------------ outbox and log
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, flushed to disk, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_outbox(message: EmailMessage, outbox_dir: str | Path | None = None) -> Path:
     """Write a message as an ``.eml`` file (CRLF line ends) to the outbox.
 
@@ -603,7 +587,7 @@ def write_outbox(message: EmailMessage, outbox_dir: str | Path | None = None) ->
     plan, period = message_report(message)
     stamp = parsedate_to_datetime(str(message["Date"])).astimezone(dt.UTC)
     path = Path(outbox_dir or OUTBOX_DIR) / f"{plan}_{period}_{stamp:%Y%m%dT%H%M%SZ}.eml"
-    _write_atomically(path, message.as_bytes(policy=policy.SMTP))
+    atomic_write(path, message.as_bytes(policy=policy.SMTP))
     return path
 
 
@@ -659,7 +643,7 @@ class _DeliveryLog:
             "reason": reason,
         }
         text = json.dumps(self.data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        _write_atomically(self.path, text.encode("utf-8"))
+        atomic_write(self.path, text.encode("utf-8"))
 
 
 # ------------------------------------------------------------------ SMTP

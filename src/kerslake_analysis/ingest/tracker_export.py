@@ -29,9 +29,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,6 +38,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from kerslake_analysis.base import paths
+from kerslake_analysis.base.files import atomic_write
 from kerslake_analysis.base.periods import period_end
 from kerslake_analysis.ingest import load
 
@@ -183,11 +182,7 @@ def export_tracker(
     for period in periods:
         data = _workbook_bytes(tracker_snapshot(mine, observations, period), "Tracker")
         target = out_dir / f"{plan}_{period}.xlsx"
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=out_dir)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+        atomic_write(target, data)
         written.append(target)
     return written
 
