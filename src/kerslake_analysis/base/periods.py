@@ -24,7 +24,9 @@ PLAN_TITLES: dict[str, str] = {
     "iif-2021": "Investing in our Future 2021–2026",
 }
 
-_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+#: A reporting period ``YYYY-MM`` with a month 01–12 (match it whole: ``fullmatch``).
+#: The project's one period pattern: schemas, the register mapping and loader use it.
+PERIOD = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
 
 class PeriodError(ValueError):
@@ -53,7 +55,7 @@ def parse_period(period: str) -> tuple[int, int]:
     >>> parse_period("2015-12")
     (2015, 12)
     """
-    match = _PERIOD.match(period)
+    match = PERIOD.fullmatch(period)
     if not match:
         raise PeriodError(f"period {period!r} is not YYYY-MM (for example 2018-09)")
     return int(match.group(1)), int(match.group(2))

@@ -23,6 +23,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from kerslake_analysis.base import paths
+from kerslake_analysis.base.periods import PERIOD
 
 #: Plan slugs, in the order the plans were published.
 PLANS: tuple[str, ...] = ("ap-2015", "gap-2016", "cgip-2018", "iif-2021")
@@ -75,8 +76,6 @@ RECOMMENDATION_LIST = re.compile(
 AIM_ID = re.compile(r"CGIP18-\d+\.\d+[a-z]?")
 #: An update of a 2018 aim, numbered in document order.
 UPDATE_ID = re.compile(rf"{AIM_ID.pattern}-upd-\d+")
-#: A reporting period.
-PERIOD = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])")
 #: Identifiers of rows that are not commitments: letters, digits and ``.-_``.
 ROW_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 

@@ -55,6 +55,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from kerslake_analysis.base.periods import PERIOD
 from kerslake_analysis.ingest import schema
 from kerslake_analysis.ingest.register.mapping import Mapping, read_mapping
 from kerslake_analysis.ingest.register.problems import (
@@ -123,7 +124,7 @@ REGISTER_COMMITMENTS = pa.DataFrameSchema(
         "quote": _TEXT,
         "transcription_note": _TEXT,
         "source_cell": _TEXT,
-        "first_period": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}$")),
+        "first_period": pa.Column(str, pa.Check.str_matches(rf"^(?:{PERIOD.pattern})\Z")),
     },
     checks=pa.Check(
         lambda f: f["due_start"].isna() | f["due_end"].isna() | (f["due_start"] <= f["due_end"]),
@@ -139,7 +140,7 @@ REGISTER_OBSERVATIONS = pa.DataFrameSchema(
     {
         "observation_id": pa.Column(str, unique=True),
         "commitment_id": pa.Column(str, pa.Check.str_length(min_value=1)),
-        "period": pa.Column(str, pa.Check.str_matches(r"^\d{4}-(0[1-9]|1[0-2])$")),
+        "period": pa.Column(str, pa.Check.str_matches(rf"^(?:{PERIOD.pattern})\Z")),
         "observed_on": pa.Column(DATE),
         "state": pa.Column(STATE_DTYPE),
         "evidence": _TEXT,

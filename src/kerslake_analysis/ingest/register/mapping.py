@@ -69,6 +69,7 @@ from pydantic import (
     model_validator,
 )
 
+from kerslake_analysis.base.periods import PERIOD
 from kerslake_analysis.base.statuses import KEY_STATUSES
 from kerslake_analysis.ingest.register.problems import MappingError, Problem
 
@@ -122,7 +123,6 @@ MAX_MAPPING_BYTES = 1_000_000
 #: slug, never a path (no ``/``, ``\\``, ``..`` or leading dot).
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9_-]+)*")
 
-_PERIOD = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])")
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _DASHES = re.compile(r"\s*[-\u2010-\u2015]\s*")
 
@@ -273,7 +273,7 @@ class FileOptions(_Model):
     @field_validator("period")
     @classmethod
     def _period(cls, value: str | None) -> str | None:
-        if value is not None and not _PERIOD.fullmatch(value):
+        if value is not None and not PERIOD.fullmatch(value):
             raise ValueError(f"a period is YYYY-MM, for example 2018-09: {value!r}")
         return value
 
