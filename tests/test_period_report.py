@@ -26,7 +26,9 @@ def test_small_register_headline_worked_by_hand(small):
     #   B due 31 Jan, Under way in Feb       -> In progress – completion slipped (29 Feb > 31 Jan)
     #   C due 31 Mar, Not begun              -> Not due to have started
     #   D due 29 Feb, Done in Feb            -> Complete (on its due date)
-    # due = A, B, D (due_end <= 29 Feb) = 3; behind = B = 1; slippage rate 1/3;
+    # due = A, B, D (due_end <= 29 Feb) = 3; behind = B = 1; due date passed (due_end <
+    # 29 Feb) = A, B = 2, so slippage rate 1/2; D falls due on 29 Feb itself and is
+    # complete, so none due on the date is open;
     # behind share 1/4; baseline execution index (DCMA) = completed, whenever due (A, D)
     # / due by t (A, B, D) = 2/3.
     # Earned schedule: planned cumulative due is 2 by end Jan (A, B), 3 by end Feb (+D);
@@ -35,7 +37,8 @@ def test_small_register_headline_worked_by_hand(small):
     view = content.period_view(small, "2024-02")
     h = content.headline(view)["now"]
     assert (h["commitments"], h["complete"], h["due"], h["behind_schedule"]) == (4, 2, 3, 1)
-    assert h["slippage_rate"] == pytest.approx(1 / 3, abs=1e-6)
+    assert (h["past_due"], h["due_on_date_open"]) == (2, 0)
+    assert h["slippage_rate"] == pytest.approx(1 / 2, abs=1e-6)
     assert h["behind_share"] == pytest.approx(0.25)
     assert h["baseline_execution_index"] == pytest.approx(2 / 3, abs=1e-6)
     assert h["schedule_variance_months"] == pytest.approx(-1.0)

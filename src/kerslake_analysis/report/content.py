@@ -42,7 +42,7 @@ PLAN_SOURCES: dict[str, tuple[str, ...]] = {
 
 #: The version of the ``figures.json`` layout; bump it when a key changes meaning.
 #: Version 2 added ``published``, ``trace``, ``trace_observations`` and ``package_version``.
-FIGURES_VERSION = 2
+FIGURES_VERSION = 3
 
 
 class UnsupportedPlanError(ValueError):
