@@ -750,8 +750,12 @@ def test_metrics_of_many_periods_at_once(register):
 
 # ------------------------------------------------------------------ properties and oracle
 
-DAYS = [dt.date(2015, 1, 1) + dt.timedelta(days=d) for d in range(0, 420, 11)]
 MONTH_ENDS = [pd.Timestamp(f"2015-{m:02d}") + pd.offsets.MonthEnd(0) for m in range(1, 13)]
+#: Every 11th day, and the month ends (due on the date of a period: never slipped yet).
+DAYS = sorted(
+    {dt.date(2015, 1, 1) + dt.timedelta(days=d) for d in range(0, 420, 11)}
+    | {m.date() for m in MONTH_ENDS}
+)
 
 
 @st.composite
@@ -838,6 +842,9 @@ def test_vectorised_metrics_agree_with_the_per_row_reference(register, k):
         "complete",
         "complete_due",
         "behind",
+        "past_due",
+        "due_on_date",
+        "due_on_date_open",
     ):
         assert summary[name] == expected[name], name
     for name in ("slippage_rate", "behind_share", "baseline_execution_index"):
