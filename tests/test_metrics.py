@@ -229,7 +229,9 @@ def test_bei_counts_due_commitments_without_evidence():
     row = one(schedule_summary(status_as_of(c, o, "2018-07")))
     assert (row["planned_due"], row["due"], row["complete_dated"]) == (23, 4, 4)
     assert row["baseline_execution_index"] == pytest.approx(4 / 23)
-    assert row["slippage_rate"] == pytest.approx(0.0)  # of the 4 past due with evidence, none behind
+    assert row["slippage_rate"] == pytest.approx(
+        0.0
+    )  # of the 4 past due with evidence, none behind
     assert "19 of 23 commitments have no evidence" in row["note"]
 
 
