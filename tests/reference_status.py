@@ -118,7 +118,7 @@ def reference_metrics(rows, as_of, previous=None, recent_months=3, plan_start=No
     """
     out = {"counts": Counter(row["status"] for row in rows), "commitments": len(rows)}
     with_evidence = dated = planned_due = due = complete = complete_due = behind = 0
-    complete_dated = 0
+    complete_dated = past_due = due_on_date = due_on_date_open = 0
     on_time = late = unknown = undated_complete = first_seen_complete = 0
     slips, overdue_days = [], []
     for row in rows:
@@ -132,6 +132,11 @@ def reference_metrics(rows, as_of, previous=None, recent_months=3, plan_start=No
                 planned_due += 1
                 due += evidence
                 complete_due += status == "Complete"
+                if due_end < as_of:
+                    past_due += evidence
+                else:  # due on as_of itself: never slipped yet
+                    due_on_date += evidence
+                    due_on_date_open += evidence and status != "Complete"
         if status in BEHIND:
             behind += 1
             days = (as_of - due_end).days
@@ -158,7 +163,10 @@ def reference_metrics(rows, as_of, previous=None, recent_months=3, plan_start=No
         complete_due=complete_due,
         complete_dated=complete_dated,
         behind=behind,
-        slippage_rate=behind / due if due else None,
+        past_due=past_due,
+        due_on_date=due_on_date,
+        due_on_date_open=due_on_date_open,
+        slippage_rate=behind / past_due if past_due else None,
         behind_share=behind / len(rows),
         baseline_execution_index=complete_dated / planned_due if planned_due else None,
         on_time=on_time,

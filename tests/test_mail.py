@@ -83,7 +83,7 @@ def _fake_report(root: Path, headline: dict, title: str = "Test <plan> & co") ->
     folder = root / "test-plan" / "2019-03"
     folder.mkdir(parents=True)
     figures = {
-        "figures_version": 2,
+        "figures_version": 3,
         "plan": "test-plan",
         "plan_title": title,
         "period": "2019-03",
@@ -98,8 +98,9 @@ def _fake_report(root: Path, headline: dict, title: str = "Test <plan> & co") ->
     return folder
 
 
-#: 40 commitments, 30 with evidence, 10 complete, 24 due, 6 behind; the schedule variance
-#: not computable over the 20 of 36 dated commitments with evidence.
+#: 40 commitments, 30 with evidence, 10 complete, 24 due (20 with the due date passed, 4
+#: due on the report date itself, 3 of them not complete), 6 behind; the schedule
+#: variance not computable over the 20 of 36 dated commitments with evidence.
 HEADLINE = {
     "commitments": 40,
     "with_evidence": 30,
@@ -107,8 +108,10 @@ HEADLINE = {
     "schedule_dated_commitments": 36,
     "complete": 10,
     "due": 24,
+    "past_due": 20,
+    "due_on_date_open": 3,
     "behind_schedule": 6,
-    "slippage_rate": 6 / 24,
+    "slippage_rate": 6 / 20,
     "behind_share": 6 / 40,
     "schedule_variance_months": None,
 }
@@ -194,14 +197,17 @@ def test_message_structure_body_and_attachment(tmp_path):
     assert "&quot;complete&quot; &lt;b&gt;&amp; more&lt;/b&gt;." in body_html
     assert 'alt="Bars &lt;10&gt;"' in body_html
 
-    # Key figures: 40, 30 of 40 with evidence, 10, 6; 6/24 = 25.0 %; 6/40 = 15.0 %;
+    # Key figures: 40, 30 of 40 with evidence, 10, 6; 6/20 = 30.0 %; 20 past due; 3 due on
+    # the report date and open; 6/40 = 15.0 %;
     # schedule variance null, its basis the 20 of 36 dated commitments with evidence.
     for label, value in [
         ("Commitments", "40"),
         ("With evidence", "30 of 40"),
         ("Complete", "10"),
         ("Behind schedule", "6"),
-        ("Slippage rate (behind / due with evidence)", "25.0%"),
+        ("Slippage rate (behind / with evidence and due date passed)", "30.0%"),
+        ("Due date passed (with evidence)", "20"),
+        ("Due on the report date itself, not complete (not yet slipped)", "3"),
         ("Behind share (behind / all)", "15.0%"),
         (
             "Schedule by earned schedule, dated commitments with evidence (20 of 36)",
@@ -215,7 +221,7 @@ def test_message_structure_body_and_attachment(tmp_path):
 
     text = parsed.get_body(("plain",)).get_content()
     lines = " ".join(text.split())
-    assert "Slippage rate (behind / due with evidence): 25.0%" in lines
+    assert "Slippage rate (behind / with evidence and due date passed): 30.0%" in lines
     assert "earned schedule, dated commitments with evidence (20 of 36): not computable" in lines
     assert "Published by the council" not in text  # no published figures: none shown
     assert 'were "complete" <b>& more</b>.' in " ".join(text.split())
@@ -396,10 +402,10 @@ def test_a_test_inbox_receives_a_readable_report_for_2018_09_of_the_2018_plan(
     body_html = received.get_body(("html",)).get_content()
     assert html.escape(figures["headline_sentence"]) in body_html
     assert "data:" not in body_html and "<script" not in body_html.lower()
-    # The key figures are those of figures.json: slippage = behind / due and behind
+    # The key figures are those of figures.json: slippage = behind / past_due and behind
     # share = behind / all, to one decimal, worked out here from the counts.
     head = figures["headline"]
-    slippage = f"{head['behind_schedule'] / head['due'] * 100:.1f}%"
+    slippage = f"{head['behind_schedule'] / head['past_due'] * 100:.1f}%"
     share = f"{head['behind_schedule'] / head['commitments'] * 100:.1f}%"
     assert f">{slippage}</td>" in body_html and f">{share}</td>" in body_html
     assert f">{head['commitments']}</td>" in body_html

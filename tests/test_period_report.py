@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import re
 
+import pandas as pd
 import pytest
 
 from kerslake_analysis.base import paths
-from kerslake_analysis.base.periods import ReportPeriod
+from kerslake_analysis.base.periods import ReportPeriod, period_label
 from kerslake_analysis.report import content, pages
 
 SMALL = paths.PROJ_ROOT / "tests" / "data" / "registers" / "small"
@@ -26,7 +27,9 @@ def test_small_register_headline_worked_by_hand(small):
     #   B due 31 Jan, Under way in Feb       -> In progress – completion slipped (29 Feb > 31 Jan)
     #   C due 31 Mar, Not begun              -> Not due to have started
     #   D due 29 Feb, Done in Feb            -> Complete (on its due date)
-    # due = A, B, D (due_end <= 29 Feb) = 3; behind = B = 1; slippage rate 1/3;
+    # due = A, B, D (due_end <= 29 Feb) = 3; behind = B = 1; due date passed (due_end <
+    # 29 Feb) = A, B = 2, so slippage rate 1/2; D falls due on 29 Feb itself and is
+    # complete, so none due on the date is open;
     # behind share 1/4; baseline execution index (DCMA) = completed, whenever due (A, D)
     # / due by t (A, B, D) = 2/3.
     # Earned schedule: planned cumulative due is 2 by end Jan (A, B), 3 by end Feb (+D);
@@ -35,7 +38,8 @@ def test_small_register_headline_worked_by_hand(small):
     view = content.period_view(small, "2024-02")
     h = content.headline(view)["now"]
     assert (h["commitments"], h["complete"], h["due"], h["behind_schedule"]) == (4, 2, 3, 1)
-    assert h["slippage_rate"] == pytest.approx(1 / 3, abs=1e-6)
+    assert (h["past_due"], h["due_on_date_open"]) == (2, 0)
+    assert h["slippage_rate"] == pytest.approx(1 / 2, abs=1e-6)
     assert h["behind_share"] == pytest.approx(0.25)
     assert h["baseline_execution_index"] == pytest.approx(2 / 3, abs=1e-6)
     assert h["schedule_variance_months"] == pytest.approx(-1.0)
@@ -214,3 +218,131 @@ def test_links_to_anything_outside_the_reports_are_refused(target):
 
     with pytest.raises(ValueError, match="not a relative path"):
         link_list_html(pd.DataFrame({"t": ["x"], "h": [target]}), "t", "h")
+
+
+def _hand_count(plan: str, as_of: str) -> dict:
+    """Counts read straight from data/curated/*.csv with the csv module, the status rule
+    spelled out here (docs/design.md): a commitment is complete once an observation on or
+    before t says so; otherwise its latest observation with a known state decides (the
+    more advanced state on one date); it is behind when not complete, it has evidence and
+    t > due_end. Dates are ISO strings, so they compare as text."""
+    import csv
+
+    rank = {"complete": 0, "in_progress": 1, "not_started": 2}
+    with open(paths.PROJ_ROOT / "data" / "curated" / "commitments.csv", encoding="utf-8") as f:
+        due = {r["commitment_id"]: r["due_end"] for r in csv.DictReader(f) if r["plan"] == plan}
+    with open(paths.PROJ_ROOT / "data" / "curated" / "observations.csv", encoding="utf-8") as f:
+        obs = [
+            r
+            for r in csv.DictReader(f)
+            if r["commitment_id"] in due and r["observed_on"] <= as_of and r["state"] in rank
+        ]
+    out = {"past_due": [], "due_on_date_open": [], "behind": [], "old": [], "doubtful": []}
+    out |= {"evidenced": [], "complete": []}
+    for cid, due_end in due.items():
+        seen = [o for o in obs if o["commitment_id"] == cid]
+        if seen:
+            out["evidenced"].append(cid)
+        if seen and any(o["state"] == "complete" for o in seen):
+            out["complete"].append(cid)
+        if not seen or not due_end:
+            continue
+        if any(o["state"] == "complete" for o in seen):
+            if due_end < as_of:
+                out["past_due"].append(cid)
+            continue
+        last = max(o["observed_on"] for o in seen)
+        deciding = min(
+            (o for o in seen if o["observed_on"] == last),
+            key=lambda o: (rank[o["state"]], o["observation_id"]),
+        )
+        if due_end == as_of:
+            out["due_on_date_open"].append(cid)
+        elif due_end < as_of:
+            out["past_due"].append(cid)
+            out["behind"].append(cid)
+            if deciding["observed_on"] < due_end:
+                out["old"].append(cid)
+            if "DOUBTFUL" in deciding["transcription_note"]:
+                out["doubtful"].append(cid)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+@pytest.mark.parametrize(
+    ("plan", "period", "as_of", "expected"),
+    [
+        # Slippage rate = behind / with evidence and due date passed (due_end < t).
+        # December 2015: 28 / 39 = 71.8% (was 28 / 41: 2 fall due on 31 December itself).
+        ("ap-2015", "2015-12", "2015-12-31", (39, 2, 28, 0, 0)),
+        # March 2016: 34 / 49 = 69.4%; 1 due on 31 March, open; 4 behind last reported in
+        # December 2015, before their due dates (AP15-1.11, due 29 February 2016, line 228
+        # "which will be in place from January 2016").
+        ("ap-2015", "2016-03", "2016-03-31", (49, 1, 34, 4, 0)),
+        # July 2018: 2 / 8 = 25% (was 2 / 17); 7 due on 31 July, open; both behind rest on
+        # DOUBTFUL readings (1.8-2, 2.1-1).
+        ("cgip-2018", "2018-07", "2018-07-31", (8, 7, 2, 0, 2)),
+        # August 2018: 10 / 19 = 52.6% (was 10 / 23); 4 due on 31 August, open.
+        ("cgip-2018", "2018-08", "2018-08-31", (19, 4, 10, 0, 4)),
+        # September 2018: 15 / 28 = 53.6% (was 15 / 66 = 23%); 32 due on 30 September.
+        ("cgip-2018", "2018-09", "2018-09-30", (28, 32, 15, 1, 3)),
+    ],
+)
+def test_slippage_rate_counts_only_commitments_past_their_due_date(plan, period, as_of, expected):
+    hand = _hand_count(plan, as_of)
+    counted = tuple(
+        len(hand[k]) for k in ("past_due", "due_on_date_open", "behind", "old", "doubtful")
+    )
+    assert counted == expected  # the CSVs still hold what the comments above say
+    view = content.period_view(content.embedded_plan(plan), period)
+    h = content.headline(view)["now"]
+    past, on_date, behind, old, doubtful = expected
+    assert (h["past_due"], h["due_on_date_open"], h["behind_schedule"]) == (past, on_date, behind)
+    assert h["slippage_rate"] == pytest.approx(behind / past, abs=1e-6)
+    assert h["behind_last_evidence_before_due"] == old
+    assert h["behind_on_doubtful_readings"] == doubtful
+    traced = content.figures(view)["trace"]
+    assert sorted(traced["past_due"]["evidence"]) == hand["past_due"]
+    assert sorted(traced["due_on_date_open"]["evidence"]) == hand["due_on_date_open"]
+    assert sorted(traced["behind_last_evidence_before_due"]["evidence"]) == hand["old"]
+    assert sorted(traced["behind_on_doubtful_readings"]["evidence"]) == hand["doubtful"]
+    assert traced["slippage_rate"]["denominator"] == "past_due"
+    sentence = content.headline_sentence(view)
+    day = f"{int(as_of[-2:])} {period_label(period)}"
+    assert (
+        f"Of the {past} commitments with evidence whose due date had passed by {day}, "
+        f"{behind / past * 100:.0f}% had slipped" in sentence
+    )
+    if on_date > 1:
+        assert f"a further {on_date} fall due on {day.rsplit(' ', 1)[0]} itself" in sentence
+    if old:
+        assert "last reported before" in sentence and "with no evidence since" in sentence
+    if doubtful:
+        assert f"{doubtful} of the {behind} behind rest on readings of the text declared" in (
+            sentence
+        )
+    overdue = content.overdue_list(view).set_index("ID")
+    for cid in hand["old"]:  # the list shows the evidence's date, before the due date
+        latest = pd.to_datetime(overdue.at[cid, "Latest evidence dated"], format="%d %b %Y")
+        assert latest < pd.to_datetime(overdue.at[cid, "Due"], format="%d %b %Y")
+
+
+def test_september_2018_says_how_many_newly_behind_had_no_evidence_in_august():
+    # Newly behind at 30 September 2018 (not behind at 31 August), read from the CSVs:
+    # 7, of which 1.1-1, 1.3-2, 1.6-1, 4.3-1 had no observation by 31 August. Newly
+    # complete: 8, of which 1.3-4, 1.3-8, 1.4-3 had no evidence in August.
+    august, september = (
+        _hand_count("cgip-2018", "2018-08-31"),
+        _hand_count("cgip-2018", "2018-09-30"),
+    )
+    for what, unseen in (
+        ("behind", ["CGIP18-1.1-1", "CGIP18-1.3-2", "CGIP18-1.6-1", "CGIP18-4.3-1"]),
+        ("complete", ["CGIP18-1.3-4", "CGIP18-1.3-8", "CGIP18-1.4-3"]),
+    ):
+        new = set(september[what]) - set(august[what])
+        assert len(new) == (7 if what == "behind" else 8)
+        assert sorted(new - set(august["evidenced"])) == unseen
+    view = content.period_view(content.embedded_plan("cgip-2018"), "2018-09")
+    sentence = content.headline_sentence(view)
+    assert "of the 7 newly behind, 4 had no evidence at the end of August 2018" in sentence
+    assert "of the 8 newly complete, 3 had no evidence at the end of August 2018" in sentence
+    assert "part of the change" not in sentence

@@ -212,11 +212,13 @@ def test_register_frames_work_with_the_status_rules(tmp_path):
         "3.1": "No evidence",
     }
     # Metrics at 31 Aug 2018: 4 commitments, 3 with evidence (3.1 not yet listed); due by
-    # then: 1.1 (31 Aug) and 2.1 (31 Jul) = 2; behind: 2.1 = 1; slippage rate 1/2;
-    # behind share 1/4.
+    # then: 1.1 (31 Aug) and 2.1 (31 Jul) = 2; behind: 2.1 = 1. Due date passed (before
+    # 31 Aug): 2.1 only = 1, so slippage rate 1/1; 1.1 is due on 31 Aug itself and open
+    # (due on the date, not complete = 1); behind share 1/4.
     summary = metrics.metrics_as_of(as_of).summary.iloc[0]
     assert summary[["commitments", "with_evidence", "due", "behind"]].tolist() == [4, 3, 2, 1]
-    assert summary["slippage_rate"] == 0.5 and summary["behind_share"] == 0.25
+    assert summary[["past_due", "due_on_date_open"]].tolist() == [1, 1]
+    assert summary["slippage_rate"] == 1.0 and summary["behind_share"] == 0.25
     as_of = status.status_as_of(register.commitments, register.observations, "2018-09")
     assert as_of.set_index("commitment_id")["status"].astype(str).to_dict() == {
         "1.1": "Complete",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kerslake_analysis.base import paths
@@ -44,6 +46,13 @@ def test_both_routes_give_the_same_figures(period):
     # does unless it says ongoing. The counts are the same.
     # The trace cites each route's own evidence (a tracker cell, a line of the document),
     # so it is compared by the commitments each figure counts, not the observations cited.
+    # Two counts rest on what only the documents carry, so they are left out of the
+    # comparison: the tracker dates each cell at its snapshot (never before a due date the
+    # snapshot has passed) and a tracker cell has no transcription to doubt. The tracker
+    # route has none of either; the documents' counts are hand-checked in
+    # tests/test_period_report.py.
+    assert all(tracker["headline"][key] == 0 for key in CAVEATS)
+    embedded, tracker = _without_caveats(embedded), _without_caveats(tracker)
     assert set(tracker) - set(embedded) <= {"due_date_changes"}
     assert _counted(tracker["trace"]) == _counted(embedded["trace"])
     assert _counted(embedded["trace"])["complete"]  # not trivially empty
@@ -54,6 +63,23 @@ def test_both_routes_give_the_same_figures(period):
     # and the figures are not trivially empty: 104 dated outputs + 7 dated promises
     # outside the Outputs column = 111, hand-counted in tests/test_source_cgip_2018.py
     assert embedded["headline"]["commitments"] == 111
+
+
+#: Headline counts of behind commitments resting on weak document evidence.
+CAVEATS = ("behind_last_evidence_before_due", "behind_on_doubtful_readings")
+
+
+def _without_caveats(figures: dict) -> dict:
+    """The figures without :data:`CAVEATS` (headline, trace and their sentences)."""
+    out = dict(figures)
+    out["headline"] = {k: v for k, v in figures["headline"].items() if k not in CAVEATS}
+    out["trace"] = {k: v for k, v in figures["trace"].items() if k not in CAVEATS}
+    out["headline_sentence"] = re.sub(
+        r" \d+ of (them|the \d+ behind) (was|were|rest on) .*?(since|figures.json trace)\.",
+        "",
+        figures["headline_sentence"],
+    )
+    return out
 
 
 def _counted(trace: dict) -> dict:

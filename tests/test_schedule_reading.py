@@ -52,7 +52,9 @@ def test_july_2018_bei_and_earned_schedule_against_a_hand_count(cgip_2018):
     assert h["schedule_variance_months"] == pytest.approx(6 + 3 / 9 - 7)
     assert h["schedule_performance_index"] == pytest.approx((6 + 3 / 9) / 7)
     sentence = content.headline_sentence(view)
-    assert "counting the 36 of 100 dated commitments that have evidence" in sentence
+    assert (
+        "the 36 of the 100 dated commitments that have evidence are 0.7 months behind" in sentence
+    )
     # Four "… onwards" commitments have evidence and no due end (1.7-5, 4.2-2, 4.5-3,
     # 6.1a-1): Ongoing, not TBC; 1.7-4 is complete.
     counts = dict(zip(view.metrics.counts["status"], view.metrics.counts["n"], strict=True))
@@ -73,10 +75,14 @@ def test_the_headline_never_states_the_bound_as_a_point_figure(ap_2015, cgip_201
                 continue
             shown = f"{abs(bound):.1f} months"
             assert f"at most {shown} behind" in sentence or f"at least {shown} ahead" in sentence
-            assert f"plan is {shown}" not in sentence
-            # The point figure says which commitments it counts.
-            basis = h["schedule_basis_commitments"]
-            assert f"counting the {basis} of {h['schedule_dated_commitments']}" in sentence
+            assert f"the plan is {shown}" not in sentence
+            # The point figure is said of the commitments it counts, not of the plan.
+            basis, dated = h["schedule_basis_commitments"], h["schedule_dated_commitments"]
+            assert f"the {basis} of the {dated} dated commitments that have evidence are" in (
+                sentence
+            )
+            point = f"{abs(h['schedule_variance_months']):.1f} months"
+            assert f"the plan is {point}" not in sentence
 
 
 def test_december_2015_reading_shows_the_published_position_with_its_derivation(ap_2015):

@@ -27,10 +27,11 @@ server replies are scrubbed of it and smtplib's debug output stays off.
 Examples
 --------
 >>> key_figures({"commitments": 104, "with_evidence": 104, "complete": 15,
-...              "behind_schedule": 21, "slippage_rate": 21 / 63, "behind_share": None,
+...              "behind_schedule": 21, "slippage_rate": 21 / 63, "past_due": 63,
+...              "due_on_date_open": 5, "behind_share": None,
 ...              "schedule_variance_months": -2.846, "schedule_basis_commitments": 90,
 ...              "schedule_dated_commitments": 90})[4:]
-[('Slippage rate (behind / due with evidence)', '33.3%'), ('Behind share (behind / all)', 'not computable'), ('Schedule by earned schedule, dated commitments with evidence (90 of 90)', '2.8 months behind')]
+[('Slippage rate (behind / with evidence and due date passed)', '33.3%'), ('Due date passed (with evidence)', '63'), ('Due on the report date itself, not complete (not yet slipped)', '5'), ('Behind share (behind / all)', 'not computable'), ('Schedule by earned schedule, dated commitments with evidence (90 of 90)', '2.8 months behind')]
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ from kerslake_analysis.deliver.panel import (
 #: Where messages are written when no outbox is given.
 OUTBOX_DIR: Path = paths.REPORTS_DIR / "outbox"
 #: The ``figures.json`` layout this module reads.
-FIGURES_VERSION = 2
+FIGURES_VERSION = 3
 #: Width in pixels the chart is shown at in the message body.
 CHART_WIDTH = 600
 
@@ -86,7 +87,9 @@ KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
     ("With evidence", "with_evidence", "coverage"),
     ("Complete", "complete", "count"),
     ("Behind schedule", "behind_schedule", "count"),
-    ("Slippage rate (behind / due with evidence)", "slippage_rate", "share"),
+    ("Slippage rate (behind / with evidence and due date passed)", "slippage_rate", "share"),
+    ("Due date passed (with evidence)", "past_due", "count"),
+    ("Due on the report date itself, not complete (not yet slipped)", "due_on_date_open", "count"),
     ("Behind share (behind / all)", "behind_share", "share"),
     (
         "Schedule by earned schedule, dated commitments with evidence",

@@ -20,7 +20,12 @@ Definitions, as of the date ``t`` (docs/design.md):
 
 - ``planned_due``: dated commitments with ``due_end <= t``; ``due`` is those with
   evidence (No evidence is left out of ``due``, ``behind`` and the slippage rate).
-- ``behind``: the two slipped statuses; **slippage rate** = behind / due; **behind
+- ``past_due``: commitments with evidence whose due date had passed, ``due_end < t``.
+  ``due_on_date``: those with evidence due on ``t`` itself (``due = past_due +
+  due_on_date``); ``due_on_date_open`` of them are not complete. A commitment due on
+  ``t`` cannot be slipped yet (slipped only once ``t > due_end``), so it is left out of
+  the slippage rate's denominator as it is out of its numerator.
+- ``behind``: the two slipped statuses; **slippage rate** = behind / past_due; **behind
   share** = behind / all commitments.
 - **Baseline execution index** (BEI), as DCMA defines it (DCMA 14-Point Schedule
   Assessment, check 14; DCMA EVMS Program Analysis Pamphlet, 2012): the number of tasks
@@ -159,10 +164,13 @@ def schedule_summary(status: pd.DataFrame, by: str | Sequence[str] | None = None
         ``dated``, ``planned_due`` (dated, ``due_end <= as_of``, with or without
         evidence), ``due`` (planned_due with evidence), ``complete``,
         ``complete_dated`` (dated and complete, whenever due), ``complete_due``
-        (complete and due), ``behind``, ``slippage_rate`` (behind / due),
+        (complete and due), ``behind``, ``past_due`` (due with ``due_end <
+        as_of``), ``due_on_date`` (due with ``due_end == as_of``, never slipped yet),
+        ``due_on_date_open`` (of those, not complete), ``slippage_rate`` (behind /
+        past_due),
         ``behind_share`` (behind / commitments), ``baseline_execution_index``
         (DCMA: complete_dated / planned_due, see the module docstring) and ``note``.
-        The slippage rate is NaN with a note when ``due`` is 0, the BEI when
+        The slippage rate is NaN with a note when ``past_due`` is 0, the BEI when
         ``planned_due`` is 0; the note also says when the BEI is a lower bound.
 
     Examples
@@ -182,6 +190,15 @@ def schedule_summary(status: pd.DataFrame, by: str | Sequence[str] | None = None
     0    2       1            0.5        0.3333
     >>> float(summary["baseline_execution_index"].iloc[0])
     0.5
+
+    Seen at the end of May instead (B due on that day, in progress, so not yet
+    slipped): A alone is past due, so 0 behind of 1; B is due on the date and open:
+
+    >>> o_may = o.assign(observed_on=pd.Timestamp("2015-05-31"))
+    >>> may = schedule_summary(status_as_of(c, o_may, "2015-05"))
+    >>> may[["due", "past_due", "due_on_date_open", "behind", "slippage_rate"]]
+       due  past_due  due_on_date_open  behind  slippage_rate
+    0    2         1                 1       0            0.0
     >>> schedule_summary(status_as_of(c, o, "2015-02"))["note"].iloc[0]
     'not computable: nothing due yet (slippage rate, baseline execution index)'
     """
@@ -922,16 +939,23 @@ def _schedule_summary(p: _Prepared) -> pd.DataFrame:
     out["complete_dated"] = complete_dated
     out["complete_due"] = complete_due
     out["behind"] = behind
-    out["slippage_rate"] = _ratio(behind, due)
+    past = p.past_due_table  # (key, status) of dated rows with due_end < as_of
+    past_due = past.sum(axis=1) - past[:, _NO_EVIDENCE_CODE]
+    due_on_date = due - past_due
+    out["past_due"] = past_due
+    out["due_on_date"] = due_on_date
+    out["due_on_date_open"] = due_on_date - (complete_due - past[:, _COMPLETE_CODE])
+    out["slippage_rate"] = _ratio(behind, past_due)
     out["behind_share"] = behind / commitments
     out["baseline_execution_index"] = _ratio(complete_dated, planned_due)
     missing = commitments - out["with_evidence"]
     out["note"] = _join_notes(
         np.select(
-            [planned_due == 0, due == 0],
+            [planned_due == 0, due == 0, past_due == 0],
             [
                 "not computable: nothing due yet (slippage rate, baseline execution index)",
                 "not computable: nothing due has evidence (slippage rate)",
+                "not computable: nothing with evidence is past its due date (slippage rate)",
             ],
             default="",
         ),
@@ -1404,6 +1428,12 @@ class _Prepared:
         planned = self.dated & (self.due_us <= self.as_of_row)
         cls = self.codes * np.int8(3) + self.dated.view(np.int8) + planned.view(np.int8)
         return self.tally(cls, len(STATUS_ORDER) * 3).reshape(-1, len(STATUS_ORDER), 3)
+
+    @cached_property
+    def past_due_table(self) -> np.ndarray:
+        """(key, status) counts of dated rows whose ``due_end`` is before ``as_of``."""
+        rows = np.flatnonzero(self.dated & (self.due_us < self.as_of_row))
+        return self.tally(self.codes[rows], len(STATUS_ORDER), rows)
 
     @cached_property
     def timing(self) -> np.ndarray:

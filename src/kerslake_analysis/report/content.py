@@ -42,7 +42,7 @@ PLAN_SOURCES: dict[str, tuple[str, ...]] = {
 
 #: The version of the ``figures.json`` layout; bump it when a key changes meaning.
 #: Version 2 added ``published``, ``trace``, ``trace_observations`` and ``package_version``.
-FIGURES_VERSION = 2
+FIGURES_VERSION = 3
 
 
 class UnsupportedPlanError(ValueError):
@@ -320,6 +320,8 @@ def _summary(metrics: Metrics) -> dict:
         "evidence_coverage": float(row["evidence_coverage"]),
         "complete": int(row["complete"]),
         "due": int(row["due"]),
+        "past_due": int(row["past_due"]),
+        "due_on_date_open": int(row["due_on_date_open"]),
         "behind_schedule": int(row["behind"]),
         "slippage_rate": _number(row["slippage_rate"]),
         "behind_share": _number(row["behind_share"]),
@@ -354,11 +356,63 @@ def headline(view: PeriodView) -> dict:
     """
     notes = [n for n in view.metrics.summary["note"].tolist() if n]
     notes += [n for n in view.metrics.earned_schedule["note"].tolist() if n]
+    caveats = {key: len(ids) for key, ids in _behind_caveats(view).items()}
     return {
-        "now": _summary(view.metrics),
+        "now": {**_summary(view.metrics), **caveats},
         "previous": _summary(view.previous_metrics) if view.previous_metrics else None,
         "notes": notes,
     }
+
+
+#: Marks a transcription row whose reading of the text is doubtful (``transcription_note``).
+DOUBTFUL_MARK = "DOUBTFUL"
+
+
+def _behind_caveats(view: PeriodView) -> dict[str, list[str]]:
+    """Commitments behind schedule whose status rests on weak evidence, by kind.
+
+    ``behind_last_evidence_before_due``: behind, and the latest observation with a known
+    state (the one the status rests on) is dated before the due date, so the state
+    carried forward past the due date was never observed after it.
+    ``behind_on_doubtful_readings``: behind, and the observation that decided the status
+    has a ``transcription_note`` containing :data:`DOUBTFUL_MARK`.
+
+    Parameters
+    ----------
+    view : PeriodView
+
+    Returns
+    -------
+    dict of str to list of str
+        Each kind to the sorted commitment IDs.
+    """
+    st = view.status.set_index("commitment_id")
+    behind = st["status"].isin(status.BEHIND_STATUSES)
+    old = behind & (st["last_observed_on"] < st["due_end"])
+    decided = _deciding_observations(view)
+    obs = view.data.observations
+    notes = obs.get("transcription_note", pd.Series("", index=obs.index)).fillna("").astype(str)
+    doubtful_ids = set(obs.loc[notes.str.contains(DOUBTFUL_MARK), "observation_id"])
+    doubtful = behind & decided.isin(doubtful_ids).reindex(st.index, fill_value=False)
+    return {
+        "behind_last_evidence_before_due": sorted(st.index[old.to_numpy()]),
+        "behind_on_doubtful_readings": sorted(st.index[doubtful.to_numpy()]),
+    }
+
+
+def _day_label(when: pd.Timestamp, year: bool = True) -> str:
+    """A date in words, ``"30 September 2018"`` (``"30 September"`` without the year)."""
+    return f"{when.day} {when:%B}" + (f" {when:%Y}" if year else "")
+
+
+def _newly(view: PeriodView, statuses) -> tuple[int, int]:
+    """Commitments in ``statuses`` now but not at the previous period, and how many of
+    them were No evidence then."""
+    now = view.status.set_index("commitment_id")["status"].astype(str)
+    before = view.previous_status.set_index("commitment_id")["status"].astype(str)
+    before = before.reindex(now.index)
+    new = now.isin(statuses) & ~before.isin(statuses)
+    return int(new.sum()), int((new & (before == status.NO_EVIDENCE)).sum())
 
 
 def _percent(share: float | None) -> str:
@@ -387,15 +441,24 @@ def _schedule_clause(now: dict) -> str:
     """The earned-schedule part of the headline: the figure with its basis, and the
     all-commitments bound as a bound."""
     basis, dated = now["schedule_basis_commitments"], now["schedule_dated_commitments"]
+    months = _months(now["schedule_variance_months"])
     if basis == dated:
-        text = f"by earned schedule the plan is {_months(now['schedule_variance_months'])}"
+        text = f"by earned schedule the plan is {months}"
     else:
+        if months == "on schedule":
+            position = "are on their planned schedule"
+        elif months == "not computable":
+            position = "have a schedule position that is not computable"
+        else:
+            position = f"are {months} their planned schedule"
         text = (
-            f"by earned schedule, counting the {basis} of {dated} dated commitments that "
-            f"have evidence, the plan is {_months(now['schedule_variance_months'])}"
+            f"by earned schedule, the {basis} of the {dated} dated commitments that have "
+            f"evidence {position}"
         )
     if now["schedule_variance_bound_months"] is not None:
-        text += f"; over all {dated} it is {_bound_months(now['schedule_variance_bound_months'])}"
+        text += (
+            f"; over all {dated} the plan is {_bound_months(now['schedule_variance_bound_months'])}"
+        )
     return text + "."
 
 
@@ -430,10 +493,31 @@ def headline_sentence(view: PeriodView) -> str:
         f"{lead} the end of {period_label(view.period)}, {now['complete']} of the "
         f"{now['commitments']} commitments in the {view.data.title} were complete and "
         f"{now['behind_schedule']} {'was' if now['behind_schedule'] == 1 else 'were'} behind "
-        f"schedule. Of the {now['due']} commitments "
-        f"that were due and have evidence, {_percent(now['slippage_rate'])} had slipped; "
-        + _schedule_clause(now)
+        f"schedule."
     )
+    old, doubtful = now["behind_last_evidence_before_due"], now["behind_on_doubtful_readings"]
+    if old:
+        text += (
+            f" {old} of them {'was' if old == 1 else 'were'} last reported before "
+            f"{'its' if old == 1 else 'their'} due date, with no evidence since."
+        )
+    if doubtful:
+        text += (
+            f" {doubtful} of the {now['behind_schedule']} behind rest on readings of the text "
+            "declared doubtful in the transcription; see figures.json trace."
+        )
+    text += (
+        f" Of the {now['past_due']} commitments with evidence whose due date had passed by "
+        f"{_day_label(view.as_of)}, {_percent(now['slippage_rate'])} had slipped"
+    )
+    if now["due_on_date_open"]:
+        text += (
+            f" (a further {now['due_on_date_open']} "
+            f"{'falls' if now['due_on_date_open'] == 1 else 'fall'} due on "
+            f"{_day_label(view.as_of, year=False)} itself and "
+            f"{'is' if now['due_on_date_open'] == 1 else 'are'} not yet complete)"
+        )
+    text += "; " + _schedule_clause(now)
     missing = now["commitments"] - now["with_evidence"]
     if missing:
         text += (
@@ -457,10 +541,23 @@ def headline_sentence(view: PeriodView) -> str:
             f"{now['behind_schedule'] - before['behind_schedule']:+d}."
         )
         if now["with_evidence"] != before["with_evidence"]:
+            parts = []
+            for what, statuses in (
+                ("behind", status.BEHIND_STATUSES),
+                ("complete", (status.COMPLETE,)),
+            ):
+                new, unseen = _newly(view, statuses)
+                if new:
+                    parts.append(
+                        f"of the {new} newly {what}, {unseen} had no evidence at the end of "
+                        f"{period_label(view.previous)}"
+                    )
             text += (
                 f" Evidence covered {before['with_evidence']} commitments then and "
-                f"{now['with_evidence']} now, so part of the change is new evidence, not new "
-                "progress or slippage."
+                f"{now['with_evidence']} now"
+                + (": " + "; ".join(parts) if parts else "")
+                + ". A change from No evidence is new evidence, not necessarily new progress "
+                "or slippage."
             )
     return text
 
@@ -539,8 +636,18 @@ def headline_table(view: PeriodView) -> pd.DataFrame:
         ("With evidence", "with_evidence", "count"),
         ("Complete", "complete", "count"),
         ("Due (with evidence)", "due", "count"),
+        ("Due date passed by the period's last day (with evidence)", "past_due", "count"),
+        (
+            "Due on the period's last day itself, not complete (not yet slippable)",
+            "due_on_date_open",
+            "count",
+        ),
         ("Behind schedule", "behind_schedule", "count"),
-        (f"Slippage rate (behind / due with evidence{caution})", "slippage_rate", "share"),
+        (
+            f"Slippage rate (behind / with evidence and due date passed{caution})",
+            "slippage_rate",
+            "share",
+        ),
         ("Behind share (behind / all)", "behind_share", "share"),
         (
             "Months ahead (+) or behind (−), earned schedule (dated commitments with evidence"
@@ -929,8 +1036,10 @@ def overdue_list(view: PeriodView) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``ID``, ``Commitment``, ``Owner``, ``Due``, ``Days overdue`` and
-        ``Latest evidence [source]`` (the evidence, then its file and line). At most
+        Columns ``ID``, ``Commitment``, ``Owner``, ``Due``, ``Days overdue``, ``Latest
+        evidence dated`` (a date before ``Due`` means the status carries forward a state
+        never observed after the due date) and ``Latest evidence [source]`` (the
+        evidence, then its file and line). At most
         :data:`MAX_LIST_ROWS` rows and a row counting the rest; texts cut at
         :data:`MAX_TEXT_CHARS` characters.
     """
@@ -952,6 +1061,7 @@ def overdue_list(view: PeriodView) -> pd.DataFrame:
             "Owner": _shorten(behind["owner"]),
             "Due": behind["due_end"].dt.strftime("%d %b %Y"),
             "Days overdue": behind["days"].astype(int),
+            "Latest evidence dated": behind["evidence_date"].dt.strftime("%d %b %Y").fillna(""),
             "Latest evidence [source]": evidence.where(behind["evidence"].notna(), ""),
         }
     ).reset_index(drop=True)
@@ -1343,9 +1453,30 @@ TRACE_BASIS: dict[str, str] = {
         "started – completion slipped): not complete and past due_end; the observation cited "
         "is the latest with a known state. docs/design.md, 'Status as of a date t'."
     ),
+    "past_due": (
+        "Dated commitments with evidence whose due_end is before the period's last day: "
+        "the only ones that can be slipped (slipped once t > due_end), the denominator of "
+        "the slippage rate; docs/design.md, 'Metrics as of t'."
+    ),
+    "due_on_date_open": (
+        "Dated commitments with evidence whose due_end is the period's last day itself and "
+        "that are not complete: due, but not slipped by the status rule (t > due_end), so "
+        "left out of the slippage rate; docs/design.md, 'Metrics as of t'."
+    ),
+    "behind_last_evidence_before_due": (
+        "Of behind_schedule, those whose latest observation with a known state (the one "
+        "cited) is dated before their due_end: the state is carried forward past the due "
+        "date with no evidence since; docs/design.md, 'Status as of a date t'."
+    ),
+    "behind_on_doubtful_readings": (
+        "Of behind_schedule, those whose deciding observation (cited) has a "
+        "transcription_note declaring the reading of the text DOUBTFUL "
+        "(data/curated/observations.csv); docs/design.md, 'Status as of a date t'."
+    ),
     "slippage_rate": (
-        "behind_schedule / due: of the commitments due that have evidence, the share not "
-        "done; docs/design.md, 'Metrics as of t'."
+        "behind_schedule / past_due: of the commitments with evidence whose due date had "
+        "passed, the share not done (numerator and denominator both need t > due_end); "
+        "docs/design.md, 'Metrics as of t'."
     ),
     "behind_share": (
         "behind_schedule / commitments (the form the December 2015 progress report "
@@ -1404,7 +1535,7 @@ TRACE_BASIS: dict[str, str] = {
 #: Ratios traced to the figures they divide: (numerator, denominator).
 _TRACE_RATIOS: dict[str, tuple[str, str]] = {
     "evidence_coverage": ("with_evidence", "commitments"),
-    "slippage_rate": ("behind_schedule", "due"),
+    "slippage_rate": ("behind_schedule", "past_due"),
     "behind_share": ("behind_schedule", "commitments"),
     "baseline_execution_index": ("complete_dated", "planned_due"),
 }
@@ -1470,7 +1601,9 @@ def trace(view: PeriodView) -> tuple[dict, dict]:
     evidenced = st["status"] != status.NO_EVIDENCE
     done = st["status"] == status.COMPLETE
     planned = dated & (st["due_end"] <= view.as_of)
+    on_date = dated & (st["due_end"] == view.as_of)
     summary = view.metrics.summary.iloc[0]
+    caveats = {key: st.index.isin(ids) for key, ids in _behind_caveats(view).items()}
     sets = {
         "commitments": pd.Series(True, index=st.index),
         "with_evidence": evidenced,
@@ -1478,7 +1611,10 @@ def trace(view: PeriodView) -> tuple[dict, dict]:
         "complete_dated": done & dated,
         "planned_due": planned,
         "due": planned & evidenced,
+        "past_due": dated & (st["due_end"] < view.as_of) & evidenced,
+        "due_on_date_open": on_date & evidenced & ~done,
         "behind_schedule": st["status"].isin(status.BEHIND_STATUSES),
+        **{key: pd.Series(chosen, index=st.index) for key, chosen in caveats.items()},
         "schedule_basis_commitments": dated & evidenced,
         "schedule_dated_commitments": dated,
     }
