@@ -32,6 +32,8 @@ EMBEDDED = [
     ("cgip-2018", "2018-09"),
 ]
 PROGRESS_2015 = "000_e235c92a6776d4ac.txt"
+#: How a report names it: its label (base.paths.DOCUMENT_LABELS), then its file name.
+NAMED_2015 = f"the December 2015 progress report ({PROGRESS_2015})"
 # The evidence-based count of December 2015, as the headline states it: 13 complete,
 # the 13 complete rows of progress_2015_observations.csv (18 before the second reading of
 # 2026 downgraded 1.12, 3.10, 3.11, 4.6a and 4.7: 18 - 5 = 13; no other observation of
@@ -89,21 +91,30 @@ def test_december_2015_table_starts_with_the_published_rows():
     evidence = [i for i, m in enumerate(measures) if m.startswith("From the evidence")]
     assert published == list(range(len(published))) and len(published) == 7
     position = len(published)  # then the schedule position the council's count implies
-    assert measures[position].startswith("From the council's count: months ahead")
+    # The position is the project's reading of the council's count, not a council figure.
+    assert measures[position].startswith(
+        "Estimated by this project from the council's count (not a council figure): months"
+    )
     assert min(evidence) == position + 1
     assert (measures[0], values[0]) == (
-        f"Published by the council: actions (total) [{PROGRESS_2015} line 147]",
+        f"Published by the council: actions (total) [{NAMED_2015} line 147]",
         "134",
     )
     assert (measures[1], values[1]) == (
-        f"Published by the council: complete [{PROGRESS_2015} line 147]",
+        f"Published by the council: complete [{NAMED_2015} line 147]",
         "82",
     )
     behind = measures.index(
         "Published by the council: behind schedule (in progress – completion slipped + not "
-        f"started – completion slipped) [{PROGRESS_2015} line 59]"
+        f"started – completion slipped) [{NAMED_2015} line 147]"
     )
-    assert values[behind] == "24"  # 21 + 3, line 59
+    # 21 + 3 (line 59), stated as a sum on line 147: "which leaves 24 actions behind
+    # schedule" (claims.csv CLM-000-064), the sentence cited.
+    assert values[behind] == "24"
+    assert (
+        f"Published by the council: in progress – completion slipped [{NAMED_2015} line 59]"
+        in measures
+    )
     # 82 / 134 = 61.2% is the plan's planned share 6.87 months in, against AT 13:
     # SV = 6.87 - 13 = -6.1 (docs/design.md; tests/test_metrics.py derives 6.87).
     assert values[position] == "-6.1"
@@ -172,9 +183,12 @@ def test_december_2015_e_mail_shows_the_councils_figures_first(tmp_path):
         assert shown.index("82 of its 134 actions") < evidence
         assert "(line 147)" in shown
         # The key figures: the council's count first, with its line, then the evidence.
-        published = shown.index(f"82 of 134 actions ({PROGRESS_2015} line 147)")
+        published = shown.index(f"82 of 134 actions ({NAMED_2015} line 147)")
         assert published < shown.index("From the evidence: Complete")
-        assert f"24 of 134 actions ({PROGRESS_2015} line 59)" in shown
+        assert f"24 of 134 actions ({NAMED_2015} line 147)" in shown
+        assert (
+            "Estimated by this project from the council" in shown
+        )  # the HTML escapes the apostrophe
     assert "Schedule by earned schedule, dated commitments with evidence (52 of 112;" in text
 
 

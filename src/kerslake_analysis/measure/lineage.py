@@ -42,15 +42,6 @@ from kerslake_analysis.ingest import load
 from kerslake_analysis.ingest.documents.build import natural_key
 from kerslake_analysis.ingest.documents.lineage import DOCUMENT_DATES
 
-#: Short names of the five documents, by raw file name, for tables and charts.
-DOCUMENT_LABELS: dict[str, str] = {
-    paths.SOURCE_FILES["action_plan_2015"]: "2015 action plan",
-    paths.SOURCE_FILES["progress_2015"]: "December 2015 progress report",
-    paths.SOURCE_FILES["gap_2016"]: "March 2016 gap analysis",
-    paths.SOURCE_FILES["cgip_2018"]: "2018 improvement plan",
-    paths.SOURCE_FILES["iif_2021"]: "2021 Cabinet report",
-}
-
 #: The kinds of event on a chain's timeline, in the order they are drawn and sorted.
 EVENTS: tuple[str, ...] = ("promised", "restated", "progress", "done")
 _EVENT_TYPE = pd.CategoricalDtype(list(EVENTS), ordered=True)
@@ -165,7 +156,7 @@ def chain_events(links: pd.DataFrame) -> pd.DataFrame:
             "due": origins["from_due"],
             "ref": origins["from_commitment_id"],
             "kind": "commitment",
-            "document": origins["from_source"].map(DOCUMENT_LABELS),
+            "document": origins["from_source"].map(paths.DOCUMENT_LABELS),
             "precision": "document",
             "reason": "First promised.",
             "source": origins["from_source"],
@@ -183,7 +174,7 @@ def chain_events(links: pd.DataFrame) -> pd.DataFrame:
             "due": links["to_due"],
             "ref": links["to_ref"],
             "kind": links["to_kind"].astype(str),
-            "document": links["source"].map(DOCUMENT_LABELS),
+            "document": links["source"].map(paths.DOCUMENT_LABELS),
             "precision": links["to_on_precision"].astype(str),
             "reason": links["reason"],
             "source": links["source"],

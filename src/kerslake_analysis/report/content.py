@@ -69,6 +69,9 @@ class PlanData:
         The files the figures come from, for the footer's checksums.
     register : kerslake_analysis.ingest.register.Register or None
         The council's tracker, when the plan is one (None for the embedded data).
+    claims : pandas.DataFrame
+        Every figure the plan's documents state (curated ``claims`` columns), for
+        citing a published sum where the document states it (empty for a register).
     """
 
     plan: str
@@ -78,6 +81,7 @@ class PlanData:
     published: pd.DataFrame = field(default_factory=pd.DataFrame)
     sources: tuple[Path, ...] = ()
     register: Register | None = None
+    claims: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def periods(self) -> list[str]:
@@ -128,7 +132,17 @@ def embedded_plan(plan: str, curated_dir: Path | None = None) -> PlanData:
     published = load.load_snapshots(curated_dir)
     published = published[published["plan"] == plan].reset_index(drop=True)
     sources = tuple(paths.raw_file(key) for key in PLAN_SOURCES[plan])
-    return PlanData(plan, PLAN_TITLES[plan], commitments, observations, published, sources)
+    claims = load.load_claims(curated_dir)
+    claims = claims[claims["source"].isin({path.name for path in sources})]
+    return PlanData(
+        plan,
+        PLAN_TITLES[plan],
+        commitments,
+        observations,
+        published,
+        sources,
+        claims=claims.reset_index(drop=True),
+    )
 
 
 def register_plan(register_path: str | Path, mapping_path: str | Path) -> PlanData:
@@ -579,43 +593,38 @@ def headline_table(view: PeriodView) -> pd.DataFrame:
 
 
 def _published_rows_shown(view: PeriodView) -> list[tuple[str, str]]:
-    """The council's own figures as (label, value) rows of the headline table."""
+    """The council's own figures as (label, value) rows of the headline table.
+
+    Each cites its document by label and file name and its line; the behind-schedule sum
+    cites the sentence that states it where there is one (else its parts' lines); the
+    schedule position read from the council's count is labelled the project's estimate.
+    """
     published = published_figures(view)
-    first = published["rows"][0]["source"]
     unit = published["unit"] or "items"
 
     def where(rows: list[dict]) -> str:
         places = sorted({(r["source"], r["source_line"]) for r in rows})
-        return "; ".join(
-            f"{'' if source == first else source + ' '}line {line}" for source, line in places
-        )
+        return "; ".join(f"{paths.document_name(source)} line {line}" for source, line in places)
 
     shown = []
     for row in published["rows"]:
         what = f"{unit} (total)" if row["measure"] == "total" else row["measure"].lower()
-        shown.append(
-            (
-                f"Published by the council: {what} [{row['source']} {where([row])}]",
-                f"{row['value']}",
-            )
-        )
+        shown.append((f"Published by the council: {what} [{where([row])}]", f"{row['value']}"))
     behind = published["behind_schedule"]
     if behind is not None and len(behind["snapshot_ids"]) > 1:
         parts = [r for r in published["rows"] if r["snapshot_id"] in behind["snapshot_ids"]]
+        added = " + ".join(r["measure"].lower() for r in parts)
+        cited = where([behind]) if behind.get("source_line") else where(parts)
         shown.append(
-            (
-                "Published by the council: behind schedule ("
-                + " + ".join(r["measure"].lower() for r in parts)
-                + f") [{first} {where(parts)}]",
-                f"{behind['value']}",
-            )
+            (f"Published by the council: behind schedule ({added}) [{cited}]", f"{behind['value']}")
         )
     implied = published_schedule_position(view)
     if implied is not None:
         shown.append(
             (
-                "From the council's count: months ahead (+) or behind (−) that its share "
-                f"complete ({implied.published_complete} of {implied.published_total}) implies "
+                "Estimated by this project from the council's count (not a council figure): "
+                "months ahead (+) or behind (−) that its share complete "
+                f"({implied.published_complete} of {implied.published_total}) implies "
                 "against the plan's planned share (derivation under Trajectory)",
                 f"{implied.sv_months:+.1f}",
             )
@@ -1094,10 +1103,15 @@ def published_figures(view: PeriodView) -> dict | None:
         None when no document published figures for the period. Otherwise ``unit``
         (what the council counted, e.g. ``"actions"``), ``rows`` (every published
         figure: ``snapshot_id``, ``measure`` (a status of the key in its order, or
-        ``"total"`` first), ``value``, ``unit``, ``source``, ``source_line``,
+        ``"total"`` first), ``value``, ``unit``, ``source``, ``document`` (how a report
+        names the source: "the December 2015 progress report (000_….txt)",
+        :func:`~kerslake_analysis.base.paths.document_name`), ``source_line``,
         ``quote``), and ``total``, ``complete`` and ``behind_schedule`` (the two
         slipped statuses added up), each ``{"value", "snapshot_ids"}`` or None when not
-        published.
+        published. ``behind_schedule`` also has ``source``, ``document``,
+        ``source_line`` and ``quote`` of the sentence where the document states the sum
+        itself (December 2015: line 147, "which leaves 24 actions behind schedule";
+        the parts, 21 and 3, are on line 59), or None there when no sentence states it.
     """
     pub = _published_rows(view)
     if not len(pub):
@@ -1115,6 +1129,7 @@ def published_figures(view: PeriodView) -> dict | None:
                 "value": _published_value(item.value),
                 "unit": item.unit,
                 "source": item.source,
+                "document": paths.document_name(item.source),
                 "source_line": int(item.source_line),
                 "quote": item.quote,
             }
@@ -1130,12 +1145,47 @@ def published_figures(view: PeriodView) -> dict | None:
             "snapshot_ids": [r["snapshot_id"] for r in chosen],
         }
 
+    behind = figure(set(status.BEHIND_STATUSES))
+    if behind is not None:
+        behind.update(_stated_behind(view, behind["value"], {r["source"] for r in rows}))
     return {
         "unit": rows[0]["unit"],
         "rows": rows,
         "total": figure({"total"}),
         "complete": figure({status.COMPLETE}),
-        "behind_schedule": figure(set(status.BEHIND_STATUSES)),
+        "behind_schedule": behind,
+    }
+
+
+def _stated_behind(view: PeriodView, value: int | float, sources: set[str]) -> dict:
+    """Where a document states the behind-schedule sum itself, as the claim cites it.
+
+    A claim of the period's documents (``claims.csv``) with that value whose quote says
+    "behind schedule"; its ``source``, ``document``, ``source_line`` and ``quote``, each
+    None when no sentence states the sum (then only its parts are cited).
+    """
+    none = {"source": None, "document": None, "source_line": None, "quote": None}
+    claims = view.data.claims
+    if not len(claims):
+        return none
+    end = pd.Timestamp(period_end(view.period))
+    start = end.replace(day=1)
+    as_of = pd.to_datetime(claims["as_of"])
+    stated = claims[
+        claims["source"].isin(sources)
+        & (as_of >= start)
+        & (as_of <= end)
+        & (pd.to_numeric(claims["value"], errors="coerce") == float(value))
+        & claims["quote"].str.contains("behind schedule", case=False)
+    ]
+    if len(stated) != 1:
+        return none
+    claim = stated.iloc[0]
+    return {
+        "source": claim["source"],
+        "document": paths.document_name(claim["source"]),
+        "source_line": int(claim["source_line"]),
+        "quote": claim["quote"],
     }
 
 

@@ -36,7 +36,7 @@ from matplotlib.patches import Patch  # noqa: E402
 from kerslake_analysis.base import paths  # noqa: E402
 from kerslake_analysis.ingest.documents.lineage import DOCUMENT_DATES  # noqa: E402
 from kerslake_analysis.ingest.provenance import strip_markup  # noqa: E402
-from kerslake_analysis.measure.lineage import DOCUMENT_LABELS, SUMMARY_COLUMNS  # noqa: E402
+from kerslake_analysis.measure.lineage import SUMMARY_COLUMNS  # noqa: E402
 from kerslake_analysis.report.pages import ReportResult, render_notebook  # noqa: E402
 
 #: The notebook that makes the page.
@@ -90,7 +90,7 @@ def chain_sentence(row: pd.Series) -> str:
     str
         Plain text (escape it when rendering).
     """
-    document = DOCUMENT_LABELS[row["first_source"]]
+    document = paths.DOCUMENT_LABELS[row["first_source"]]
     due = f"due {_day(row['first_due'])}" if pd.notna(row["first_due"]) else "with no due date"
     if pd.notna(row["first_due"]) and row["first_due_ref"] != row["first_commitment_id"]:
         due = f"with no due date until {row['first_due_ref']} set {_day(row['first_due'])}"
@@ -357,9 +357,9 @@ def sources_table() -> pd.DataFrame:
     """
     frame = pd.DataFrame(
         {
-            "Document": list(DOCUMENT_LABELS.values()),
-            "File": list(DOCUMENT_LABELS),
-            "Date used": [DOCUMENT_DATES[name] for name in DOCUMENT_LABELS],
+            "Document": list(paths.DOCUMENT_LABELS.values()),
+            "File": list(paths.DOCUMENT_LABELS),
+            "Date used": [DOCUMENT_DATES[name] for name in paths.DOCUMENT_LABELS],
         }
     )
     return frame.sort_values("Date used").reset_index(drop=True)
