@@ -275,3 +275,25 @@ def test_december_2015_published_trace_cites_the_snapshots(figures_of):
     assert published["PR15-complete"]["quote"] == "82 are complete"
     assert published["PR15-total"]["source_line"] == 147
     assert set(trace["published_position"]["evidence"]) == {"PR15-complete", "PR15-total"}
+
+
+def test_december_2015_published_against_recomputed_never_says_they_agree():
+    # The council counts 134 actions (line 147), the plan 115 commitments: different
+    # lists, so 3 against 3 (not started – completion slipped, line 59) is no agreement.
+    view = content.period_view(content.embedded_plan("ap-2015"), "2015-12")
+    table = content.published_against_recomputed(view).set_index("Measure")
+    reasons = table["Why they differ"]
+    assert not reasons.str.contains("agree").any()
+    slipped = reasons["Not started – completion slipped"]
+    # 3 / 134 = 2.2% -> 2%; 3 / 115 = 2.6% -> 3%; 55 of 115 have evidence.
+    assert f"{NAMED_2015} counts 3 of its 134 items (2%)" in slipped
+    assert "the evidence gives 3 of the plan's 115 commitments (3%)" in slipped
+    assert "only 55 of the 115 have evidence" in slipped
+    assert "not matched one for one" in slipped
+    # 82 / 134 = 61.2% -> 61%; 13 / 115 = 11.3% -> 11%.
+    assert "counts 82 of its 134 items (61%)" in reasons["Complete"]
+    assert "13 of the plan's 115 commitments (11%)" in reasons["Complete"]
+    assert not reasons.str.contains("tracker").any()  # a narrative report, not a tracker
+    assert reasons["Total"].startswith(
+        f"The December 2015 progress report ({PROGRESS_2015}) counts 134 items"
+    )

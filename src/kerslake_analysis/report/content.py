@@ -1070,7 +1070,7 @@ def published_against_recomputed(view: PeriodView) -> pd.DataFrame:
                 "Published quote": item.quote,
                 "Recomputed": recomputed,
                 "Why they differ": _difference_reason(
-                    label, published, recomputed, total_published, summary
+                    label, published, recomputed, total_published, summary, item.source
                 ),
             }
         )
@@ -1189,19 +1189,38 @@ def _stated_behind(view: PeriodView, value: int | float, sources: set[str]) -> d
     }
 
 
-def _difference_reason(label, published, recomputed, total_published, summary) -> str:
+def _difference_reason(label, published, recomputed, total_published, summary, source) -> str:
+    """Why a published figure and the recomputed one differ, or what their likeness means.
+
+    Where the document's total is not the plan's number of commitments, the two count
+    different lists: the figures are never said to agree, each is given as a share of
+    its own list, and the sentence says what the difference cannot tell.
+    """
+    document = paths.document_name(source)
+    commitments, with_evidence = summary["commitments"], summary["with_evidence"]
+    unevidenced = commitments - with_evidence
+    if label == "Total":
+        if published == recomputed:
+            return f"The same number: {document} and the plan both count {published}."
+        return (
+            f"{document[0].upper()}{document[1:]} counts {published} items; the plan as "
+            f"published lists {recomputed} commitments, so the two count different lists."
+        )
+    if total_published is not None and total_published != commitments:
+        return (
+            f"Different lists: {document} counts {published} of its {total_published} items "
+            f"({_percent(published / total_published)}); the evidence gives {recomputed} of "
+            f"the plan's {commitments} commitments ({_percent(recomputed / commitments)}), "
+            f"and only {with_evidence} of the {commitments} have evidence. Neither the "
+            "difference nor a likeness of the two counts says whether the same work is in "
+            "this status: the lists are not matched one for one."
+        )
     if published == recomputed:
         return "They agree."
-    if label == "Total":
-        return (
-            f"The document counts {published} items; the plan as published lists "
-            f"{recomputed} commitments, so the two count different things."
-        )
-    unevidenced = summary["commitments"] - summary["with_evidence"]
     reason = (
-        f"The published figure is the council's own tracker count over {total_published} items; "
-        f"the recomputed figure counts only commitments the documents give evidence for "
-        f"({summary['with_evidence']} of {summary['commitments']}; {unevidenced} have none)."
+        f"The published figure is the council's count in {document}; the recomputed figure "
+        f"counts only commitments the documents give evidence for ({with_evidence} of "
+        f"{commitments}; {unevidenced} have none)."
     )
     if recomputed > published:
         reason += " The recomputed count is higher, which the missing evidence cannot explain."
