@@ -52,6 +52,42 @@ def test_small_register_changes_since_january(small):
     assert changes["newly_complete"]["ID"].tolist() == ["D"]
     assert changes["newly_slipped"]["ID"].tolist() == ["B"]
     assert "complete +1, behind schedule +1" in content.headline_sentence(view)
+    assert changes["first_evidenced"].empty  # every commitment had evidence in January
+
+
+def _ids(frame):
+    return sorted(i for i in frame["ID"] if not str(i).startswith("…"))
+
+
+def test_commitments_first_evidenced_are_not_newly_slipped_or_newly_complete():
+    # observations.csv: CGIP18-1.6-1 (due 30 June 2018) and CGIP18-4.3-1 (due 31 July
+    # 2018) have one observation each, dated 2018-09-30 (in progress): no evidence in
+    # August, so they slipped before August and are only newly evidenced in September.
+    # CGIP18-1.3-2 (due "July 2018") likewise; CGIP18-5.1-1 ("Draft strategy for May
+    # 2018") has its only observation on 2018-08-31 (complete), none in July.
+    cgip = content.embedded_plan("cgip-2018")
+    september = content.changes_since_previous(content.period_view(cgip, "2018-09"))
+    first = september["first_evidenced"].set_index("ID")
+    for cid in ("CGIP18-1.6-1", "CGIP18-1.3-2", "CGIP18-4.3-1"):
+        assert cid not in _ids(september["newly_slipped"])
+        assert first.loc[cid, "Status now"] == "In progress – completion slipped"
+        assert first.loc[cid, "Already overdue at August 2018"] == "yes"
+    august = content.changes_since_previous(content.period_view(cgip, "2018-08"))
+    assert "CGIP18-5.1-1" not in _ids(august["newly_complete"])
+    first = august["first_evidenced"].set_index("ID")
+    assert first.loc["CGIP18-5.1-1", "Status now"] == "Complete"
+    assert first.loc["CGIP18-5.1-1", "Already overdue at July 2018"] == ""  # complete now
+    # AP15-1.25 (due 30 June 2015): its only observation is the gap analysis, dated
+    # 2016-02-29, so it had no evidence in December 2015.
+    ap = content.embedded_plan("ap-2015")
+    march = content.changes_since_previous(content.period_view(ap, "2016-03"))
+    assert "AP15-1.25" not in _ids(march["newly_slipped"])
+    first = march["first_evidenced"].set_index("ID")
+    assert first.loc["AP15-1.25", "Already overdue at December 2015"] == "yes"
+    # Newly slipped lists only commitments with evidence at the previous period.
+    view = content.period_view(ap, "2016-03")
+    before = view.previous_status.set_index("commitment_id")["status"]
+    assert all(before[i] != "No evidence" for i in _ids(march["newly_slipped"]))
 
 
 def test_overdue_list_names_days_overdue_and_latest_evidence_with_source(small):

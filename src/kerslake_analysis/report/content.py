@@ -970,6 +970,11 @@ def overdue_list(view: PeriodView) -> pd.DataFrame:
 def changes_since_previous(view: PeriodView) -> dict[str, pd.DataFrame]:
     """What changed since the previous period.
 
+    A commitment that had no evidence at the previous period did not change status
+    between the two: it is newly evidenced. So ``newly_complete`` and ``newly_slipped``
+    list only commitments that had evidence at the previous period, and ``first_evidenced``
+    lists the others that have evidence now.
+
     Parameters
     ----------
     view : PeriodView
@@ -978,13 +983,23 @@ def changes_since_previous(view: PeriodView) -> dict[str, pd.DataFrame]:
     -------
     dict of str to pandas.DataFrame
         ``transitions`` (status before × status now, non-zero cells only),
-        ``newly_complete`` and ``newly_slipped`` (ID, commitment, owner, due; at most
-        :data:`MAX_LIST_ROWS` rows and a row counting the rest). Empty frames for the
-        first period.
+        ``newly_complete`` and ``newly_slipped`` (ID, commitment, owner, due; only
+        commitments with evidence at the previous period), and ``first_evidenced`` (ID,
+        commitment, due, status now, and ``Already overdue at <previous period>``, e.g.
+        "Already overdue at August 2018": "yes" for one behind schedule now whose due
+        date was on or before the previous period's end, else empty); each list at
+        most :data:`MAX_LIST_ROWS` rows and a row counting the rest. Empty frames for the first period.
     """
+    overdue_then = f"Already overdue at {period_label(view.previous)}" if view.previous else ""
+    first_columns = ["ID", "Commitment", "Due", "Status now", overdue_then]
     if view.previous_status is None:
         empty = pd.DataFrame(columns=["ID", "Commitment", "Owner", "Due"])
-        return {"transitions": pd.DataFrame(), "newly_complete": empty, "newly_slipped": empty}
+        return {
+            "transitions": pd.DataFrame(),
+            "newly_complete": empty,
+            "newly_slipped": empty,
+            "first_evidenced": pd.DataFrame(columns=first_columns),
+        }
     t = view.metrics.transitions
     t = t[t["n"] > 0]
     transitions = pd.DataFrame(
@@ -999,15 +1014,33 @@ def changes_since_previous(view: PeriodView) -> dict[str, pd.DataFrame]:
         on="commitment_id",
         suffixes=("", "_before"),
     )
+    had_evidence = pair["status_before"] != status.NO_EVIDENCE
     newly_complete = pair[
-        (pair["status"] == status.COMPLETE) & (pair["status_before"] != status.COMPLETE)
+        had_evidence
+        & (pair["status"] == status.COMPLETE)
+        & (pair["status_before"] != status.COMPLETE)
     ]
     slipped_now = pair["status"].isin(status.BEHIND_STATUSES)
-    newly_slipped = pair[slipped_now & ~pair["status_before"].isin(status.BEHIND_STATUSES)]
+    newly_slipped = pair[
+        had_evidence & slipped_now & ~pair["status_before"].isin(status.BEHIND_STATUSES)
+    ]
+    first = pair[~had_evidence & (pair["status"] != status.NO_EVIDENCE)]
+    previous_end = pd.Timestamp(period_end(view.previous))
+    already = first["status"].isin(status.BEHIND_STATUSES) & (first["due_end"] <= previous_end)
+    first_evidenced = pd.DataFrame(
+        {
+            "ID": first["commitment_id"],
+            "Commitment": _shorten(first["text"]),
+            "Due": first["due_end"].dt.strftime("%d %b %Y").fillna("no date"),
+            "Status now": first["status"].astype(str),
+            overdue_then: already.map({True: "yes", False: ""}),
+        }
+    ).reset_index(drop=True)
     return {
         "transitions": transitions,
         "newly_complete": _capped(_brief(newly_complete), "newly complete"),
         "newly_slipped": _capped(_brief(newly_slipped), "newly slipped"),
+        "first_evidenced": _capped(first_evidenced, "first evidenced"),
     }
 
 
