@@ -250,3 +250,30 @@ def test_links_to_anything_outside_the_reports_are_refused(target):
 
     with pytest.raises(ValueError, match="not a relative path"):
         link_list_html(pd.DataFrame({"t": ["x"], "h": [target]}), "t", "h")
+
+
+def test_december_2015_no_forecast_names_the_completions_it_cannot_count():
+    # observations.csv, AP15 rows dated 1 Oct - 31 Dec 2015 with state complete: one on
+    # 2015-10-28 (AP15-4.13, 000 line 483: "On 28th October, the shadow board submitted
+    # to Government") and 8 on 2015-12-31; no earlier reading of any of them, so none
+    # is seen happening and the forecast has no rate.
+    view = content.period_view(content.embedded_plan("ap-2015"), "2015-12")
+    text = content.forecast_reading(view)
+    assert text.startswith("No forecast:")
+    assert "first reads 9 commitments complete in those 3 months" in text
+    assert "(AP15-4.13 on 28 October 2015; 8 on 31 December 2015)" in text
+    assert "the forecast does not count them" in text
+
+
+def test_march_2016_forecast_says_which_open_commitments_have_no_evidence():
+    # March 2016: 112 dated commitments, 15 of them complete, leave 97 not known to be
+    # complete; 59 commitments have no evidence (headline), all dated and none complete,
+    # so 97 - 59 = 38 have evidence and are still open.
+    view = content.period_view(content.embedded_plan("ap-2015"), "2016-03")
+    text = content.forecast_reading(view)
+    assert (
+        "the 97 dated commitments not known to be complete (38 with evidence still open, "
+        "59 with no evidence)"
+    ) in text
+    assert "The forecast assumes all 97 are open; for the 59 with no evidence" in text
+    assert "completions the evidence dates in the last 3 months and shows happening" in text

@@ -895,6 +895,13 @@ def published_schedule_position(view: PeriodView) -> ImpliedPosition | None:
 def forecast_reading(view: PeriodView) -> str:
     """The completion forecast in one sentence, or why there is none.
 
+    The rate counts completions the evidence dates in the recent months *and* shows
+    happening (an earlier reading not complete); the remaining dated commitments are
+    those not known to be complete, split into those with evidence still open and those
+    with no evidence, which the forecast assumes open. Without a forecast for want of
+    such completions, the sentence names the completions the evidence dates in those
+    months but cannot count (no earlier reading shows them not complete).
+
     Parameters
     ----------
     view : PeriodView
@@ -904,14 +911,53 @@ def forecast_reading(view: PeriodView) -> str:
     str
     """
     fc = view.metrics.trajectory.forecast.iloc[0]
+    months = int(fc["recent_months"])
+    st = view.status
+    window_start = (view.as_of - pd.DateOffset(months=months)).normalize()
+    dated_in_window = st[
+        st["completed_on"].notna()
+        & (st["completed_on"] > window_start)
+        & (st["completed_on"] <= view.as_of)
+    ]
     if pd.isna(fc["forecast_date"]):
         note = str(fc["note"]).removeprefix("no forecast: ")
-        return f"No forecast: {note}."
+        text = f"No forecast: {note}."
+        unseen = dated_in_window[dated_in_window["last_seen_incomplete"].isna()]
+        if int(fc["recent_completions"]) == 0 and len(unseen):
+            parts = []
+            for day, group in unseen.groupby("completed_on", sort=True):
+                ids = sorted(group["commitment_id"])
+                parts.append(f"{ids[0] if len(ids) == 1 else len(ids)} on {day:%-d %B %Y}")
+            one = len(unseen) == 1
+            text += (
+                f" The evidence first reads {len(unseen)} commitment{'' if one else 's'} "
+                f"complete in those {months} months ({'; '.join(parts)}), but no earlier "
+                f"reading shows {'it' if one else 'them'} not complete, so when "
+                f"{'it was' if one else 'they were'} completed is not known (on or before "
+                f"that date) and the forecast does not count {'it' if one else 'them'}."
+            )
+        return text
+    remaining = int(fc["remaining"])
+    open_dated = st[st["due_end"].notna() & (st["status"] != status.COMPLETE)]
+    unevidenced = int((open_dated["status"] == status.NO_EVIDENCE).sum())
+    if len(open_dated) == remaining and unevidenced:
+        which = (
+            f"the {remaining} dated commitments not known to be complete "
+            f"({remaining - unevidenced} with evidence still open, {unevidenced} with no "
+            "evidence)"
+        )
+        assumption = (
+            f". The forecast assumes all {remaining} are open; for the {unevidenced} with "
+            "no evidence that is not known"
+        )
+    else:
+        which = f"the {remaining} dated commitments still open"
+        assumption = ""
     return (
-        f"At the recent rate ({fc['recent_completions']} dated completions seen in the last "
-        f"{fc['recent_months']} months, {fc['rate_per_month']:.2f} a month), the "
-        f"{fc['remaining']} dated commitments still open would all be complete by "
-        f"{fc['forecast_date']:%B %Y}."
+        f"At the recent rate ({fc['recent_completions']} completions the evidence dates in "
+        f"the last {months} months and shows happening, not complete at an earlier reading; "
+        f"{fc['rate_per_month']:.2f} a month), {which} would all be complete by "
+        f"{fc['forecast_date']:%B %Y}{assumption}."
     )
 
 
