@@ -77,6 +77,12 @@ def _slip_words(row: pd.Series) -> str:
     return f"{bound}{_number(abs(days))} days ({_number(abs(months), 1)} months)"
 
 
+def _latest_due(row: pd.Series) -> str:
+    """A chain's latest due date, or the range a relative timescale gives, marked derived."""
+    derived = row.get("latest_due_derived")
+    return derived if isinstance(derived, str) and derived else _day(row["latest_due"])
+
+
 def chain_sentence(row: pd.Series) -> str:
     """One paragraph saying when a chain was promised, restated and done, and its slip.
 
@@ -98,7 +104,7 @@ def chain_sentence(row: pd.Series) -> str:
     if row["restatements"]:
         times = "once" if row["restatements"] == 1 else f"{row['restatements']} times"
         latest = (
-            f", most recently due {_day(row['latest_due'])}"
+            f", most recently due {_latest_due(row)}"
             if pd.notna(row["latest_due"])
             else ", the latest with no date"
         )
@@ -172,7 +178,8 @@ def slip_table(summary: pd.DataFrame) -> pd.DataFrame:
     slip = (sign + days + " days (" + months + " months)").where(days != "", "no due date")
     done = summary["first_done_on"].map(_day) + " (" + summary["first_done_ref"].fillna("") + ")"
     times = summary["restatements"].map(lambda n: "once" if n == 1 else f"{n} times")
-    restated = times + "; latest due " + summary["latest_due"].map(_day).replace("", "none")
+    latest = summary.apply(_latest_due, axis=1) if len(summary) else summary["latest_due"]
+    restated = times + "; latest due " + latest.replace("", "none")
     return pd.DataFrame(
         {
             "Chain": summary["chain_title"] + " [" + summary["chain_id"] + "]",
