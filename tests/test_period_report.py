@@ -277,3 +277,25 @@ def test_march_2016_forecast_says_which_open_commitments_have_no_evidence():
     ) in text
     assert "The forecast assumes all 97 are open; for the 59 with no evidence" in text
     assert "completions the evidence dates in the last 3 months and shows happening" in text
+
+
+def test_changes_across_different_bases_are_not_subtracted():
+    # August 2018: 61 of 111 commitments with evidence, earned schedule over 55 dated
+    # commitments with evidence; September 2018: all 111, earned schedule over all 100
+    # dated ones. The BEI of August is a lower bound, September's a full figure.
+    view = content.period_view(content.embedded_plan("cgip-2018"), "2018-09")
+    h = content.headline(view)
+    now, before = h["now"], h["previous"]
+    assert (before["with_evidence"], now["with_evidence"]) == (61, 111)
+    assert (before["schedule_basis_commitments"], now["schedule_basis_commitments"]) == (55, 100)
+    bases = content.different_bases(now, before)
+    assert bases["schedule_variance_months"] == "55 → 100 dated commitments with evidence"
+    assert bases["baseline_execution_index"] == (
+        "evidence for 61 → 111 of 111 commitments (a lower bound, then a full figure)"
+    )
+    assert "complete" not in bases and "behind_schedule" not in bases  # counts stay
+    assert content._change_on_basis(now, before, "schedule_variance_months", "months") == (
+        "— (different basis)"
+    )
+    # 23 complete in September, 15 in August: a count, subtracted
+    assert content._change_on_basis(now, before, "complete", "count") == "+8"

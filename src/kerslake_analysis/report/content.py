@@ -660,6 +660,74 @@ def _change(now, before, kind: str) -> str:
     return f"{now - before:+d}"
 
 
+#: The footnote of a change not computed because the two periods' figures rest on
+#: different bases (:func:`different_bases`).
+DIFFERENT_BASIS_NOTE = (
+    "different basis: the two periods' figures count different sets of commitments "
+    "(the evidence grew), so their difference is not a change in the plan"
+)
+
+
+def different_bases(now: dict, before: dict) -> dict[str, str]:
+    """Headline figures whose two periods rest on different bases, with why.
+
+    A ratio or an earned-schedule figure read from the evidence is over the commitments
+    with evidence (the slippage rate's due-with-evidence, the baseline execution index,
+    a lower bound without full evidence) or over the dated commitments with evidence
+    (earned schedule): when those sets differ between the periods, subtracting the two
+    figures mixes the change in the plan with the change in the evidence, so the change
+    is shown as "—" with :data:`DIFFERENT_BASIS_NOTE` instead.
+
+    Parameters
+    ----------
+    now, before : dict
+        This period's and the previous period's figures (``headline(view)["now"]`` and
+        ``["previous"]``).
+
+    Returns
+    -------
+    dict of str to str
+        Headline key → the two bases in words, e.g. for August → September 2018
+        ``"schedule_variance_months": "55 → 100 dated commitments with evidence"``;
+        empty when every basis is the same.
+
+    Examples
+    --------
+    >>> different_bases(
+    ...     {"schedule_basis_commitments": 100, "with_evidence": 111, "commitments": 111},
+    ...     {"schedule_basis_commitments": 55, "with_evidence": 61, "commitments": 111},
+    ... )["baseline_execution_index"]
+    'evidence for 61 → 111 of 111 commitments (a lower bound, then a full figure)'
+    """
+    out: dict[str, str] = {}
+    es_now, es_before = now["schedule_basis_commitments"], before["schedule_basis_commitments"]
+    if es_now != es_before:
+        words = f"{es_before} → {es_now} dated commitments with evidence"
+        out["schedule_variance_months"] = words
+        out["schedule_performance_index"] = words
+    ev_now, ev_before = now["with_evidence"], before["with_evidence"]
+    if ev_now != ev_before:
+        full_now = ev_now == now["commitments"]
+        full_before = ev_before == before["commitments"]
+        kinds = {
+            (False, False): "two lower bounds",
+            (False, True): "a lower bound, then a full figure",
+            (True, False): "a full figure, then a lower bound",
+            (True, True): "two full figures over different lists",
+        }
+        words = f"evidence for {ev_before} → {ev_now} of {now['commitments']} commitments"
+        out["slippage_rate"] = words
+        out["baseline_execution_index"] = f"{words} ({kinds[(full_before, full_now)]})"
+    return out
+
+
+def _change_on_basis(now: dict, before: dict, key: str, kind: str) -> str:
+    """The change of one headline figure, or "— (different basis)" (:func:`different_bases`)."""
+    if key in different_bases(now, before):
+        return "— (different basis)"
+    return _change(now[key], before[key], kind)
+
+
 # ------------------------------------------------------------------ folding long lists
 
 #: Themes shown one by one in the status chart and the milestone map; the rest are
