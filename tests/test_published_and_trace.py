@@ -69,7 +69,11 @@ def test_december_2015_sentence_opens_with_the_councils_82_of_134():
     # slippage and 3 (2%) that were due to start have not yet started" -> 21 + 3 = 24.
     view = content.period_view(content.embedded_plan("ap-2015"), "2015-12")
     sentence = content.headline_sentence(view)
-    assert sentence.startswith("The council's own figures for December 2015")
+    assert sentence.startswith(
+        f"The council's own figures for December 2015, in {NAMED_2015}, state that"
+    )
+    # the 24 is stated on line 147 ("which leaves 24 actions behind schedule")
+    assert "so 24 are behind schedule (line 147)." in sentence
     assert "82 of its 134 actions are complete (line 147)" in sentence
     assert "3 not started – completion slipped (line 59)" in sentence
     assert "so 24 are behind schedule" in sentence

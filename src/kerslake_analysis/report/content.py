@@ -490,7 +490,7 @@ def _published_sentence(view: PeriodView, published: dict, commitments: int) -> 
 
     def where(row: dict) -> str:
         place = f"line {row['source_line']}"
-        return place if row["source"] == first else f"{row['source']} {place}"
+        return place if row["source"] == first else f"{paths.document_name(row['source'])} {place}"
 
     total, unit = published["total"], published["unit"] or "items"
     parts = []
@@ -509,11 +509,14 @@ def _published_sentence(view: PeriodView, published: dict, commitments: int) -> 
         parts.append(f"it has {total['value']} {unit} ({where(row)})")
     listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
     text = (
-        f"The council's own figures for {period_label(view.period)} ({first}) state that {listed}"
+        f"The council's own figures for {period_label(view.period)}, in "
+        f"{paths.document_name(first)}, state that {listed}"
     )
     behind = published["behind_schedule"]
     if behind is not None and len(behind["snapshot_ids"]) > 1:
         text += f", so {behind['value']} {'is' if behind['value'] == 1 else 'are'} behind schedule"
+        if behind.get("source_line"):  # the sentence that states the sum itself
+            text += f" ({where(behind)})"
     text += ". "
     if total is not None:
         text += (
