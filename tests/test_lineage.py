@@ -377,3 +377,16 @@ def test_page_table_is_sorted_by_slip_and_summary_is_written(page, summary):
     assert derived.endswith("January 2023 – January 2026 (derived)")
     assert by_id["LC-city-board"]["latest_due_derived"] is None  # 2018-09-30, a document's
     assert "January 2023 – January 2026 (derived)" in html
+
+
+def test_events_table_shows_a_derived_due_as_its_range(links):
+    # LC-workforce-plan's 2021 restatement IIF21-16: "over the coming two to five years"
+    # (002 line 345) from 19 January 2021, derived as 2023-01-19 .. 2026-01-19.
+    from kerslake_analysis.report import lineage_page
+
+    events = lineage.chain_events(links)
+    chain = events[events["chain_id"] == "LC-workforce-plan"]
+    derived = lineage.derived_due_words(load.load_commitments())
+    due = lineage_page.events_table(chain, derived).set_index(chain["ref"].to_numpy())["Due"]
+    assert due["IIF21-16"].endswith("January 2023 – January 2026 (derived)")
+    assert due["AP15-3.9"] == "2015-12-31"  # the action plan's own date

@@ -195,13 +195,17 @@ def slip_table(summary: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def events_table(events: pd.DataFrame) -> pd.DataFrame:
+def events_table(events: pd.DataFrame, derived: pd.Series | None = None) -> pd.DataFrame:
     """One chain's events with their quotes, for the table under its chart.
 
     Parameters
     ----------
     events : pandas.DataFrame
         Rows of :func:`kerslake_analysis.measure.lineage.chain_events` for one chain.
+    derived : pandas.Series, optional
+        :func:`kerslake_analysis.measure.lineage.derived_due_words`: a due date the
+        project derived from a relative timescale is shown as the text's range, marked
+        derived, instead of as a date.
 
     Returns
     -------
@@ -216,13 +220,22 @@ def events_table(events: pd.DataFrame) -> pd.DataFrame:
             "Date": events["on"].map(_day),
             "Date known": events["precision"].map(_PRECISION_WORDS),
             "Event": events["event"].astype(str),
-            "Due": events["due"].map(_day),
+            "Due": _due_words(events, derived),
             "Document": events["document"],
             "Reference": (reference + ", " + line).str.lstrip(", "),
             "Quote": events["quote"].map(strip_markup),
             "Why": events["reason"],
         }
     )
+
+
+def _due_words(events: pd.DataFrame, derived: pd.Series | None) -> pd.Series:
+    """Each event's due date, or the range of a derived one (:func:`events_table`)."""
+    due = events["due"].map(_day)
+    if derived is None or not len(derived):
+        return due
+    words = events["ref"].map(derived)
+    return words.where(words.notna() & events["due"].notna(), due)
 
 
 def timeline_alt(events: pd.DataFrame, row: pd.Series) -> str:
