@@ -933,7 +933,8 @@ def earned_schedule_reading(view: PeriodView) -> str:
     implied = published_schedule_position(view)
     if implied is not None:
         text += (
-            f" Against the council's own count for {period_label(view.period)}: "
+            f" Estimated by this project (not a council figure) from the council's own count "
+            f"for {period_label(view.period)}: "
             f"{implied.derivation}"
         )
         if implied.note:
