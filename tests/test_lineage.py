@@ -153,6 +153,30 @@ def test_restatements_after_completion_count_only_later_documents(summary):
     assert summary.loc["LC-city-board", "restated_after_done"] == 0
 
 
+def test_a_latest_due_derived_from_a_relative_timescale_is_shown_as_its_range(summary):
+    # 002 line 345: "Over the coming two to five years they will:" (IIF21-8 .. 14, 16),
+    # in the report dated 19 January 2021: two years on is 19 January 2023, five years
+    # 19 January 2026 (commitments.csv due_start / due_end), a range the project derived.
+    from kerslake_analysis.report import lineage_page
+
+    for chain in ("LC-workforce-plan", "LC-performance-management", "LC-support-services"):
+        row = summary.loc[chain]
+        assert row["latest_due"] == pd.Timestamp("2026-01-19")
+        assert row["latest_due_derived"] == (
+            "over the coming two to five years from 19 January 2021: "
+            "January 2023 – January 2026 (derived)"
+        )
+        sentence = lineage_page.chain_sentence(row)
+        assert (
+            "most recently due over the coming two to five years from 19 January 2021" in sentence
+        )
+        assert "2026-01-19" not in sentence
+    # a due date a document gives is shown as a date, not marked derived
+    assert pd.isna(summary.loc["LC-city-board", "latest_due_derived"])
+    table = lineage_page.slip_table(summary.reset_index())
+    assert "latest due 2018-09-30" in " ".join(table["Restated"])
+
+
 def test_summary_is_sorted_by_total_slip_longest_first(summary):
     slips = summary["slip_days"].dropna().tolist()
     assert slips == sorted(slips, reverse=True)
@@ -348,3 +372,21 @@ def test_page_table_is_sorted_by_slip_and_summary_is_written(page, summary):
     by_id = {chain["chain_id"]: chain for chain in written["chains"]}
     assert by_id["LC-city-board"]["slip_days"] == 1115
     assert by_id["LC-city-board"]["first_done_on"] == "2018-09-19"
+    # 2021 restatements over "the coming two to five years" (002 line 345) carry the range
+    derived = by_id["LC-workforce-plan"]["latest_due_derived"]
+    assert derived.endswith("January 2023 – January 2026 (derived)")
+    assert by_id["LC-city-board"]["latest_due_derived"] is None  # 2018-09-30, a document's
+    assert "January 2023 – January 2026 (derived)" in html
+
+
+def test_events_table_shows_a_derived_due_as_its_range(links):
+    # LC-workforce-plan's 2021 restatement IIF21-16: "over the coming two to five years"
+    # (002 line 345) from 19 January 2021, derived as 2023-01-19 .. 2026-01-19.
+    from kerslake_analysis.report import lineage_page
+
+    events = lineage.chain_events(links)
+    chain = events[events["chain_id"] == "LC-workforce-plan"]
+    derived = lineage.derived_due_words(load.load_commitments())
+    due = lineage_page.events_table(chain, derived).set_index(chain["ref"].to_numpy())["Due"]
+    assert due["IIF21-16"].endswith("January 2023 – January 2026 (derived)")
+    assert due["AP15-3.9"] == "2015-12-31"  # the action plan's own date

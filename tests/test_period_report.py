@@ -56,6 +56,42 @@ def test_small_register_changes_since_january(small):
     assert changes["newly_complete"]["ID"].tolist() == ["D"]
     assert changes["newly_slipped"]["ID"].tolist() == ["B"]
     assert "complete +1, behind schedule +1" in content.headline_sentence(view)
+    assert changes["first_evidenced"].empty  # every commitment had evidence in January
+
+
+def _ids(frame):
+    return sorted(i for i in frame["ID"] if not str(i).startswith("…"))
+
+
+def test_commitments_first_evidenced_are_not_newly_slipped_or_newly_complete():
+    # observations.csv: CGIP18-1.6-1 (due 30 June 2018) and CGIP18-4.3-1 (due 31 July
+    # 2018) have one observation each, dated 2018-09-30 (in progress): no evidence in
+    # August, so they slipped before August and are only newly evidenced in September.
+    # CGIP18-1.3-2 (due "July 2018") likewise; CGIP18-5.1-1 ("Draft strategy for May
+    # 2018") has its only observation on 2018-08-31 (complete), none in July.
+    cgip = content.embedded_plan("cgip-2018")
+    september = content.changes_since_previous(content.period_view(cgip, "2018-09"))
+    first = september["first_evidenced"].set_index("ID")
+    for cid in ("CGIP18-1.6-1", "CGIP18-1.3-2", "CGIP18-4.3-1"):
+        assert cid not in _ids(september["newly_slipped"])
+        assert first.loc[cid, "Status now"] == "In progress – completion slipped"
+        assert first.loc[cid, "Already overdue at August 2018"] == "yes"
+    august = content.changes_since_previous(content.period_view(cgip, "2018-08"))
+    assert "CGIP18-5.1-1" not in _ids(august["newly_complete"])
+    first = august["first_evidenced"].set_index("ID")
+    assert first.loc["CGIP18-5.1-1", "Status now"] == "Complete"
+    assert first.loc["CGIP18-5.1-1", "Already overdue at July 2018"] == ""  # complete now
+    # AP15-1.25 (due 30 June 2015): its only observation is the gap analysis, dated
+    # 2016-02-29, so it had no evidence in December 2015.
+    ap = content.embedded_plan("ap-2015")
+    march = content.changes_since_previous(content.period_view(ap, "2016-03"))
+    assert "AP15-1.25" not in _ids(march["newly_slipped"])
+    first = march["first_evidenced"].set_index("ID")
+    assert first.loc["AP15-1.25", "Already overdue at December 2015"] == "yes"
+    # Newly slipped lists only commitments with evidence at the previous period.
+    view = content.period_view(ap, "2016-03")
+    before = view.previous_status.set_index("commitment_id")["status"]
+    assert all(before[i] != "No evidence" for i in _ids(march["newly_slipped"]))
 
 
 def test_overdue_list_names_days_overdue_and_latest_evidence_with_source(small):
@@ -346,3 +382,52 @@ def test_september_2018_says_how_many_newly_behind_had_no_evidence_in_august():
     assert "of the 7 newly behind, 4 had no evidence at the end of August 2018" in sentence
     assert "of the 8 newly complete, 3 had no evidence at the end of August 2018" in sentence
     assert "part of the change" not in sentence
+
+
+def test_december_2015_no_forecast_names_the_completions_it_cannot_count():
+    # observations.csv, AP15 rows dated 1 Oct - 31 Dec 2015 with state complete: one on
+    # 2015-10-28 (AP15-4.13, 000 line 483: "On 28th October, the shadow board submitted
+    # to Government") and 8 on 2015-12-31; no earlier reading of any of them, so none
+    # is seen happening and the forecast has no rate.
+    view = content.period_view(content.embedded_plan("ap-2015"), "2015-12")
+    text = content.forecast_reading(view)
+    assert text.startswith("No forecast:")
+    assert "first reads 9 commitments complete in those 3 months" in text
+    assert "(AP15-4.13 on 28 October 2015; 8 on 31 December 2015)" in text
+    assert "the forecast does not count them" in text
+
+
+def test_march_2016_forecast_says_which_open_commitments_have_no_evidence():
+    # March 2016: 112 dated commitments, 15 of them complete, leave 97 not known to be
+    # complete; 59 commitments have no evidence (headline), all dated and none complete,
+    # so 97 - 59 = 38 have evidence and are still open.
+    view = content.period_view(content.embedded_plan("ap-2015"), "2016-03")
+    text = content.forecast_reading(view)
+    assert (
+        "the 97 dated commitments not known to be complete (38 with evidence still open, "
+        "59 with no evidence)"
+    ) in text
+    assert "The forecast assumes all 97 are open; for the 59 with no evidence" in text
+    assert "completions the evidence dates in the last 3 months and shows happening" in text
+
+
+def test_changes_across_different_bases_are_not_subtracted():
+    # August 2018: 61 of 111 commitments with evidence, earned schedule over 55 dated
+    # commitments with evidence; September 2018: all 111, earned schedule over all 100
+    # dated ones. The BEI of August is a lower bound, September's a full figure.
+    view = content.period_view(content.embedded_plan("cgip-2018"), "2018-09")
+    h = content.headline(view)
+    now, before = h["now"], h["previous"]
+    assert (before["with_evidence"], now["with_evidence"]) == (61, 111)
+    assert (before["schedule_basis_commitments"], now["schedule_basis_commitments"]) == (55, 100)
+    bases = content.different_bases(now, before)
+    assert bases["schedule_variance_months"] == "55 → 100 dated commitments with evidence"
+    assert bases["baseline_execution_index"] == (
+        "evidence for 61 → 111 of 111 commitments (a lower bound, then a full figure)"
+    )
+    assert "complete" not in bases and "behind_schedule" not in bases  # counts stay
+    assert content._change_on_basis(now, before, "schedule_variance_months", "months") == (
+        "— (different basis)"
+    )
+    # 23 complete in September, 15 in August: a count, subtracted
+    assert content._change_on_basis(now, before, "complete", "count") == "+8"

@@ -32,6 +32,8 @@ EMBEDDED = [
     ("cgip-2018", "2018-09"),
 ]
 PROGRESS_2015 = "000_e235c92a6776d4ac.txt"
+#: How a report names it: its label (base.paths.DOCUMENT_LABELS), then its file name.
+NAMED_2015 = f"the December 2015 progress report ({PROGRESS_2015})"
 # The evidence-based count of December 2015, as the headline states it: 13 complete,
 # the 13 complete rows of progress_2015_observations.csv (18 before the second reading of
 # 2026 downgraded 1.12, 3.10, 3.11, 4.6a and 4.7: 18 - 5 = 13; no other observation of
@@ -67,7 +69,11 @@ def test_december_2015_sentence_opens_with_the_councils_82_of_134():
     # slippage and 3 (2%) that were due to start have not yet started" -> 21 + 3 = 24.
     view = content.period_view(content.embedded_plan("ap-2015"), "2015-12")
     sentence = content.headline_sentence(view)
-    assert sentence.startswith("The council's own figures for December 2015")
+    assert sentence.startswith(
+        f"The council's own figures for December 2015, in {NAMED_2015}, state that"
+    )
+    # the 24 is stated on line 147 ("which leaves 24 actions behind schedule")
+    assert "so 24 are behind schedule (line 147)." in sentence
     assert "82 of its 134 actions are complete (line 147)" in sentence
     assert "3 not started – completion slipped (line 59)" in sentence
     assert "so 24 are behind schedule" in sentence
@@ -89,21 +95,30 @@ def test_december_2015_table_starts_with_the_published_rows():
     evidence = [i for i, m in enumerate(measures) if m.startswith("From the evidence")]
     assert published == list(range(len(published))) and len(published) == 7
     position = len(published)  # then the schedule position the council's count implies
-    assert measures[position].startswith("From the council's count: months ahead")
+    # The position is the project's reading of the council's count, not a council figure.
+    assert measures[position].startswith(
+        "Estimated by this project from the council's count (not a council figure): months"
+    )
     assert min(evidence) == position + 1
     assert (measures[0], values[0]) == (
-        f"Published by the council: actions (total) [{PROGRESS_2015} line 147]",
+        f"Published by the council: actions (total) [{NAMED_2015} line 147]",
         "134",
     )
     assert (measures[1], values[1]) == (
-        f"Published by the council: complete [{PROGRESS_2015} line 147]",
+        f"Published by the council: complete [{NAMED_2015} line 147]",
         "82",
     )
     behind = measures.index(
         "Published by the council: behind schedule (in progress – completion slipped + not "
-        f"started – completion slipped) [{PROGRESS_2015} line 59]"
+        f"started – completion slipped) [{NAMED_2015} line 147]"
     )
-    assert values[behind] == "24"  # 21 + 3, line 59
+    # 21 + 3 (line 59), stated as a sum on line 147: "which leaves 24 actions behind
+    # schedule" (claims.csv CLM-000-064), the sentence cited.
+    assert values[behind] == "24"
+    assert (
+        f"Published by the council: in progress – completion slipped [{NAMED_2015} line 59]"
+        in measures
+    )
     # 82 / 134 = 61.2% is the plan's planned share 6.87 months in, against AT 13:
     # SV = 6.87 - 13 = -6.1 (docs/design.md; tests/test_metrics.py derives 6.87).
     assert values[position] == "-6.1"
@@ -172,9 +187,12 @@ def test_december_2015_e_mail_shows_the_councils_figures_first(tmp_path):
         assert shown.index("82 of its 134 actions") < evidence
         assert "(line 147)" in shown
         # The key figures: the council's count first, with its line, then the evidence.
-        published = shown.index(f"82 of 134 actions ({PROGRESS_2015} line 147)")
+        published = shown.index(f"82 of 134 actions ({NAMED_2015} line 147)")
         assert published < shown.index("From the evidence: Complete")
-        assert f"24 of 134 actions ({PROGRESS_2015} line 59)" in shown
+        assert f"24 of 134 actions ({NAMED_2015} line 147)" in shown
+        assert (
+            "Estimated by this project from the council" in shown
+        )  # the HTML escapes the apostrophe
     assert "Schedule by earned schedule, dated commitments with evidence (52 of 112;" in text
 
 
@@ -261,3 +279,25 @@ def test_december_2015_published_trace_cites_the_snapshots(figures_of):
     assert published["PR15-complete"]["quote"] == "82 are complete"
     assert published["PR15-total"]["source_line"] == 147
     assert set(trace["published_position"]["evidence"]) == {"PR15-complete", "PR15-total"}
+
+
+def test_december_2015_published_against_recomputed_never_says_they_agree():
+    # The council counts 134 actions (line 147), the plan 115 commitments: different
+    # lists, so 3 against 3 (not started – completion slipped, line 59) is no agreement.
+    view = content.period_view(content.embedded_plan("ap-2015"), "2015-12")
+    table = content.published_against_recomputed(view).set_index("Measure")
+    reasons = table["Why they differ"]
+    assert not reasons.str.contains("agree").any()
+    slipped = reasons["Not started – completion slipped"]
+    # 3 / 134 = 2.2% -> 2%; 3 / 115 = 2.6% -> 3%; 55 of 115 have evidence.
+    assert f"{NAMED_2015} counts 3 of its 134 items (2%)" in slipped
+    assert "the evidence gives 3 of the plan's 115 commitments (3%)" in slipped
+    assert "only 55 of the 115 have evidence" in slipped
+    assert "not matched one for one" in slipped
+    # 82 / 134 = 61.2% -> 61%; 13 / 115 = 11.3% -> 11%.
+    assert "counts 82 of its 134 items (61%)" in reasons["Complete"]
+    assert "13 of the plan's 115 commitments (11%)" in reasons["Complete"]
+    assert not reasons.str.contains("tracker").any()  # a narrative report, not a tracker
+    assert reasons["Total"].startswith(
+        f"The December 2015 progress report ({PROGRESS_2015}) counts 134 items"
+    )

@@ -187,6 +187,41 @@ SOURCE_FILES: dict[str, str] = {
 }
 
 
+#: Short names of the five documents, by raw file name: how a table, a chart or a
+#: sentence of a report names a document (with the file name beside it where it cites).
+DOCUMENT_LABELS: dict[str, str] = {
+    SOURCE_FILES["action_plan_2015"]: "2015 action plan",
+    SOURCE_FILES["progress_2015"]: "December 2015 progress report",
+    SOURCE_FILES["gap_2016"]: "March 2016 gap analysis",
+    SOURCE_FILES["cgip_2018"]: "2018 improvement plan",
+    SOURCE_FILES["iif_2021"]: "2021 Cabinet report",
+}
+
+
+def document_name(file: str) -> str:
+    """Return how a report names a source document: its label, then its file name.
+
+    Parameters
+    ----------
+    file : str
+        A raw file name (a value of :data:`SOURCE_FILES`) or any other source name (a
+        council's tracker file), which is returned unchanged.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> document_name("000_e235c92a6776d4ac.txt")
+    'the December 2015 progress report (000_e235c92a6776d4ac.txt)'
+    >>> document_name("tracker-2024-03.csv")
+    'tracker-2024-03.csv'
+    """
+    label = DOCUMENT_LABELS.get(file)
+    return f"the {label} ({file})" if label else file
+
+
 def raw_file(key: str) -> Path:
     """Return the path of one source document in ``data/raw/``.
 

@@ -323,16 +323,20 @@ def _published_key_figures(published: Mapping, position: Mapping | None) -> list
         figure = published.get(key)
         if not figure:
             continue
-        cited = [by_id[i] for i in figure["snapshot_ids"]]
+        # the sentence stating the sum where there is one, else the figures added up
+        cited = (
+            [figure] if figure.get("source_line") else [by_id[i] for i in figure["snapshot_ids"]]
+        )
         places = sorted({(r["source"], r["source_line"]) for r in cited})
-        where = "; ".join(f"{source} line {line}" for source, line in places)
+        where = "; ".join(f"{paths.document_name(source)} line {line}" for source, line in places)
         of = f" of {total['value']} {unit}" if total else f" {unit}"
         rows.append((f"Published by the council: {what}", f"{figure['value']}{of} ({where})"))
     if position:
         rows.append(
             (
-                "Schedule implied by the council's count "
-                f"({position['published_complete']} of {position['published_total']} complete)",
+                "Estimated by this project from the council's count (not a council figure): "
+                "months ahead (+) or behind (−) implied by its share complete "
+                f"({position['published_complete']} of {position['published_total']})",
                 _show(position["sv_months"], "months"),
             )
         )

@@ -42,15 +42,6 @@ from kerslake_analysis.ingest import load
 from kerslake_analysis.ingest.documents.build import natural_key
 from kerslake_analysis.ingest.documents.lineage import DOCUMENT_DATES
 
-#: Short names of the five documents, by raw file name, for tables and charts.
-DOCUMENT_LABELS: dict[str, str] = {
-    paths.SOURCE_FILES["action_plan_2015"]: "2015 action plan",
-    paths.SOURCE_FILES["progress_2015"]: "December 2015 progress report",
-    paths.SOURCE_FILES["gap_2016"]: "March 2016 gap analysis",
-    paths.SOURCE_FILES["cgip_2018"]: "2018 improvement plan",
-    paths.SOURCE_FILES["iif_2021"]: "2021 Cabinet report",
-}
-
 #: The kinds of event on a chain's timeline, in the order they are drawn and sorted.
 EVENTS: tuple[str, ...] = ("promised", "restated", "progress", "done")
 _EVENT_TYPE = pd.CategoricalDtype(list(EVENTS), ordered=True)
@@ -92,6 +83,7 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "restatements",
     "last_restated_on",
     "latest_due",
+    "latest_due_derived",
     "first_done_on",
     "first_done_ref",
     "done_precision",
@@ -165,7 +157,7 @@ def chain_events(links: pd.DataFrame) -> pd.DataFrame:
             "due": origins["from_due"],
             "ref": origins["from_commitment_id"],
             "kind": "commitment",
-            "document": origins["from_source"].map(DOCUMENT_LABELS),
+            "document": origins["from_source"].map(paths.DOCUMENT_LABELS),
             "precision": "document",
             "reason": "First promised.",
             "source": origins["from_source"],
@@ -183,7 +175,7 @@ def chain_events(links: pd.DataFrame) -> pd.DataFrame:
             "due": links["to_due"],
             "ref": links["to_ref"],
             "kind": links["to_kind"].astype(str),
-            "document": links["source"].map(DOCUMENT_LABELS),
+            "document": links["source"].map(paths.DOCUMENT_LABELS),
             "precision": links["to_on_precision"].astype(str),
             "reason": links["reason"],
             "source": links["source"],
@@ -201,13 +193,57 @@ def chain_events(links: pd.DataFrame) -> pd.DataFrame:
     return events[list(EVENT_COLUMNS)].reset_index(drop=True)
 
 
-def chain_summary(links: pd.DataFrame) -> pd.DataFrame:
+def derived_due_words(commitments: pd.DataFrame) -> pd.Series:
+    """How each commitment with a relative timescale gives its due dates, by ID.
+
+    A relative timescale ("over the coming two to five years") states no date: the
+    project derived ``due_start`` and ``due_end`` from it and the document's date. The
+    words give the range the text gives, so a report never shows the derived end as a
+    date the document set.
+
+    Parameters
+    ----------
+    commitments : pandas.DataFrame
+        Curated ``commitments`` (``timescale``, ``timescale_kind``,
+        ``timescale_reference``, ``due_start``, ``due_end``).
+
+    Returns
+    -------
+    pandas.Series
+        Text indexed by ``commitment_id``, e.g. for IIF21-12 "over the coming two to five
+        years from 19 January 2021: January 2023 – January 2026 (derived)"; only
+        commitments with ``timescale_kind`` ``relative`` and both due dates.
+    """
+    rel = commitments[
+        (commitments["timescale_kind"].astype(str) == "relative")
+        & commitments["due_start"].notna()
+        & commitments["due_end"].notna()
+        & commitments["timescale_reference"].notna()
+    ]
+    words = [
+        f"{text[:1].lower()}{text[1:]} from {pd.Timestamp(ref):%-d %B %Y}: "
+        f"{pd.Timestamp(start):%B %Y} – {pd.Timestamp(end):%B %Y} (derived)"
+        for text, ref, start, end in zip(
+            rel["timescale"].astype(str),
+            rel["timescale_reference"],
+            rel["due_start"],
+            rel["due_end"],
+            strict=True,
+        )
+    ]
+    return pd.Series(words, index=rel["commitment_id"].to_numpy(), dtype=object)
+
+
+def chain_summary(links: pd.DataFrame, commitments: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per chain: first promise, restatements, first completion, total slip.
 
     Parameters
     ----------
     links : pandas.DataFrame
         The lineage table (:func:`load_links`).
+    commitments : pandas.DataFrame, optional
+        Curated ``commitments``, for :func:`derived_due_words`; read from
+        ``data/curated/`` when not given.
 
     Returns
     -------
@@ -218,7 +254,10 @@ def chain_summary(links: pd.DataFrame) -> pd.DataFrame:
         due date a restatement gives), ``first_due_ref`` (the commitment or link that
         set ``first_due``), ``restatements`` (how many), ``last_restated_on``,
         ``latest_due`` (the due date of the last restatement, in the chain's step
-        order, that gives one), ``first_done_on``,
+        order, that gives one), ``latest_due_derived`` (None when ``latest_due`` is a
+        date a document gives; else the range its relative timescale gives,
+        :func:`derived_due_words`, and ``latest_due`` is the derived range's end),
+        ``first_done_on``,
         ``first_done_ref``, ``done_precision``, ``status`` (``complete`` or ``open``),
         ``last_seen_on`` (the latest event), ``restated_after_done`` (restatements
         in a document dated after the one with the first evidence of completion), ``slip_end_on``, ``slip_days``,
@@ -255,6 +294,9 @@ def chain_summary(links: pd.DataFrame) -> pd.DataFrame:
             "restatements": restated.groupby("chain_id").size(),
             "last_restated_on": restated.groupby("chain_id")["on"].max(),
             "latest_due": latest_dated.set_index("chain_id")["due"],
+            "latest_due_derived": latest_dated.set_index("chain_id")["ref"].map(
+                derived_due_words(load.load_commitments() if commitments is None else commitments)
+            ),
             "first_done_on": first_done["on"],
             "first_done_ref": first_done["label"],
             "done_precision": first_done["precision"],

@@ -69,6 +69,9 @@ class PlanData:
         The files the figures come from, for the footer's checksums.
     register : kerslake_analysis.ingest.register.Register or None
         The council's tracker, when the plan is one (None for the embedded data).
+    claims : pandas.DataFrame
+        Every figure the plan's documents state (curated ``claims`` columns), for
+        citing a published sum where the document states it (empty for a register).
     """
 
     plan: str
@@ -78,6 +81,7 @@ class PlanData:
     published: pd.DataFrame = field(default_factory=pd.DataFrame)
     sources: tuple[Path, ...] = ()
     register: Register | None = None
+    claims: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def periods(self) -> list[str]:
@@ -128,7 +132,17 @@ def embedded_plan(plan: str, curated_dir: Path | None = None) -> PlanData:
     published = load.load_snapshots(curated_dir)
     published = published[published["plan"] == plan].reset_index(drop=True)
     sources = tuple(paths.raw_file(key) for key in PLAN_SOURCES[plan])
-    return PlanData(plan, PLAN_TITLES[plan], commitments, observations, published, sources)
+    claims = load.load_claims(curated_dir)
+    claims = claims[claims["source"].isin({path.name for path in sources})]
+    return PlanData(
+        plan,
+        PLAN_TITLES[plan],
+        commitments,
+        observations,
+        published,
+        sources,
+        claims=claims.reset_index(drop=True),
+    )
 
 
 def register_plan(register_path: str | Path, mapping_path: str | Path) -> PlanData:
@@ -573,7 +587,7 @@ def _published_sentence(view: PeriodView, published: dict, commitments: int) -> 
 
     def where(row: dict) -> str:
         place = f"line {row['source_line']}"
-        return place if row["source"] == first else f"{row['source']} {place}"
+        return place if row["source"] == first else f"{paths.document_name(row['source'])} {place}"
 
     total, unit = published["total"], published["unit"] or "items"
     parts = []
@@ -592,11 +606,14 @@ def _published_sentence(view: PeriodView, published: dict, commitments: int) -> 
         parts.append(f"it has {total['value']} {unit} ({where(row)})")
     listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
     text = (
-        f"The council's own figures for {period_label(view.period)} ({first}) state that {listed}"
+        f"The council's own figures for {period_label(view.period)}, in "
+        f"{paths.document_name(first)}, state that {listed}"
     )
     behind = published["behind_schedule"]
     if behind is not None and len(behind["snapshot_ids"]) > 1:
         text += f", so {behind['value']} {'is' if behind['value'] == 1 else 'are'} behind schedule"
+        if behind.get("source_line"):  # the sentence that states the sum itself
+            text += f" ({where(behind)})"
     text += ". "
     if total is not None:
         text += (
@@ -686,43 +703,38 @@ def headline_table(view: PeriodView) -> pd.DataFrame:
 
 
 def _published_rows_shown(view: PeriodView) -> list[tuple[str, str]]:
-    """The council's own figures as (label, value) rows of the headline table."""
+    """The council's own figures as (label, value) rows of the headline table.
+
+    Each cites its document by label and file name and its line; the behind-schedule sum
+    cites the sentence that states it where there is one (else its parts' lines); the
+    schedule position read from the council's count is labelled the project's estimate.
+    """
     published = published_figures(view)
-    first = published["rows"][0]["source"]
     unit = published["unit"] or "items"
 
     def where(rows: list[dict]) -> str:
         places = sorted({(r["source"], r["source_line"]) for r in rows})
-        return "; ".join(
-            f"{'' if source == first else source + ' '}line {line}" for source, line in places
-        )
+        return "; ".join(f"{paths.document_name(source)} line {line}" for source, line in places)
 
     shown = []
     for row in published["rows"]:
         what = f"{unit} (total)" if row["measure"] == "total" else row["measure"].lower()
-        shown.append(
-            (
-                f"Published by the council: {what} [{row['source']} {where([row])}]",
-                f"{row['value']}",
-            )
-        )
+        shown.append((f"Published by the council: {what} [{where([row])}]", f"{row['value']}"))
     behind = published["behind_schedule"]
     if behind is not None and len(behind["snapshot_ids"]) > 1:
         parts = [r for r in published["rows"] if r["snapshot_id"] in behind["snapshot_ids"]]
+        added = " + ".join(r["measure"].lower() for r in parts)
+        cited = where([behind]) if behind.get("source_line") else where(parts)
         shown.append(
-            (
-                "Published by the council: behind schedule ("
-                + " + ".join(r["measure"].lower() for r in parts)
-                + f") [{first} {where(parts)}]",
-                f"{behind['value']}",
-            )
+            (f"Published by the council: behind schedule ({added}) [{cited}]", f"{behind['value']}")
         )
     implied = published_schedule_position(view)
     if implied is not None:
         shown.append(
             (
-                "From the council's count: months ahead (+) or behind (−) that its share "
-                f"complete ({implied.published_complete} of {implied.published_total}) implies "
+                "Estimated by this project from the council's count (not a council figure): "
+                "months ahead (+) or behind (−) that its share complete "
+                f"({implied.published_complete} of {implied.published_total}) implies "
                 "against the plan's planned share (derivation under Trajectory)",
                 f"{implied.sv_months:+.1f}",
             )
@@ -756,6 +768,74 @@ def _change(now, before, kind: str) -> str:
     if kind == "ratio":
         return f"{now - before:+.2f}"
     return f"{now - before:+d}"
+
+
+#: The footnote of a change not computed because the two periods' figures rest on
+#: different bases (:func:`different_bases`).
+DIFFERENT_BASIS_NOTE = (
+    "different basis: the two periods' figures count different sets of commitments "
+    "(the evidence grew), so their difference is not a change in the plan"
+)
+
+
+def different_bases(now: dict, before: dict) -> dict[str, str]:
+    """Headline figures whose two periods rest on different bases, with why.
+
+    A ratio or an earned-schedule figure read from the evidence is over the commitments
+    with evidence (the slippage rate's due-with-evidence, the baseline execution index,
+    a lower bound without full evidence) or over the dated commitments with evidence
+    (earned schedule): when those sets differ between the periods, subtracting the two
+    figures mixes the change in the plan with the change in the evidence, so the change
+    is shown as "—" with :data:`DIFFERENT_BASIS_NOTE` instead.
+
+    Parameters
+    ----------
+    now, before : dict
+        This period's and the previous period's figures (``headline(view)["now"]`` and
+        ``["previous"]``).
+
+    Returns
+    -------
+    dict of str to str
+        Headline key → the two bases in words, e.g. for August → September 2018
+        ``"schedule_variance_months": "55 → 100 dated commitments with evidence"``;
+        empty when every basis is the same.
+
+    Examples
+    --------
+    >>> different_bases(
+    ...     {"schedule_basis_commitments": 100, "with_evidence": 111, "commitments": 111},
+    ...     {"schedule_basis_commitments": 55, "with_evidence": 61, "commitments": 111},
+    ... )["baseline_execution_index"]
+    'evidence for 61 → 111 of 111 commitments (a lower bound, then a full figure)'
+    """
+    out: dict[str, str] = {}
+    es_now, es_before = now["schedule_basis_commitments"], before["schedule_basis_commitments"]
+    if es_now != es_before:
+        words = f"{es_before} → {es_now} dated commitments with evidence"
+        out["schedule_variance_months"] = words
+        out["schedule_performance_index"] = words
+    ev_now, ev_before = now["with_evidence"], before["with_evidence"]
+    if ev_now != ev_before:
+        full_now = ev_now == now["commitments"]
+        full_before = ev_before == before["commitments"]
+        kinds = {
+            (False, False): "two lower bounds",
+            (False, True): "a lower bound, then a full figure",
+            (True, False): "a full figure, then a lower bound",
+            (True, True): "two full figures over different lists",
+        }
+        words = f"evidence for {ev_before} → {ev_now} of {now['commitments']} commitments"
+        out["slippage_rate"] = words
+        out["baseline_execution_index"] = f"{words} ({kinds[(full_before, full_now)]})"
+    return out
+
+
+def _change_on_basis(now: dict, before: dict, key: str, kind: str) -> str:
+    """The change of one headline figure, or "— (different basis)" (:func:`different_bases`)."""
+    if key in different_bases(now, before):
+        return "— (different basis)"
+    return _change(now[key], before[key], kind)
 
 
 # ------------------------------------------------------------------ folding long lists
@@ -960,7 +1040,8 @@ def earned_schedule_reading(view: PeriodView) -> str:
     implied = published_schedule_position(view)
     if implied is not None:
         text += (
-            f" Against the council's own count for {period_label(view.period)}: "
+            f" Estimated by this project (not a council figure) from the council's own count "
+            f"for {period_label(view.period)}: "
             f"{implied.derivation}"
         )
         if implied.note:
@@ -993,6 +1074,13 @@ def published_schedule_position(view: PeriodView) -> ImpliedPosition | None:
 def forecast_reading(view: PeriodView) -> str:
     """The completion forecast in one sentence, or why there is none.
 
+    The rate counts completions the evidence dates in the recent months *and* shows
+    happening (an earlier reading not complete); the remaining dated commitments are
+    those not known to be complete, split into those with evidence still open and those
+    with no evidence, which the forecast assumes open. Without a forecast for want of
+    such completions, the sentence names the completions the evidence dates in those
+    months but cannot count (no earlier reading shows them not complete).
+
     Parameters
     ----------
     view : PeriodView
@@ -1002,14 +1090,53 @@ def forecast_reading(view: PeriodView) -> str:
     str
     """
     fc = view.metrics.trajectory.forecast.iloc[0]
+    months = int(fc["recent_months"])
+    st = view.status
+    window_start = (view.as_of - pd.DateOffset(months=months)).normalize()
+    dated_in_window = st[
+        st["completed_on"].notna()
+        & (st["completed_on"] > window_start)
+        & (st["completed_on"] <= view.as_of)
+    ]
     if pd.isna(fc["forecast_date"]):
         note = str(fc["note"]).removeprefix("no forecast: ")
-        return f"No forecast: {note}."
+        text = f"No forecast: {note}."
+        unseen = dated_in_window[dated_in_window["last_seen_incomplete"].isna()]
+        if int(fc["recent_completions"]) == 0 and len(unseen):
+            parts = []
+            for day, group in unseen.groupby("completed_on", sort=True):
+                ids = sorted(group["commitment_id"])
+                parts.append(f"{ids[0] if len(ids) == 1 else len(ids)} on {day:%-d %B %Y}")
+            one = len(unseen) == 1
+            text += (
+                f" The evidence first reads {len(unseen)} commitment{'' if one else 's'} "
+                f"complete in those {months} months ({'; '.join(parts)}), but no earlier "
+                f"reading shows {'it' if one else 'them'} not complete, so when "
+                f"{'it was' if one else 'they were'} completed is not known (on or before "
+                f"that date) and the forecast does not count {'it' if one else 'them'}."
+            )
+        return text
+    remaining = int(fc["remaining"])
+    open_dated = st[st["due_end"].notna() & (st["status"] != status.COMPLETE)]
+    unevidenced = int((open_dated["status"] == status.NO_EVIDENCE).sum())
+    if len(open_dated) == remaining and unevidenced:
+        which = (
+            f"the {remaining} dated commitments not known to be complete "
+            f"({remaining - unevidenced} with evidence still open, {unevidenced} with no "
+            "evidence)"
+        )
+        assumption = (
+            f". The forecast assumes all {remaining} are open; for the {unevidenced} with "
+            "no evidence that is not known"
+        )
+    else:
+        which = f"the {remaining} dated commitments still open"
+        assumption = ""
     return (
-        f"At the recent rate ({fc['recent_completions']} dated completions seen in the last "
-        f"{fc['recent_months']} months, {fc['rate_per_month']:.2f} a month), the "
-        f"{fc['remaining']} dated commitments still open would all be complete by "
-        f"{fc['forecast_date']:%B %Y}."
+        f"At the recent rate ({fc['recent_completions']} completions the evidence dates in "
+        f"the last {months} months and shows happening, not complete at an earlier reading; "
+        f"{fc['rate_per_month']:.2f} a month), {which} would all be complete by "
+        f"{fc['forecast_date']:%B %Y}{assumption}."
     )
 
 
@@ -1071,6 +1198,11 @@ def overdue_list(view: PeriodView) -> pd.DataFrame:
 def changes_since_previous(view: PeriodView) -> dict[str, pd.DataFrame]:
     """What changed since the previous period.
 
+    A commitment that had no evidence at the previous period did not change status
+    between the two: it is newly evidenced. So ``newly_complete`` and ``newly_slipped``
+    list only commitments that had evidence at the previous period, and ``first_evidenced``
+    lists the others that have evidence now.
+
     Parameters
     ----------
     view : PeriodView
@@ -1079,13 +1211,23 @@ def changes_since_previous(view: PeriodView) -> dict[str, pd.DataFrame]:
     -------
     dict of str to pandas.DataFrame
         ``transitions`` (status before × status now, non-zero cells only),
-        ``newly_complete`` and ``newly_slipped`` (ID, commitment, owner, due; at most
-        :data:`MAX_LIST_ROWS` rows and a row counting the rest). Empty frames for the
-        first period.
+        ``newly_complete`` and ``newly_slipped`` (ID, commitment, owner, due; only
+        commitments with evidence at the previous period), and ``first_evidenced`` (ID,
+        commitment, due, status now, and ``Already overdue at <previous period>``, e.g.
+        "Already overdue at August 2018": "yes" for one behind schedule now whose due
+        date was on or before the previous period's end, else empty); each list at
+        most :data:`MAX_LIST_ROWS` rows and a row counting the rest. Empty frames for the first period.
     """
+    overdue_then = f"Already overdue at {period_label(view.previous)}" if view.previous else ""
+    first_columns = ["ID", "Commitment", "Due", "Status now", overdue_then]
     if view.previous_status is None:
         empty = pd.DataFrame(columns=["ID", "Commitment", "Owner", "Due"])
-        return {"transitions": pd.DataFrame(), "newly_complete": empty, "newly_slipped": empty}
+        return {
+            "transitions": pd.DataFrame(),
+            "newly_complete": empty,
+            "newly_slipped": empty,
+            "first_evidenced": pd.DataFrame(columns=first_columns),
+        }
     t = view.metrics.transitions
     t = t[t["n"] > 0]
     transitions = pd.DataFrame(
@@ -1100,15 +1242,33 @@ def changes_since_previous(view: PeriodView) -> dict[str, pd.DataFrame]:
         on="commitment_id",
         suffixes=("", "_before"),
     )
+    had_evidence = pair["status_before"] != status.NO_EVIDENCE
     newly_complete = pair[
-        (pair["status"] == status.COMPLETE) & (pair["status_before"] != status.COMPLETE)
+        had_evidence
+        & (pair["status"] == status.COMPLETE)
+        & (pair["status_before"] != status.COMPLETE)
     ]
     slipped_now = pair["status"].isin(status.BEHIND_STATUSES)
-    newly_slipped = pair[slipped_now & ~pair["status_before"].isin(status.BEHIND_STATUSES)]
+    newly_slipped = pair[
+        had_evidence & slipped_now & ~pair["status_before"].isin(status.BEHIND_STATUSES)
+    ]
+    first = pair[~had_evidence & (pair["status"] != status.NO_EVIDENCE)]
+    previous_end = pd.Timestamp(period_end(view.previous))
+    already = first["status"].isin(status.BEHIND_STATUSES) & (first["due_end"] <= previous_end)
+    first_evidenced = pd.DataFrame(
+        {
+            "ID": first["commitment_id"],
+            "Commitment": _shorten(first["text"]),
+            "Due": first["due_end"].dt.strftime("%d %b %Y").fillna("no date"),
+            "Status now": first["status"].astype(str),
+            overdue_then: already.map({True: "yes", False: ""}),
+        }
+    ).reset_index(drop=True)
     return {
         "transitions": transitions,
         "newly_complete": _capped(_brief(newly_complete), "newly complete"),
         "newly_slipped": _capped(_brief(newly_slipped), "newly slipped"),
+        "first_evidenced": _capped(first_evidenced, "first evidenced"),
     }
 
 
@@ -1171,7 +1331,7 @@ def published_against_recomputed(view: PeriodView) -> pd.DataFrame:
                 "Published quote": item.quote,
                 "Recomputed": recomputed,
                 "Why they differ": _difference_reason(
-                    label, published, recomputed, total_published, summary
+                    label, published, recomputed, total_published, summary, item.source
                 ),
             }
         )
@@ -1204,10 +1364,15 @@ def published_figures(view: PeriodView) -> dict | None:
         None when no document published figures for the period. Otherwise ``unit``
         (what the council counted, e.g. ``"actions"``), ``rows`` (every published
         figure: ``snapshot_id``, ``measure`` (a status of the key in its order, or
-        ``"total"`` first), ``value``, ``unit``, ``source``, ``source_line``,
+        ``"total"`` first), ``value``, ``unit``, ``source``, ``document`` (how a report
+        names the source: "the December 2015 progress report (000_….txt)",
+        :func:`~kerslake_analysis.base.paths.document_name`), ``source_line``,
         ``quote``), and ``total``, ``complete`` and ``behind_schedule`` (the two
         slipped statuses added up), each ``{"value", "snapshot_ids"}`` or None when not
-        published.
+        published. ``behind_schedule`` also has ``source``, ``document``,
+        ``source_line`` and ``quote`` of the sentence where the document states the sum
+        itself (December 2015: line 147, "which leaves 24 actions behind schedule";
+        the parts, 21 and 3, are on line 59), or None there when no sentence states it.
     """
     pub = _published_rows(view)
     if not len(pub):
@@ -1225,6 +1390,7 @@ def published_figures(view: PeriodView) -> dict | None:
                 "value": _published_value(item.value),
                 "unit": item.unit,
                 "source": item.source,
+                "document": paths.document_name(item.source),
                 "source_line": int(item.source_line),
                 "quote": item.quote,
             }
@@ -1240,28 +1406,82 @@ def published_figures(view: PeriodView) -> dict | None:
             "snapshot_ids": [r["snapshot_id"] for r in chosen],
         }
 
+    behind = figure(set(status.BEHIND_STATUSES))
+    if behind is not None:
+        behind.update(_stated_behind(view, behind["value"], {r["source"] for r in rows}))
     return {
         "unit": rows[0]["unit"],
         "rows": rows,
         "total": figure({"total"}),
         "complete": figure({status.COMPLETE}),
-        "behind_schedule": figure(set(status.BEHIND_STATUSES)),
+        "behind_schedule": behind,
     }
 
 
-def _difference_reason(label, published, recomputed, total_published, summary) -> str:
+def _stated_behind(view: PeriodView, value: int | float, sources: set[str]) -> dict:
+    """Where a document states the behind-schedule sum itself, as the claim cites it.
+
+    A claim of the period's documents (``claims.csv``) with that value whose quote says
+    "behind schedule"; its ``source``, ``document``, ``source_line`` and ``quote``, each
+    None when no sentence states the sum (then only its parts are cited).
+    """
+    none = {"source": None, "document": None, "source_line": None, "quote": None}
+    claims = view.data.claims
+    if not len(claims):
+        return none
+    end = pd.Timestamp(period_end(view.period))
+    start = end.replace(day=1)
+    as_of = pd.to_datetime(claims["as_of"])
+    stated = claims[
+        claims["source"].isin(sources)
+        & (as_of >= start)
+        & (as_of <= end)
+        & (pd.to_numeric(claims["value"], errors="coerce") == float(value))
+        & claims["quote"].str.contains("behind schedule", case=False)
+    ]
+    if len(stated) != 1:
+        return none
+    claim = stated.iloc[0]
+    return {
+        "source": claim["source"],
+        "document": paths.document_name(claim["source"]),
+        "source_line": int(claim["source_line"]),
+        "quote": claim["quote"],
+    }
+
+
+def _difference_reason(label, published, recomputed, total_published, summary, source) -> str:
+    """Why a published figure and the recomputed one differ, or what their likeness means.
+
+    Where the document's total is not the plan's number of commitments, the two count
+    different lists: the figures are never said to agree, each is given as a share of
+    its own list, and the sentence says what the difference cannot tell.
+    """
+    document = paths.document_name(source)
+    commitments, with_evidence = summary["commitments"], summary["with_evidence"]
+    unevidenced = commitments - with_evidence
+    if label == "Total":
+        if published == recomputed:
+            return f"The same number: {document} and the plan both count {published}."
+        return (
+            f"{document[0].upper()}{document[1:]} counts {published} items; the plan as "
+            f"published lists {recomputed} commitments, so the two count different lists."
+        )
+    if total_published is not None and total_published != commitments:
+        return (
+            f"Different lists: {document} counts {published} of its {total_published} items "
+            f"({_percent(published / total_published)}); the evidence gives {recomputed} of "
+            f"the plan's {commitments} commitments ({_percent(recomputed / commitments)}), "
+            f"and only {with_evidence} of the {commitments} have evidence. Neither the "
+            "difference nor a likeness of the two counts says whether the same work is in "
+            "this status: the lists are not matched one for one."
+        )
     if published == recomputed:
         return "They agree."
-    if label == "Total":
-        return (
-            f"The document counts {published} items; the plan as published lists "
-            f"{recomputed} commitments, so the two count different things."
-        )
-    unevidenced = summary["commitments"] - summary["with_evidence"]
     reason = (
-        f"The published figure is the council's own tracker count over {total_published} items; "
-        f"the recomputed figure counts only commitments the documents give evidence for "
-        f"({summary['with_evidence']} of {summary['commitments']}; {unevidenced} have none)."
+        f"The published figure is the council's count in {document}; the recomputed figure "
+        f"counts only commitments the documents give evidence for ({with_evidence} of "
+        f"{commitments}; {unevidenced} have none)."
     )
     if recomputed > published:
         reason += " The recomputed count is higher, which the missing evidence cannot explain."

@@ -36,7 +36,7 @@ from matplotlib.patches import Patch  # noqa: E402
 from kerslake_analysis.base import paths  # noqa: E402
 from kerslake_analysis.ingest.documents.lineage import DOCUMENT_DATES  # noqa: E402
 from kerslake_analysis.ingest.provenance import strip_markup  # noqa: E402
-from kerslake_analysis.measure.lineage import DOCUMENT_LABELS, SUMMARY_COLUMNS  # noqa: E402
+from kerslake_analysis.measure.lineage import SUMMARY_COLUMNS  # noqa: E402
 from kerslake_analysis.report.pages import ReportResult, render_notebook  # noqa: E402
 
 #: The notebook that makes the page.
@@ -77,6 +77,12 @@ def _slip_words(row: pd.Series) -> str:
     return f"{bound}{_number(abs(days))} days ({_number(abs(months), 1)} months)"
 
 
+def _latest_due(row: pd.Series) -> str:
+    """A chain's latest due date, or the range a relative timescale gives, marked derived."""
+    derived = row.get("latest_due_derived")
+    return derived if isinstance(derived, str) and derived else _day(row["latest_due"])
+
+
 def chain_sentence(row: pd.Series) -> str:
     """One paragraph saying when a chain was promised, restated and done, and its slip.
 
@@ -90,7 +96,7 @@ def chain_sentence(row: pd.Series) -> str:
     str
         Plain text (escape it when rendering).
     """
-    document = DOCUMENT_LABELS[row["first_source"]]
+    document = paths.DOCUMENT_LABELS[row["first_source"]]
     due = f"due {_day(row['first_due'])}" if pd.notna(row["first_due"]) else "with no due date"
     if pd.notna(row["first_due"]) and row["first_due_ref"] != row["first_commitment_id"]:
         due = f"with no due date until {row['first_due_ref']} set {_day(row['first_due'])}"
@@ -98,7 +104,7 @@ def chain_sentence(row: pd.Series) -> str:
     if row["restatements"]:
         times = "once" if row["restatements"] == 1 else f"{row['restatements']} times"
         latest = (
-            f", most recently due {_day(row['latest_due'])}"
+            f", most recently due {_latest_due(row)}"
             if pd.notna(row["latest_due"])
             else ", the latest with no date"
         )
@@ -172,7 +178,8 @@ def slip_table(summary: pd.DataFrame) -> pd.DataFrame:
     slip = (sign + days + " days (" + months + " months)").where(days != "", "no due date")
     done = summary["first_done_on"].map(_day) + " (" + summary["first_done_ref"].fillna("") + ")"
     times = summary["restatements"].map(lambda n: "once" if n == 1 else f"{n} times")
-    restated = times + "; latest due " + summary["latest_due"].map(_day).replace("", "none")
+    latest = summary.apply(_latest_due, axis=1) if len(summary) else summary["latest_due"]
+    restated = times + "; latest due " + latest.replace("", "none")
     return pd.DataFrame(
         {
             "Chain": summary["chain_title"] + " [" + summary["chain_id"] + "]",
@@ -188,13 +195,17 @@ def slip_table(summary: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def events_table(events: pd.DataFrame) -> pd.DataFrame:
+def events_table(events: pd.DataFrame, derived: pd.Series | None = None) -> pd.DataFrame:
     """One chain's events with their quotes, for the table under its chart.
 
     Parameters
     ----------
     events : pandas.DataFrame
         Rows of :func:`kerslake_analysis.measure.lineage.chain_events` for one chain.
+    derived : pandas.Series, optional
+        :func:`kerslake_analysis.measure.lineage.derived_due_words`: a due date the
+        project derived from a relative timescale is shown as the text's range, marked
+        derived, instead of as a date.
 
     Returns
     -------
@@ -209,13 +220,22 @@ def events_table(events: pd.DataFrame) -> pd.DataFrame:
             "Date": events["on"].map(_day),
             "Date known": events["precision"].map(_PRECISION_WORDS),
             "Event": events["event"].astype(str),
-            "Due": events["due"].map(_day),
+            "Due": _due_words(events, derived),
             "Document": events["document"],
             "Reference": (reference + ", " + line).str.lstrip(", "),
             "Quote": events["quote"].map(strip_markup),
             "Why": events["reason"],
         }
     )
+
+
+def _due_words(events: pd.DataFrame, derived: pd.Series | None) -> pd.Series:
+    """Each event's due date, or the range of a derived one (:func:`events_table`)."""
+    due = events["due"].map(_day)
+    if derived is None or not len(derived):
+        return due
+    words = events["ref"].map(derived)
+    return words.where(words.notna() & events["due"].notna(), due)
 
 
 def timeline_alt(events: pd.DataFrame, row: pd.Series) -> str:
@@ -357,9 +377,9 @@ def sources_table() -> pd.DataFrame:
     """
     frame = pd.DataFrame(
         {
-            "Document": list(DOCUMENT_LABELS.values()),
-            "File": list(DOCUMENT_LABELS),
-            "Date used": [DOCUMENT_DATES[name] for name in DOCUMENT_LABELS],
+            "Document": list(paths.DOCUMENT_LABELS.values()),
+            "File": list(paths.DOCUMENT_LABELS),
+            "Date used": [DOCUMENT_DATES[name] for name in paths.DOCUMENT_LABELS],
         }
     )
     return frame.sort_values("Date used").reset_index(drop=True)
