@@ -692,7 +692,7 @@ def headline_table(view: PeriodView) -> pd.DataFrame:
     table[now_label] = [_show(now[key], kind) for _, key, kind in rows]
     if h["previous"]:
         table[period_label(view.previous)] = [_show(h["previous"][k], kind) for _, k, kind in rows]
-        table["Change"] = [_change(now[k], h["previous"][k], kind) for _, k, kind in rows]
+        table["Change"] = [_change_on_basis(now, h["previous"], k, kind) for _, k, kind in rows]
     table = pd.DataFrame(table)
     if published is None:
         return table
