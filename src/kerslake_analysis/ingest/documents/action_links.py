@@ -143,3 +143,88 @@ def check_action_link(
     opening = f"In line with {action} above" if letter else f"{action} "
     if not record["action_quote"].startswith(opening):
         raise fail("action_quote", f"does not start with {opening!r}: {record['action_quote']!r}")
+
+
+#: The columns of an action-link transcription (``data/transcriptions/*_observations.csv``).
+TRANSCRIPTION_COLUMNS = (
+    "commitment_id",
+    "state",
+    "observed_on",
+    "source_line",
+    "quote",
+    "action_line",
+    "action_quote",
+    "transcription_note",
+)
+
+
+def read_action_links(
+    path: Path,
+    doc: SourceDocument,
+    id_prefix: str,
+    period: str,
+    latest: str,
+    evidence=None,
+) -> pd.DataFrame:
+    """Read one action-link transcription into observation rows, checking every row.
+
+    The December 2015 progress report and the March 2016 gap analysis share this reader.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The transcription file.
+    doc : SourceDocument
+        The document the evidence quotes.
+    id_prefix : str
+        Prefix of the observation IDs (``"PR15-"``, ``"GAP16-"``).
+    period : str
+        The period ``YYYY-MM`` the evidence belongs to.
+    latest : str
+        The latest ``observed_on`` allowed (ISO date), passed to :func:`check_action_link`.
+    evidence : callable, optional
+        Turns a quote into the plain ``evidence`` text; the quote itself when omitted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Observation columns; ``transcription_note`` begins with the action-plan line the
+        observation is linked to.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing, a value is malformed or an ID repeats; the message names
+        the file, the row (1 = first data row) and the column.
+    kerslake_analysis.ingest.provenance.QuoteNotFoundError
+        If a quote is not on its stated line of its document.
+    """
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in TRANSCRIPTION_COLUMNS if c not in table.columns]
+    if missing:
+        raise ValueError(f"{path.name}: missing column(s) {missing}")
+    action_plan = SourceDocument.open("action_plan_2015")
+    for row, record in enumerate(table.to_dict("records"), start=1):
+        check_action_link(path, row, record, doc, action_plan, latest)
+    duplicated = table["commitment_id"].duplicated()
+    if duplicated.any():
+        row = int(duplicated.to_numpy().nonzero()[0][0]) + 1
+        raise ValueError(f"{path.name}: row {row}, column commitment_id: duplicate ID")
+    link = (
+        "Evidences " + table["commitment_id"] + ", "
+        f"{action_plan.name} line " + table["action_line"] + ": '" + table["action_quote"] + "'."
+    )
+    return pd.DataFrame(
+        {
+            "observation_id": id_prefix + table["commitment_id"],
+            "commitment_id": table["commitment_id"],
+            "period": period,
+            "observed_on": table["observed_on"],
+            "state": table["state"],
+            "evidence": table["quote"] if evidence is None else table["quote"].map(evidence),
+            "source": doc.name,
+            "source_line": table["source_line"].astype(int),
+            "quote": table["quote"],
+            "transcription_note": (link + " " + table["transcription_note"]).str.strip(),
+        }
+    )

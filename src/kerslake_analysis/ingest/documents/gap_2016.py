@@ -50,7 +50,7 @@ from pathlib import Path
 import pandas as pd
 
 from kerslake_analysis.base import paths
-from kerslake_analysis.ingest.documents.action_links import check_action_link
+from kerslake_analysis.ingest.documents.action_links import read_action_links
 from kerslake_analysis.ingest.provenance import SourceDocument
 
 DOCUMENT_KEY = "gap_2016"
@@ -73,16 +73,6 @@ THEMES: tuple[str, ...] = (
     "Communications and transparency",
 )
 
-_TRANSCRIPTION_COLUMNS = (
-    "commitment_id",
-    "state",
-    "observed_on",
-    "source_line",
-    "quote",
-    "action_line",
-    "action_quote",
-    "transcription_note",
-)
 _SENTENCE_END = (".", "!", "?")
 
 
@@ -440,32 +430,4 @@ def observations(doc: SourceDocument, path: Path = OBSERVATIONS_FILE) -> pd.Data
     kerslake_analysis.ingest.provenance.QuoteNotFoundError
         If a quote is not on its stated line of its document.
     """
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in _TRANSCRIPTION_COLUMNS if c not in table.columns]
-    if missing:
-        raise ValueError(f"{path.name}: missing column(s) {missing}")
-    action_plan = SourceDocument.open("action_plan_2015")
-    for row, record in enumerate(table.to_dict("records"), start=1):
-        check_action_link(path, row, record, doc, action_plan, REFERENCE_DATE)
-    duplicated = table["commitment_id"].duplicated()
-    if duplicated.any():
-        row = int(duplicated.to_numpy().nonzero()[0][0]) + 1
-        raise ValueError(f"{path.name}: row {row}, column commitment_id: duplicate ID")
-    link = (
-        "Evidences " + table["commitment_id"] + ", "
-        f"{action_plan.name} line " + table["action_line"] + ": '" + table["action_quote"] + "'."
-    )
-    return pd.DataFrame(
-        {
-            "observation_id": "GAP16-" + table["commitment_id"],
-            "commitment_id": table["commitment_id"],
-            "period": PERIOD,
-            "observed_on": table["observed_on"],
-            "state": table["state"],
-            "evidence": table["quote"],
-            "source": doc.name,
-            "source_line": table["source_line"].astype(int),
-            "quote": table["quote"],
-            "transcription_note": (link + " " + table["transcription_note"]).str.strip(),
-        }
-    )
+    return read_action_links(path, doc, "GAP16-", PERIOD, REFERENCE_DATE, evidence=None)

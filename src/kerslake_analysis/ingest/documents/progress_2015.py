@@ -46,7 +46,7 @@ from pathlib import Path
 import pandas as pd
 
 from kerslake_analysis.base import paths
-from kerslake_analysis.ingest.documents.action_links import check_action_link
+from kerslake_analysis.ingest.documents.action_links import read_action_links
 from kerslake_analysis.ingest.provenance import SourceDocument, strip_markup
 
 DOCUMENT_KEY = "progress_2015"
@@ -105,16 +105,6 @@ _SNAPSHOT_QUOTES = {
 _KEY_HEADING = "**Key:**"
 _LEGEND_HEADING = "**Legend:**"
 _SLIPPAGE_INTRO = "The reasons some actions behind are:"
-_TRANSCRIPTION_COLUMNS = (
-    "commitment_id",
-    "state",
-    "observed_on",
-    "source_line",
-    "quote",
-    "action_line",
-    "action_quote",
-    "transcription_note",
-)
 
 
 def build() -> dict[str, pd.DataFrame]:
@@ -449,36 +439,7 @@ def observations(doc: SourceDocument, path: Path = OBSERVATIONS_FILE) -> pd.Data
     kerslake_analysis.ingest.provenance.QuoteNotFoundError
         If a quote is not on its stated line of its document.
     """
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in _TRANSCRIPTION_COLUMNS if c not in table.columns]
-    if missing:
-        raise ValueError(f"{path.name}: missing column(s) {missing}")
-    action_plan = SourceDocument.open("action_plan_2015")
-    for row, record in enumerate(table.to_dict("records"), start=1):
-        check_action_link(path, row, record, doc, action_plan, PERIOD_DATE)
-    duplicated = table["commitment_id"].duplicated()
-    if duplicated.any():
-        row = int(duplicated.to_numpy().nonzero()[0][0]) + 1
-        raise ValueError(f"{path.name}: row {row}, column commitment_id: duplicate ID")
-    link = (
-        "Evidences " + table["commitment_id"] + ", "
-        f"{action_plan.name} line " + table["action_line"] + ": '" + table["action_quote"] + "'."
-    )
-    note = (link + " " + table["transcription_note"]).str.strip()
-    return pd.DataFrame(
-        {
-            "observation_id": "PR15-" + table["commitment_id"],
-            "commitment_id": table["commitment_id"],
-            "period": PERIOD,
-            "observed_on": table["observed_on"],
-            "state": table["state"],
-            "evidence": table["quote"].map(strip_markup),
-            "source": doc.name,
-            "source_line": table["source_line"].astype(int),
-            "quote": table["quote"],
-            "transcription_note": note,
-        }
-    )
+    return read_action_links(path, doc, "PR15-", PERIOD, PERIOD_DATE, evidence=strip_markup)
 
 
 def _bullets_after(doc: SourceDocument, intro: str) -> list[int]:
