@@ -27,7 +27,12 @@ from kerslake_analysis.audit.findings import (  # noqa: E402
 )
 from kerslake_analysis.audit.prepared import document_name  # noqa: E402
 from kerslake_analysis.base import paths  # noqa: E402
-from kerslake_analysis.report import pages  # noqa: E402
+from kerslake_analysis.report import page_summaries, pages  # noqa: E402
+
+#: The page's opening sentence and the kinds of inconsistency it counts, shared with the
+#: index (:mod:`kerslake_analysis.report.page_summaries`).
+headline = page_summaries.audit_headline
+INCONSISTENCY_KINDS = page_summaries.INCONSISTENCY_KINDS
 
 #: Where the audit page and its findings are written.
 AUDIT_DIR: Path = paths.AUDIT_DIR
@@ -58,62 +63,6 @@ CHECK_DESCRIPTIONS: dict[str, str] = {
     "no-counterpart": "Figures stated once, with nothing in the documents or the data to "
     "test them against.",
 }
-
-
-#: The kinds of inconsistency the headline tells apart, by check: a figure a document
-#: contradicts (itself or another), a published figure the curated data cannot bear
-#: out, and a target a later document shows was missed (a true statement of a target,
-#: not a wrong figure).
-INCONSISTENCY_KINDS: dict[str, tuple[str, ...]] = {
-    "where the documents state a figure differently (sums, percentages, one quantity "
-    "stated twice, dates)": ("sums", "percentage-count", "stated-twice", "dates"),
-    "where a published figure is not borne out by the curated data": ("recomputation",),
-    "where a later document shows a target was not met: missed targets, not wrong figures": (
-        "recommendation-outcome",
-    ),
-}
-
-
-def headline(findings: Sequence[Finding]) -> str:
-    """One sentence: how many claims were examined, how many could be tested, what was found.
-
-    The inconsistent findings are counted by kind (:data:`INCONSISTENCY_KINDS`), so a
-    missed target is not read as a wrong figure.
-
-    Parameters
-    ----------
-    findings : sequence of Finding
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> from kerslake_analysis.audit.findings import ClaimRef
-    >>> ref = ClaimRef("C-1", "f", 1, "q")
-    >>> headline([Finding("recommendation-outcome", INCONSISTENT, "s", "e", (ref,))])[:77]
-    'The five documents state 1 figures; all were examined and 1 could be tested ('
-    """
-    counts = summary(findings)
-    testable = counts["claims_checked"] - counts["unverifiable"]
-    failing = [f for f in findings if f.status == INCONSISTENT]
-    kinds = []
-    for words, checks in INCONSISTENCY_KINDS.items():
-        found = [f for f in failing if f.check in checks]
-        if found:
-            claims = {ref.claim_id for f in found for ref in f.claims}
-            kinds.append(f"{len(found)} ({len(claims)} figures) {words}")
-    text = (
-        f"The five documents state {counts['claims_checked']} figures; all were examined "
-        f"and {testable} could be tested (the other {counts['unverifiable']} have nothing "
-        f"in the documents or the data to test them against). {counts['consistent']} hold "
-        f"up against everything they were tested against and {counts['inconsistent']} are "
-        f"involved in {len(failing)} inconsistent findings, listed first below"
-    )
-    if kinds:
-        text += ": " + "; ".join(kinds) + ". A figure can fall under more than one kind"
-    return text + "."
 
 
 def summary_table(findings: Sequence[Finding]) -> pd.DataFrame:

@@ -37,7 +37,12 @@ from kerslake_analysis.base import paths  # noqa: E402
 from kerslake_analysis.ingest.documents.lineage import DOCUMENT_DATES  # noqa: E402
 from kerslake_analysis.ingest.provenance import strip_markup  # noqa: E402
 from kerslake_analysis.measure.lineage import SUMMARY_COLUMNS  # noqa: E402
+from kerslake_analysis.report import page_summaries  # noqa: E402
 from kerslake_analysis.report.pages import ReportResult, render_notebook  # noqa: E402
+
+#: The page's opening paragraph, shared with the index
+#: (:mod:`kerslake_analysis.report.page_summaries`).
+introduction = page_summaries.lineage_introduction
 
 #: The notebook that makes the page.
 LINEAGE_NOTEBOOK: Path = paths.LINEAGE_NOTEBOOK
@@ -130,30 +135,6 @@ def chain_sentence(row: pd.Series) -> str:
             f"mentions it: total slip {_slip_words(row)} so far."
         )
     return " ".join(parts)
-
-
-def introduction(summary: pd.DataFrame) -> str:
-    """The page's opening paragraph, with the counts of chains by status.
-
-    Parameters
-    ----------
-    summary : pandas.DataFrame
-        :func:`kerslake_analysis.measure.lineage.chain_summary`.
-
-    Returns
-    -------
-    str
-    """
-    complete = int((summary["status"] == "complete").sum())
-    still_open = int((summary["status"] == "open").sum())
-    return (
-        f"{len(summary)} promises followed from the plan that first made them through the "
-        "later documents (December 2015 progress report, March 2016 gap analysis, 2018 "
-        f"improvement plan, 2021 Cabinet report): {complete} have evidence of completion and "
-        f"{still_open} have none by the last document that mentions them. Every link between "
-        "documents was confirmed by reading both ends; the quotes and line numbers are in "
-        "the table under each chart."
-    )
 
 
 def slip_table(summary: pd.DataFrame) -> pd.DataFrame:

@@ -10,7 +10,10 @@ One report per (plan, period). Each run writes into ``reports/<plan>/<period>/``
   or ``report.ipynb``; new files replace old ones only once complete (written to a
   temporary file, then renamed).
 
-``reports/index.html`` links every report found under the reports folder.
+After the periods, ``reports/<plan>/index.html`` (each plan's overview: every period's
+headline figures side by side, from their ``figures.json``) and ``reports/index.html``
+(the dashboard: each plan's latest figures and trend, and links to every page) are
+written from templates (``report.overview``, ``report.dashboard``).
 
 Rendering (:func:`execute_notebook`, in memory) and writing (:func:`write_rendering`)
 are separate steps, so several reports can render at once in worker processes
@@ -20,7 +23,6 @@ while the calling process alone writes into the reports folder.
 
 from __future__ import annotations
 
-import html
 import multiprocessing
 import sys
 import tempfile
@@ -33,11 +35,11 @@ from typing import TYPE_CHECKING
 
 from tqdm.auto import tqdm
 
-from kerslake_analysis import __version__
 from kerslake_analysis.base import paths
 from kerslake_analysis.base.files import atomic_write
-from kerslake_analysis.base.periods import PLAN_TITLES, ReportPeriod
+from kerslake_analysis.base.periods import ReportPeriod
 from kerslake_analysis.ingest.register.mapping import SLUG
+from kerslake_analysis.report import dashboard, overview, templating
 from kerslake_analysis.report.content import embedded_report_periods
 
 if TYPE_CHECKING:
@@ -168,19 +170,9 @@ def check_reports_root(root: Path) -> None:
 _INDEX_MARK = b"<footer><p>kerslake-analysis "
 
 
-def _stylesheet() -> str:
-    return paths.STYLESHEET.read_text(encoding="utf-8")
-
-
 def _page(title: str, body: str) -> str:
-    """Wrap an HTML fragment in a complete, self-contained page with the house stylesheet."""
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title)}</title>\n<style>\n{_stylesheet()}</style>\n</head>\n"
-        f'<body>\n<main class="report">\n{body}\n</main>\n</body>\n</html>\n'
-    )
+    """Wrap an HTML fragment in a complete, self-contained page (``templates/page.html.j2``)."""
+    return templating.page(title, body)
 
 
 def fix_injected_cell_id(nb: NotebookNode) -> NotebookNode:
@@ -452,15 +444,11 @@ def execute_period(period: ReportPeriod, notebook: Path) -> Rendering:
     return execute_notebook(notebook, period.parameters(), title=period.title, label=label)
 
 
-#: Pages beside the period reports that the index links when they exist.
-_OTHER_PAGES: tuple[tuple[str, str], ...] = (
-    ("audit/audit.html", "Audit of the published figures"),
-    ("lineage/lineage.html", "Commitment lineage 2014–2021: how long did the promises take?"),
-)
-
-
 def render_index(reports_root: Path | None = None) -> Path:
-    """Write ``index.html`` linking every ``<plan>/<period>/report.html`` under the root.
+    """Write ``index.html``: the dashboard of every plan and the pages across the documents.
+
+    Each plan under the root with period reports gets its latest figures, a small trend
+    chart and links to its overview and every period (:func:`kerslake_analysis.report.dashboard.index_page`).
 
     Parameters
     ----------
@@ -474,31 +462,83 @@ def render_index(reports_root: Path | None = None) -> Path:
     """
     root = reports_root or paths.REPORTS_DIR
     root.mkdir(parents=True, exist_ok=True)
-    found = sorted(p.relative_to(root) for p in root.glob("*/*/report.html"))
-    items: dict[str, list[str]] = {}
-    for rel in found:
-        plan, period = rel.parts[0], rel.parts[1]
-        items.setdefault(plan, []).append(
-            f'<li><a href="{html.escape(rel.as_posix())}">{html.escape(period)}</a></li>'
-        )
-    sections = [
-        f"<h2>{html.escape(PLAN_TITLES.get(plan, plan))}</h2>\n<ul>\n"
-        + "\n".join(links)
-        + "\n</ul>"
-        for plan, links in items.items()
-    ] or ["<p>No reports have been rendered yet. Run <code>make report</code>.</p>"]
-    pages = [
-        f'<li><a href="{html.escape(rel)}">{html.escape(label)}</a></li>'
-        for rel, label in _OTHER_PAGES
-        if (root / rel).is_file()
-    ]
-    if pages:
-        sections.append("<h2>Across the documents</h2>\n<ul>\n" + "\n".join(pages) + "\n</ul>")
-    body = "<h1>Improvement plan reports</h1>\n" + "\n".join(sections)
-    body += f"\n<footer><p>kerslake-analysis {html.escape(__version__)}</p></footer>"
     index = root / "index.html"
-    _atomic_write(index, _page("Improvement plan reports", body), root)
+    _atomic_write(index, dashboard.index_page(root), root)
     return index
+
+
+def check_overview_paths(root: Path, plans: Iterable[str]) -> None:
+    """Refuse to overwrite a plan's ``index.html`` this tool did not write.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The reports folder.
+    plans : iterable of str
+        The plans about to be rendered.
+
+    Raises
+    ------
+    ReportError
+        Naming the file.
+    """
+    for plan in sorted(set(plans)):
+        target = Path(root) / plan / overview.OVERVIEW_FILE
+        check_inside(root, target)
+        if target.is_symlink() or (target.exists() and not target.is_file()):
+            foreign = True
+        elif target.is_file():
+            foreign = overview.OVERVIEW_MARK not in target.read_text(
+                encoding="utf-8", errors="replace"
+            )
+        else:
+            foreign = False
+        if foreign:
+            raise ReportError(
+                f"--out {root}: {plan}/{overview.OVERVIEW_FILE} there was not written by "
+                "kerslake-analysis; it would be overwritten: move it away or choose another folder"
+            )
+
+
+def render_overviews(
+    periods: Sequence[ReportPeriod], reports_root: Path | None = None
+) -> list[Path]:
+    """Write ``<plan>/index.html``, the overview of every period, for each plan rendered.
+
+    Written from the period folders' ``figures.json`` files after the periods ran (a
+    failed period is shown as failed); a council's register also gets its milestone
+    trend, from its snapshots' due dates.
+
+    Parameters
+    ----------
+    periods : sequence of ReportPeriod
+        The periods just rendered (their plans get an overview).
+    reports_root : pathlib.Path, optional
+        Folder holding the reports; defaults to ``paths.REPORTS_DIR``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The overview pages written.
+    """
+    root = Path(reports_root or paths.REPORTS_DIR)
+    registers = {}
+    for period in periods:
+        registers.setdefault(period.plan, (period.register, period.mapping))
+    written = []
+    for plan, (register, mapping) in registers.items():
+        plan_dir = root / plan
+        if not plan_dir.is_dir():
+            continue
+        observations = None
+        if register:
+            from kerslake_analysis.ingest.register import load_register
+
+            observations = load_register(register, mapping).observations
+        target = plan_dir / overview.OVERVIEW_FILE
+        _atomic_write(target, overview.overview_page(plan_dir, observations), root)
+        written.append(target)
+    return written
 
 
 #: Ways of running several period reports (``--executor``).
@@ -571,6 +611,7 @@ def render_reports(
                 f"plan {period.plan!r} is not a slug like cgip-2018; cannot name its folder"
             )
         check_inside(root, paths.report_dir(period.plan, period.period, root))
+    check_overview_paths(root, (period.plan for period in periods))
     bar = tqdm(
         total=len(periods),
         desc="period reports",
@@ -600,6 +641,7 @@ def render_reports(
                 write(index, execute_period(period, notebook))
     finally:
         bar.close()
+    render_overviews(periods, root)
     render_index(root)
     return [results[i] for i in range(len(periods))]
 

@@ -1,0 +1,145 @@
+"""The index of the reports folder as a dashboard: each plan's latest figures and trend.
+
+``reports/index.html`` lists, for every plan with period reports, the latest period's
+headline figures (as its ``figures.json`` states them, the council's own figures with
+document and line), a small trend chart, a link to the plan's overview
+(``<plan>/index.html``) and a link to every period (a failed period said so); then the
+pages across the documents, each with the one-line summary that page opens with (read
+from the ``findings.json`` and ``lineage.json`` they write, not computed again).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from kerslake_analysis.audit.findings import read_findings
+from kerslake_analysis.report.content import _show
+from kerslake_analysis.report.overview import (
+    OVERVIEW_FILE,
+    ROWS,
+    published_cells,
+    read_entries,
+    trend_frame,
+)
+from kerslake_analysis.report.overview import plan_title as _plan_title
+from kerslake_analysis.report.page_summaries import (
+    audit_headline,
+    first_sentence,
+    lineage_introduction,
+)
+from kerslake_analysis.report.templating import render
+from kerslake_analysis.report.trend_plots import headline_trend_chart
+
+#: Title of the index page.
+INDEX_TITLE = "Improvement plan reports"
+#: Pages beside the period reports that the index links when they exist.
+OTHER_PAGES: tuple[tuple[str, str], ...] = (
+    ("audit/audit.html", "Audit of the published figures"),
+    ("lineage/lineage.html", "Commitment lineage 2014–2021: how long did the promises take?"),
+)
+#: Latest figures shown per plan (keys of :data:`kerslake_analysis.report.overview.ROWS`).
+DASHBOARD_KEYS = (
+    "commitments",
+    "complete",
+    "behind_schedule",
+    "slippage_rate",
+    "schedule_variance_months",
+    "evidence_coverage",
+)
+
+
+def plan_folders(root: Path) -> list[Path]:
+    """The plan folders of a reports folder: those holding a period report (or a failed one)."""
+    return [p for p in sorted(Path(root).iterdir()) if p.is_dir() and read_entries(p)]
+
+
+def latest_figures(entries) -> dict | None:
+    """The latest period's figures for the dashboard: its label and (label, value) pairs.
+
+    Parameters
+    ----------
+    entries : list of kerslake_analysis.report.overview.PeriodEntry
+
+    Returns
+    -------
+    dict or None
+        ``label`` and ``figures``, or None when no period has figures.
+    """
+    latest = next((e for e in reversed(entries) if e.figures), None)
+    if latest is None:
+        return None
+    headline = latest.figures["headline"]
+    shown = []
+    published = published_cells(latest.figures)
+    unit = (latest.figures.get("published") or {}).get("unit") or "items"
+    for key, words in (("complete", "complete"), ("behind_schedule", "behind schedule")):
+        if key in published:
+            shown.append((f"Published by the council: {unit} {words}", published[key]))
+    prefix = "From the evidence: " if shown else ""
+    kinds = {key: (label, kind) for label, key, kind in ROWS}
+    for key in DASHBOARD_KEYS:
+        label, kind = kinds[key]
+        shown.append((prefix + label, _show(headline.get(key), kind)))
+    return {"label": latest.label, "figures": shown}
+
+
+def _summary(root: Path, rel: str) -> str:
+    """The one-line summary the audit or lineage page opens with, from the file it writes."""
+    folder = (root / rel).parent
+    if rel.startswith("audit/") and (folder / "findings.json").is_file():
+        return first_sentence(audit_headline(read_findings(folder)))
+    if rel.startswith("lineage/") and (folder / "lineage.json").is_file():
+        chains = json.loads((folder / "lineage.json").read_text(encoding="utf-8"))["chains"]
+        return first_sentence(lineage_introduction(pd.DataFrame(chains)))
+    return ""
+
+
+def index_page(root: Path) -> str:
+    """The dashboard page of a reports folder.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The reports folder.
+
+    Returns
+    -------
+    str
+        The complete page.
+    """
+    root = Path(root)
+    plans = []
+    for folder in plan_folders(root) if root.is_dir() else []:
+        entries = read_entries(folder)
+        title = _plan_title(folder.name, entries)
+        trend = trend_frame(entries)
+        plans.append(
+            {
+                "title": title,
+                "latest": latest_figures(entries),
+                "chart": headline_trend_chart(trend, title, small=True) if len(trend) > 1 else None,
+                "overview_href": f"{folder.name}/{OVERVIEW_FILE}"
+                if (folder / OVERVIEW_FILE).is_file()
+                else None,
+                "entries": [
+                    {
+                        "label": e.label,
+                        "ok": e.ok,
+                        "href": f"{folder.name}/{e.href}" if e.href else None,
+                    }
+                    for e in entries
+                ],
+            }
+        )
+    pages = [
+        {"href": rel, "label": label, "summary": _summary(root, rel)}
+        for rel, label in OTHER_PAGES
+        if (root / rel).is_file()
+    ]
+    return render("index.html.j2", title=INDEX_TITLE, plans=plans, pages=pages)
+
+
+__all__ = ["INDEX_TITLE", "OTHER_PAGES", "index_page", "latest_figures", "plan_folders"]
