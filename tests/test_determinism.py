@@ -2,7 +2,7 @@
 
 All embedded periods and a council's register are rendered twice into two folders: once
 one report after another in this process, once with ``--jobs 2`` in worker processes.
-Every page (``report.html``, ``index.html``), every ``figures.json``, every chart and
+Every page (``report.html``, each plan's overview ``<plan>/index.html``, ``index.html``), every ``figures.json``, every chart and
 the run's ``manifest.json`` must be byte-for-byte the same. (The executed ``report.ipynb`` records when each cell
 ran, so it differs by design; the git commit shown in the footer is the same within one
 test run.)
@@ -17,7 +17,14 @@ from kerslake_analysis.base import paths
 from kerslake_analysis.report.content import embedded_report_periods
 
 SMALL = paths.PROJ_ROOT / "tests" / "data" / "registers" / "small"
-COMPARED = ("*/*/report.html", "*/*/figures.json", "*/*/*.png", "index.html", "manifest.json")
+COMPARED = (
+    "*/*/report.html",
+    "*/*/figures.json",
+    "*/*/*.png",
+    "*/index.html",
+    "index.html",
+    "manifest.json",
+)
 
 
 def _render_everything(root, jobs: str) -> None:

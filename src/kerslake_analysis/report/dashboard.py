@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from kerslake_analysis.audit.findings import read_findings
-from kerslake_analysis.report.content import _show
+from kerslake_analysis.report.content import _show, _under_half
 from kerslake_analysis.report.overview import (
     OVERVIEW_FILE,
     ROWS,
@@ -40,14 +40,15 @@ OTHER_PAGES: tuple[tuple[str, str], ...] = (
     ("audit/audit.html", "Audit of the published figures"),
     ("lineage/lineage.html", "Commitment lineage 2014–2021: how long did the promises take?"),
 )
-#: Latest figures shown per plan (keys of :data:`kerslake_analysis.report.overview.ROWS`).
-DASHBOARD_KEYS = (
-    "commitments",
-    "complete",
-    "behind_schedule",
-    "slippage_rate",
-    "schedule_variance_months",
-    "evidence_coverage",
+#: Latest figures shown per plan: key of ``figures.json`` ``headline`` and a short label
+#: (the overview and the period report give the full definitions).
+DASHBOARD_ROWS: tuple[tuple[str, str], ...] = (
+    ("commitments", "Commitments"),
+    ("complete", "Complete"),
+    ("behind_schedule", "Behind schedule"),
+    ("slippage_rate", "Slippage rate (behind / due date passed, with evidence)"),
+    ("schedule_variance_months", "Months ahead (+) or behind (−), earned schedule"),
+    ("evidence_coverage", "Evidence coverage"),
 )
 
 
@@ -66,7 +67,9 @@ def latest_figures(entries) -> dict | None:
     Returns
     -------
     dict or None
-        ``label`` and ``figures``, or None when no period has figures.
+        ``label``, ``figures`` and ``caution`` (when evidence covers fewer than half of
+        the commitments, as the period report cautions), or None when no period has
+        figures.
     """
     latest = next((e for e in reversed(entries) if e.figures), None)
     if latest is None:
@@ -79,11 +82,17 @@ def latest_figures(entries) -> dict | None:
         if key in published:
             shown.append((f"Published by the council: {unit} {words}", published[key]))
     prefix = "From the evidence: " if shown else ""
-    kinds = {key: (label, kind) for label, key, kind in ROWS}
-    for key in DASHBOARD_KEYS:
-        label, kind = kinds[key]
-        shown.append((prefix + label, _show(headline.get(key), kind)))
-    return {"label": latest.label, "figures": shown}
+    kinds = {key: kind for _, key, kind in ROWS}
+    for key, label in DASHBOARD_ROWS:
+        shown.append((prefix + label, _show(headline.get(key), kinds[key])))
+    caution = ""
+    if _under_half(headline):
+        caution = (
+            f"Evidence covers only {headline['with_evidence']} of the "
+            f"{headline['commitments']} commitments: the slippage rate and the earned-schedule "
+            "figure describe only the commitments with evidence, not the plan as a whole."
+        )
+    return {"label": latest.label, "figures": shown, "caution": caution}
 
 
 def _summary(root: Path, rel: str) -> str:

@@ -64,6 +64,13 @@ ROWS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+#: How the notes under the table name a figure whose basis changed.
+NOTE_NAMES = {
+    "slippage_rate": "slippage rate",
+    "schedule_variance_months": "months ahead or behind by earned schedule",
+}
+
+
 @dataclass(frozen=True)
 class PeriodEntry:
     """One reporting period of a plan as found in its report folder.
@@ -257,12 +264,13 @@ def figures_table(entries: list[PeriodEntry]) -> tuple[Table, list[str]]:
         if not (figures and figures.get("previous")):
             continue
         bases = different_bases(figures["headline"], figures["previous"])
-        shown = {k: v for k, v in bases.items() if k in labels}
+        shown = {k: v for k, v in bases.items() if k in labels and k in NOTE_NAMES}
         if shown:
             before = period_label(figures["previous_period"])
-            listed = "; ".join(f"{labels[k].split(' (')[0]}: {v}" for k, v in shown.items())
+            listed = "; ".join(f"{NOTE_NAMES[k]}: {v}" for k, v in shown.items())
             notes.append(
-                f"{before} → {entry.label}, — (different basis): {listed}. {DIFFERENT_BASIS_NOTE}."
+                f"{before} → {entry.label}, change not computed for the {listed}. "
+                f"{DIFFERENT_BASIS_NOTE[0].upper()}{DIFFERENT_BASIS_NOTE[1:]}."
             )
     return table, notes
 

@@ -113,7 +113,7 @@ def headline_trend_chart(trend: pd.DataFrame, title: str, small: bool = False) -
     trend = trend.reset_index(drop=True).assign(x=lambda f: range(len(f)))
     labels = trend["short"].tolist() if "short" in trend.columns else trend["label"].tolist()
     if small:
-        fig = Figure(figsize=(4.2, 2.4))
+        fig = Figure(figsize=(3.6, 2.4))
         axes = [fig.subplots()]
     else:
         fig = Figure(figsize=(9.6, 3.6))
