@@ -246,3 +246,33 @@ def test_gmpp_overview_has_the_milestone_trend(gmpp_dir, tmp_path):
         assert int(cells[5]) >= abs(int(cells[3]))  # the total of every move bounds the net
     assert soup.find("img", alt=re.compile("^Milestone trend chart"))
     _assert_self_contained(page)
+
+
+def test_overview_escapes_what_figures_json_says(tmp_path):
+    period = tmp_path / "hostile" / "2024-01"
+    period.mkdir(parents=True)
+    (period / "report.html").write_text("<p>page</p>", encoding="utf-8")
+    headline = dict.fromkeys(
+        ["commitments", "with_evidence", "complete", "behind_schedule", "due", "past_due"], 1
+    )
+    headline.update(
+        evidence_coverage=1.0,
+        slippage_rate=None,
+        schedule_variance_months=None,
+        schedule_basis_commitments=0,
+    )
+    figures = {
+        "figures_version": 3,
+        "plan_title": '<script>alert("x")</script>',
+        "headline_sentence": '<img src="https://example.org/x.png">',
+        "headline": headline,
+        "previous": None,
+        "previous_period": None,
+        "published": None,
+    }
+    (period / "figures.json").write_text(json.dumps(figures), encoding="utf-8")
+    page = overview.overview_page(tmp_path / "hostile")
+    assert "<script" not in page and '<img src="https:' not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+    rows = _rows(_table(BeautifulSoup(page, "html.parser"), "Headline figures of"))
+    assert rows["January 2024"][5:] == ["not computable", "not computable"]

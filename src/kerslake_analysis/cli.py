@@ -117,11 +117,16 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from kerslake_analysis.base import paths
     from kerslake_analysis.report.manifest import write_manifest
 
-    manifest = write_manifest(results, chosen, args.out or paths.REPORTS_DIR)
+    root = args.out or paths.REPORTS_DIR
+    manifest = write_manifest(results, chosen, root)
     print(pages.summary_line(results))
     for result in results:
         if result.ok:
             print(f"  wrote {result.html_path}")
+    for plan in dict.fromkeys(p.plan for p in chosen):
+        if (root / plan / "index.html").is_file():
+            print(f"  wrote {root / plan / 'index.html'} (the plan's overview)")
+    print(f"  wrote {root / 'index.html'} (the dashboard)")
     print(f"  wrote {manifest}")
     return 0 if all(r.ok for r in results) else 1
 
