@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 CODE   := src tests benchmarks notebooks tools
 
 .DEFAULT_GOAL := help
-.PHONY: help install data report test lint format lab lock clean
+.PHONY: help install data report screenshots test lint format lab lock clean
 
 ## help: list the targets with what they do
 help:
@@ -40,6 +40,10 @@ report: $(STAMP)
 # The GMPP example data: ../shared/external/gmpp, else examples/gmpp/data (kerslake examples
 # fetch gmpp); empty when absent. Expanded when the recipe runs, after .venv is installed.
 GMPP_DATA = $(shell $(BIN)/kerslake examples path gmpp 2>/dev/null)
+
+## screenshots: the README's screenshots of the dashboard and an overview (docs/img/, needs chromium)
+screenshots: report
+	$(BIN)/python tools/screenshot_pages.py reports --out docs/img
 
 ## test: lint, then run every test and doctest
 test: lint
