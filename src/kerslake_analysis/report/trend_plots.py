@@ -172,7 +172,7 @@ def milestone_trend_chart(trend: pd.DataFrame, moves: pd.DataFrame) -> InlineIma
         style_order=order,
         markers=markers[: len(order)],
         dashes=False,
-        palette="colorblind",
+        palette="dark",
         markersize=7,
         ax=ax,
     )
