@@ -29,7 +29,17 @@ def test_version_option_prints_the_version_of_pyproject(capsys):
 
 
 @pytest.mark.parametrize(
-    "name", ["period_report.ipynb", "audit.ipynb", "lineage.ipynb", "report.css"]
+    "name",
+    [
+        "period_report.ipynb",
+        "audit.ipynb",
+        "lineage.ipynb",
+        "report.css",
+        "page.html.j2",
+        "index.html.j2",
+        "overview.html.j2",
+        "_macros.html.j2",
+    ],
 )
 def test_templates_are_package_data_inside_the_package(name):
     path = paths.TEMPLATES_DIR / name
