@@ -136,6 +136,16 @@ def test_index_is_a_dashboard_of_every_plan(rendered):
     march = _figures(rendered, "ap-2015", "2016-03")["headline"]
     assert ap["Complete"] == [str(march["complete"])]
     assert ap["Behind schedule"] == [str(march["behind_schedule"])]
+    # A rate or a schedule position never stands without what it counts (issue 12's
+    # figures, read from the documents): September 2018, 15 behind of the 28 past due
+    # with evidence, all 100 dated commitments evidenced; March 2016, 34 of 49 past due,
+    # 53 of the 112 dated commitments with evidence.
+    slip = "Slippage rate (behind / due date passed, with evidence)"
+    es = "Months ahead (+) or behind (−), earned schedule"
+    assert cgip[slip] == ["53.6% (15 of 28)"]
+    assert ap[slip] == ["69.4% (34 of 49)"]
+    assert ap[es] == ["-11.9 (53 of 112 dated commitments, those with evidence)"]
+    assert cgip[es] == ["-2.2 (all 100 dated commitments)"]
     charts = soup.find_all("img", alt=lambda a: a and a.startswith("Line chart of"))
     assert len(charts) == 2
     items = {li.a["href"]: li.get_text(" ", strip=True) for li in soup.find_all("li") if li.a}

@@ -84,7 +84,9 @@ def latest_figures(entries) -> dict | None:
     prefix = "From the evidence: " if shown else ""
     kinds = {key: kind for _, key, kind in ROWS}
     for key, label in DASHBOARD_ROWS:
-        shown.append((prefix + label, _show(headline.get(key), kinds[key])))
+        shown.append(
+            (prefix + label, _show(headline.get(key), kinds[key]) + _basis(latest.figures, key))
+        )
     caution = ""
     if _under_half(headline):
         caution = (
@@ -93,6 +95,28 @@ def latest_figures(entries) -> dict | None:
             "figure describe only the commitments with evidence, not the plan as a whole."
         )
     return {"label": latest.label, "figures": shown, "caution": caution}
+
+
+def _basis(figures: dict, key: str) -> str:
+    """What a rate or a schedule position counts, as the period report states it.
+
+    A slippage rate or a months-behind figure without its basis misleads when evidence
+    is partial, so the dashboard shows the counts beside them: "(34 of 49)" for the
+    slippage rate (behind / due date passed, with evidence) and "(53 of 112 dated
+    commitments, those with evidence)" for the earned-schedule position.
+    """
+    headline = figures.get("headline") or {}
+    if key == "slippage_rate" and headline.get("slippage_rate") is not None:
+        return f" ({headline['behind_schedule']} of {headline['past_due']})"
+    es = figures.get("earned_schedule") or {}
+    if key == "schedule_variance_months" and headline.get(key) is not None and es.get("dated"):
+        if es["dated_with_evidence"] < es["dated"]:
+            return (
+                f" ({es['dated_with_evidence']} of {es['dated']} dated commitments, "
+                "those with evidence)"
+            )
+        return f" (all {es['dated']} dated commitments)"
+    return ""
 
 
 def _summary(root: Path, rel: str) -> str:
