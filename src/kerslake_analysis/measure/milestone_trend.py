@@ -6,12 +6,15 @@ docs/register-mapping.md). Plotting those due dates (y) against the report date 
 gives the classic milestone trend chart: a flat line is a date that held, a rising line
 a date that slipped at each report, a falling one a date brought forward.
 
-Method: milestone trend analysis (MTA, German *Meilenstein-Trendanalyse*), as described
-in M. Burghardt, *Projektmanagement: Leitfaden für die Planung, Überwachung und
-Steuerung von Projekten* (Publicis, Siemens), the chapter on schedule monitoring
-(English edition *Project Management: Planning, Monitoring and Controlling Projects*),
-and in the project-controls literature after it: each milestone's forecast date at each
-report date, read by the slope of its line.
+Method: milestone trend analysis (MTA, German *Meilenstein-Trendanalyse*): each
+milestone's forecast date at each report date, read by the slope of its line — flat
+when the date holds, rising when it slips, falling when it is brought forward, meeting
+the diagonal (due date = report date) when it falls due. Described, with that reading,
+in New England Project Services, "Milestone Trends Chart"
+(http://www.neprojectservices.com/milestones.htm) and Project Science, "Milestone Trend
+Charts" (https://www.projectscience.co.uk/insights/2018/09/23/milestone-trend-chart.html);
+the German project-management literature treats it as a standard schedule-monitoring
+method (M. Burghardt, *Projektmanagement*, Publicis; the chapter was not checked here).
 """
 
 from __future__ import annotations

@@ -382,7 +382,7 @@ HOW_TO_READ = (
     "slipped, and the steeper the line, the further. A line that falls is a date brought "
     "forward. The dotted diagonal is where the due date equals the report date: a line "
     "that meets it fell due at that report. The method is milestone trend analysis "
-    "(Burghardt, Projektmanagement). Commitments are followed by their ID from snapshot "
+    "(MTA). Commitments are followed by their ID from snapshot "
     "to snapshot."
 )
 
