@@ -332,3 +332,32 @@ def test_half_a_login_is_refused_without_showing_the_value():
         panel.credentials_from_env({"KERSLAKE_SMTP_PASSWORD": "pa55-word-xyz"})
     assert "KERSLAKE_SMTP_USER is not set" in str(info.value)
     assert "pa55-word-xyz" not in str(info.value)
+
+
+def test_a_key_beside_smtp_or_no_smtp_table_is_refused(tmp_path):
+    path = _write(
+        tmp_path,
+        "mail.toml",
+        """
+        [smpt]
+        host = "smtp.example.org"
+        """,
+    )
+    with pytest.raises(ConfigError, match=r"no \[smtp\] table"):
+        panel.load_settings(path)
+    path = _write(
+        tmp_path,
+        "mail2.toml",
+        """
+        retries = 3
+        [smtp]
+        host = "localhost"
+        port = 2525
+        security = "none"
+        from_address = "reports@example.org"
+        message_id_domain = "reports.example.org"
+        """,
+    )
+    with pytest.raises(ConfigError) as info:
+        panel.load_settings(path)
+    assert f"{path} line 1: unknown key 'retries' (the file holds only [smtp])" in str(info.value)
