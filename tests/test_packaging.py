@@ -153,3 +153,17 @@ def test_a_copy_of_the_package_outside_a_checkout_finds_its_templates_and_no_che
     )
     assert found["reports"] == "reports"  # relative: under the folder the command runs in
     assert found["candidates"] == [found["fetched"]] == ["examples/gmpp/data"]
+
+
+def test_the_e_mail_template_is_package_data_of_deliver():
+    from kerslake_analysis.deliver import email_body
+
+    path = paths.PACKAGE_DIR / "deliver" / "templates" / email_body.HTML_TEMPLATE
+    assert path.is_file()
+    globs = PYPROJECT["tool"]["setuptools"]["package-data"]["kerslake_analysis.deliver"]
+    assert f"templates/*{path.suffix}" in globs
+    # The loader finds it through the package, as it does when installed from a wheel.
+    source, filename, _ = email_body.environment().loader.get_source(
+        email_body.environment(), email_body.HTML_TEMPLATE
+    )
+    assert filename == str(path) and "{{ title }}" in source

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -31,20 +32,20 @@ def test_plain_addresses_are_accepted(address):
 @pytest.mark.parametrize(
     ("address", "reason"),
     [
-        ("chair.example.org", "has no @"),
-        ("chair@", "not a valid e-mail address"),
-        ("@example.org", "not a valid e-mail address"),
-        ("chair@example", "has no dot"),
-        ("chair@@example.org", "not a valid e-mail address"),
-        ("two words@example.org", "white space"),
-        (" chair@example.org", "white space"),
-        ("Chair <chair@example.org>", "not a plain address"),
-        ("a@example.org, b@example.org", "not a plain address"),
-        ("chair@-example.org", "not a valid host name"),
-        ("chair@example..org", "not a valid e-mail address"),
-        ("chair@[127.0.0.1]", "IP address"),
-        ("chair@10.0.0.1", "ends in a number"),
-        ("chair.@example.org", "not a valid e-mail address"),
+        ("chair.example.org", "must have an @-sign"),
+        ("chair@", "must be something after the @-sign"),
+        ("@example.org", "must be something before the @-sign"),
+        ("chair@example", "should have a period"),
+        ("chair@@example.org", "invalid characters: '@'"),
+        ("two words@example.org", "invalid characters before the @-sign: SPACE"),
+        (" chair@example.org", "invalid characters before the @-sign: SPACE"),
+        ("Chair <chair@example.org>", "display name"),
+        ("a@example.org, b@example.org", "invalid characters: ','"),
+        ("chair@-example.org", "hyphen immediately after the @-sign"),
+        ("chair@example..org", "two periods in a row"),
+        ("chair@[127.0.0.1]", "bracketed IP address"),
+        ("chair@10.0.0.1", "not within a valid top-level domain"),
+        ("chair.@example.org", "period immediately before the @-sign"),
         ("", "empty"),
         (42, "must be a text string"),
     ],
@@ -52,6 +53,71 @@ def test_plain_addresses_are_accepted(address):
 def test_invalid_addresses_say_why(address, reason):
     with pytest.raises(ValueError, match=reason):
         panel.check_address(address)
+
+
+# Refused now that email-validator checks the addresses; the hand-written check took
+# them. RFC 6761 and RFC 7686 reserve .invalid, .local, .test, .localhost and .onion
+# (and RFC 6761 localhost itself): no mail is delivered there. RFC 5321 section 4.1.2
+# allows a quoted local part and RFC 5322 section 3.2.2 a comment, but no panel
+# member's address needs one and email-validator refuses both unless asked; a
+# non-ASCII local part needs SMTPUTF8 (RFC 6531), which the messages are not sent with.
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("a@@b.org", "invalid characters: '@'"),
+        ("name@localhost", "should have a period"),
+        ("ann@example.invalid", "special-use or reserved name"),
+        ("ann@host.local", "special-use or reserved name"),
+        ("ann@example.test", "special-use or reserved name"),
+        ("ann@example.onion", "special-use or reserved name"),
+        ('"ann"@example.org', "Quoting the part before the @-sign is not allowed"),
+        ("ann(panel)@example.org", "invalid characters before the @-sign"),
+        ("jöhn@example.org", "Internationalized characters before the @-sign"),
+        ("Ann Chair <ann@example.org>", "display name and angle brackets"),
+    ],
+)
+def test_addresses_email_validator_refuses(address, reason):
+    with pytest.raises(ValueError, match=re.escape(reason)):
+        panel.check_address(address)
+
+
+def test_a_member_address_refused_by_email_validator_is_reported_at_its_line(tmp_path):
+    path = _write(
+        tmp_path,
+        "panel.toml",
+        """
+        [[member]]
+        name = "Ann"
+        address = "ann@example.invalid"
+        """,
+    )
+    with pytest.raises(ConfigError) as info:
+        panel.load_panel(path)
+    message = str(info.value)
+    assert f"{path} line 3: member 1 (Ann): invalid address 'ann@example.invalid'" in message
+    assert "special-use or reserved name" in message
+
+
+def test_a_message_id_domain_must_be_a_mail_domain(tmp_path):
+    path = _write(
+        tmp_path,
+        "mail.toml",
+        """
+        [smtp]
+        host = "smtp.example.org"
+        port = 587
+        security = "starttls"
+        from_address = "reports@example.org"
+        message_id_domain = "localhost"
+        from_name = 7
+        """,
+    )
+    with pytest.raises(ConfigError) as info:
+        panel.load_settings(path)
+    message = str(info.value)
+    assert f"{path} line 6: invalid message_id_domain: domain 'localhost'" in message
+    assert f"{path} line 7: 'from_name' must be text" in message
+    assert len(message.splitlines()) == 3  # the heading and the two problems
 
 
 def test_international_domains_are_sent_in_ascii_form():
@@ -266,3 +332,32 @@ def test_half_a_login_is_refused_without_showing_the_value():
         panel.credentials_from_env({"KERSLAKE_SMTP_PASSWORD": "pa55-word-xyz"})
     assert "KERSLAKE_SMTP_USER is not set" in str(info.value)
     assert "pa55-word-xyz" not in str(info.value)
+
+
+def test_a_key_beside_smtp_or_no_smtp_table_is_refused(tmp_path):
+    path = _write(
+        tmp_path,
+        "mail.toml",
+        """
+        [smpt]
+        host = "smtp.example.org"
+        """,
+    )
+    with pytest.raises(ConfigError, match=r"no \[smtp\] table"):
+        panel.load_settings(path)
+    path = _write(
+        tmp_path,
+        "mail2.toml",
+        """
+        retries = 3
+        [smtp]
+        host = "localhost"
+        port = 2525
+        security = "none"
+        from_address = "reports@example.org"
+        message_id_domain = "reports.example.org"
+        """,
+    )
+    with pytest.raises(ConfigError) as info:
+        panel.load_settings(path)
+    assert f"{path} line 1: unknown key 'retries' (the file holds only [smtp])" in str(info.value)

@@ -19,7 +19,8 @@ import pytest
 
 from kerslake_analysis.base import paths
 from kerslake_analysis.base.periods import ReportPeriod
-from kerslake_analysis.deliver import mail
+from kerslake_analysis.deliver.key_figures import key_figures
+from kerslake_analysis.deliver.message import FIGURES_VERSION, build_message
 from kerslake_analysis.deliver.panel import MailSettings, Recipient
 from kerslake_analysis.report import content
 from kerslake_analysis.report.pages import render_period
@@ -150,7 +151,7 @@ def test_july_2018_evidence_under_half_is_said_in_sentence_table_and_mail(figure
     measures = content.headline_table(view)["Measure"].tolist()
     caution = "evidence covers only 41 of 111 commitments"
     assert sum(caution in m for m in measures) == 2  # slippage rate and earned schedule
-    rows = dict(mail.key_figures(figures_of("cgip-2018", "2018-07")["headline"]))
+    rows = dict(key_figures(figures_of("cgip-2018", "2018-07")["headline"]))
     schedule = [label for label in rows if label.startswith("Schedule by earned schedule")]
     # 36 of the 100 dated commitments have evidence (33 + 1.4-1, 1.7-3, 4.5-1, all dated;
     # the sentence says the same).
@@ -173,7 +174,7 @@ def test_december_2015_e_mail_shows_the_councils_figures_first(tmp_path):
         from_name="Reports",
         message_id_domain="example.org",
     )
-    message = mail.build_message(
+    message = build_message(
         tmp_path / "ap-2015" / "2015-12",
         [Recipient("Ann Chair", "ann@example.org", "Chair")],
         settings,
@@ -205,7 +206,7 @@ def test_every_headline_figure_has_a_basis_and_its_counts_list_the_commitments(
 ):
     figures = figures_of(plan, period)
     trace = figures["trace"]
-    assert figures["figures_version"] == 3 == mail.FIGURES_VERSION
+    assert figures["figures_version"] == 3 == FIGURES_VERSION
     assert figures["package_version"]
     for key, value in figures["headline"].items():
         entry = trace[key]

@@ -159,11 +159,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_email(args: argparse.Namespace) -> int:
-    from kerslake_analysis.deliver import mail
+    from kerslake_analysis.deliver.email_command import email_report
 
     _require_checkout("kerslake email")
     try:
-        outcome, code = mail.email_report(
+        outcome, code = email_report(
             args.plan,
             args.period,
             send=args.send,

@@ -1,6 +1,8 @@
 """Who receives the period reports and through which mail server: the mail configuration.
 
-Two TOML files in ``config/``, read with :mod:`tomllib`:
+Two TOML files in ``config/``, read with :mod:`tomllib` and checked with pydantic
+models (:class:`~kerslake_analysis.base.validation.StrictModel`: unknown keys refused,
+no type coercion):
 
 * ``panel.toml`` — the recipients, one ``[[member]]`` table each with ``name``,
   ``address`` and an optional ``role``. Read by :func:`load_panel`.
@@ -8,6 +10,11 @@ Two TOML files in ``config/``, read with :mod:`tomllib`:
   (``"starttls"``, ``"tls"`` or ``"none"``; ``"none"`` only for a server on this
   machine), ``from_address``, ``from_name``, ``message_id_domain``, and optionally
   ``timeout_seconds`` and ``ca_file``. Read by :func:`load_settings`.
+
+Addresses are checked by email-validator (RFC 5321/5322 syntax and its domain rules,
+no DNS look-up): one plain ``local@domain``, no display name, no IP address, no
+special-use domain such as ``localhost``, an ASCII local part (the message is sent
+without SMTPUTF8).
 
 The login is never in a file: :func:`credentials_from_env` reads it from the
 environment variables ``KERSLAKE_SMTP_USER`` and ``KERSLAKE_SMTP_PASSWORD``.
@@ -29,11 +36,15 @@ import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from email.errors import HeaderParseError, MessageError
 from email.headerregistry import Address
 from pathlib import Path
+from typing import Annotated, Literal
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, Field, ValidationError, ValidationInfo, field_validator
 
 from kerslake_analysis.base import paths
+from kerslake_analysis.base.validation import Issue, StrictModel, validation_issues
 
 #: The panel file read when no other is given.
 PANEL_FILE: Path = paths.CONFIG_DIR / "panel.toml"
@@ -49,11 +60,6 @@ PASSWORD_ENV = "KERSLAKE_SMTP_PASSWORD"
 SECURITY_CHOICES = ("starttls", "tls", "none")
 #: Hosts for which ``security = "none"`` is allowed (a test or relay on this machine).
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
-
-_MEMBER_KEYS = {"name", "address", "role"}
-_SMTP_REQUIRED = ("host", "port", "security", "from_address", "message_id_domain")
-_SMTP_KEYS = set(_SMTP_REQUIRED) | {"from_name", "timeout_seconds", "ca_file"}
-_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 
 
 class ConfigError(ValueError):
@@ -180,13 +186,30 @@ class Credentials:
 # ------------------------------------------------------------------ addresses
 
 
-def check_domain(domain: str) -> str:
-    """Check that a text is a plausible internet domain name.
+def _validated(address: str):
+    """email-validator's reading of an address: syntax and domain rules only, no DNS."""
+    return validate_email(
+        address,
+        check_deliverability=False,
+        allow_smtputf8=False,
+        allow_display_name=False,
+        allow_quoted_local=False,
+        allow_domain_literal=False,
+    )
+
+
+def check_domain(domain: object) -> str:
+    """Check that a text is an internet domain name mail can use.
+
+    The domain is checked by email-validator as the domain of ``postmaster@domain``
+    (every mail domain has that mailbox, RFC 5321 section 4.5.1): labels of letters,
+    digits and hyphens (internationalised names accepted), at least one dot, a real
+    top-level domain, not a special-use name such as ``localhost``. No DNS look-up.
 
     Parameters
     ----------
-    domain : str
-        For example ``"example.org"``; internationalised names are accepted.
+    domain : object
+        For example ``"example.org"``, as read from a configuration file.
 
     Returns
     -------
@@ -205,30 +228,27 @@ def check_domain(domain: str) -> str:
     >>> check_domain("localhost")
     Traceback (most recent call last):
     ...
-    ValueError: domain 'localhost' has no dot (expected a name like example.org)
+    ValueError: domain 'localhost' is not valid: The part after the @-sign is not valid. It should have a period.
     """
-    if not isinstance(domain, str) or not domain:
+    if not isinstance(domain, str):
+        raise ValueError(f"domain must be a text string, not {type(domain).__name__}")
+    if not domain:
         raise ValueError("domain is empty")
     try:
-        ascii_name = domain.encode("idna").decode("ascii")
-    except UnicodeError:
-        raise ValueError(f"domain {domain!r} is not a valid host name") from None
-    labels = ascii_name.split(".")
-    if len(labels) < 2:
-        raise ValueError(f"domain {domain!r} has no dot (expected a name like example.org)")
-    bad = [label for label in labels if not _LABEL.match(label)]
-    if bad or len(ascii_name) > 253:
-        raise ValueError(f"domain {domain!r} is not a valid host name")
-    if labels[-1].isdigit():
-        raise ValueError(f"domain {domain!r} ends in a number; use a name, not an IP address")
+        _validated(f"postmaster@{domain}")
+    except EmailNotValidError as exc:
+        raise ValueError(f"domain {domain!r} is not valid: {exc}") from None
     return domain
 
 
 def check_address(address: object) -> str:
     """Check that a value is one plain e-mail address (``local@domain``, no display name).
 
-    The address is parsed with :class:`email.headerregistry.Address` (RFC 5322 syntax)
-    and its domain checked with :func:`check_domain`. No DNS look-up is made.
+    The address is checked by email-validator (RFC 5322 syntax, the domain rules of
+    :func:`check_domain`), without a DNS look-up. Refused besides: a display name
+    (``Name <a@b.org>``), a quoted local part, an IP address for the domain, and
+    non-ASCII letters before the ``@`` (they need SMTPUTF8, which the messages are not
+    sent with).
 
     Parameters
     ----------
@@ -243,7 +263,7 @@ def check_address(address: object) -> str:
     Raises
     ------
     ValueError
-        Saying what is wrong.
+        Saying what is wrong, in email-validator's words.
 
     Examples
     --------
@@ -252,31 +272,20 @@ def check_address(address: object) -> str:
     >>> check_address("Chair <chair@example.org>")
     Traceback (most recent call last):
     ...
-    ValueError: 'Chair <chair@example.org>' is not a plain address: write only local@domain
+    ValueError: 'Chair <chair@example.org>' is not a valid e-mail address: A display name and angle brackets around the email address are not permitted here.
     >>> check_address("chair@example")
     Traceback (most recent call last):
     ...
-    ValueError: domain 'example' has no dot (expected a name like example.org)
+    ValueError: 'chair@example' is not a valid e-mail address: The part after the @-sign is not valid. It should have a period.
     """
     if not isinstance(address, str):
         raise ValueError(f"address must be a text string, not {type(address).__name__}")
     if not address:
         raise ValueError("address is empty")
-    if "<" in address or ">" in address or "," in address:
-        raise ValueError(f"{address!r} is not a plain address: write only local@domain")
-    if any(ch.isspace() or not ch.isprintable() for ch in address):
-        raise ValueError(f"{address!r} contains white space or a control character")
-    if "@" not in address:
-        raise ValueError(f"{address!r} has no @")
     try:
-        parsed = Address(addr_spec=address)
-    except (ValueError, IndexError, HeaderParseError, MessageError) as exc:
-        raise ValueError(f"{address!r} is not a valid e-mail address ({exc})") from None
-    if not parsed.username:
-        raise ValueError(f"{address!r} has nothing before the @")
-    if parsed.domain.startswith("["):
-        raise ValueError(f"{address!r} uses an IP address; use a domain name")
-    check_domain(parsed.domain)
+        _validated(address)
+    except EmailNotValidError as exc:
+        raise ValueError(f"{address!r} is not a valid e-mail address: {exc}") from None
     return address
 
 
@@ -291,14 +300,14 @@ def ascii_address(address: str) -> str:
     Returns
     -------
     str
+        email-validator's ASCII form (the domain lower-cased, in IDNA).
 
     Examples
     --------
     >>> ascii_address("chair@exämple.org")
     'chair@xn--exmple-cua.org'
     """
-    username, domain = address.rsplit("@", 1)
-    return f"{username}@{domain.encode('idna').decode('ascii')}"
+    return _validated(address).ascii_email
 
 
 # ------------------------------------------------------------------ locating lines
@@ -364,6 +373,90 @@ def _read_toml(path: Path, what: str) -> tuple[dict, list[str]]:
     return data, text.splitlines()
 
 
+# ------------------------------------------------------------------ the files' schemas
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("is empty")
+    return value.strip()
+
+
+_NonEmptyText = Annotated[str, AfterValidator(_text)]
+_MailAddress = Annotated[str, AfterValidator(check_address)]
+_DomainName = Annotated[str, AfterValidator(check_domain)]
+
+
+class MemberEntry(StrictModel):
+    """One ``[[member]]`` table of the panel file, as written."""
+
+    name: _NonEmptyText
+    address: _MailAddress
+    role: str = ""
+
+
+class PanelFile(StrictModel):
+    """The panel file: at least one ``[[member]]`` table and nothing else."""
+
+    member: list[MemberEntry] = Field(min_length=1)
+
+
+class SmtpTable(StrictModel):
+    """The ``[smtp]`` table of the mail settings file, as written.
+
+    ``ca_file`` is read relative to the settings file's folder, given as the
+    validation context ``{"folder": ...}``.
+    """
+
+    host: _NonEmptyText
+    port: int = Field(ge=1, le=65535)
+    security: Literal[SECURITY_CHOICES]
+    from_address: _MailAddress
+    message_id_domain: _DomainName
+    from_name: str = ""
+    timeout_seconds: float = Field(default=30.0, gt=0)
+    ca_file: str | None = None
+
+    @field_validator("security")
+    @classmethod
+    def _clear_text_only_here(cls, value: str, info: ValidationInfo) -> str:
+        host = info.data.get("host")  # absent when the host itself is invalid
+        if value == "none" and host is not None and host not in LOOPBACK_HOSTS:
+            raise ValueError(
+                'security = "none" sends in clear text and is allowed only for a server on '
+                f"this machine ({', '.join(sorted(LOOPBACK_HOSTS))}), not {host!r}"
+            )
+        return value
+
+    @field_validator("ca_file")
+    @classmethod
+    def _ca_file_exists(cls, value: str | None, info: ValidationInfo) -> str | None:
+        folder = Path((info.context or {}).get("folder", "."))
+        if value is not None and not (folder / value).is_file():
+            raise ValueError(f"'ca_file' {value!r} is not a file")
+        return value
+
+
+class SettingsFile(StrictModel):
+    """The mail settings file: the ``[smtp]`` table and nothing else."""
+
+    smtp: SmtpTable
+
+
+# What a value must be, said once per key (for pydantic's type and range errors).
+_MEMBER_MUST = {
+    "name": "'name' is missing or empty",
+    "role": "'role' must be text",
+}
+_SMTP_MUST = {
+    "host": "'host' must be a non-empty text",
+    "port": "'port' must be a whole number from 1 to 65535",
+    "from_name": "'from_name' must be text",
+    "timeout_seconds": "'timeout_seconds' must be a positive number",
+    "ca_file": "'ca_file' must be a file name",
+}
+
+
 # ------------------------------------------------------------------ the panel
 
 
@@ -393,65 +486,99 @@ def load_panel(path: str | Path | None = None) -> Panel:
     """
     path = Path(path) if path is not None else PANEL_FILE
     data, lines = _read_toml(path, "panel")
+    try:
+        entries = PanelFile.model_validate(data).member
+    except ValidationError as error:
+        raise ConfigError(
+            "invalid panel file:\n  " + "\n  ".join(_panel_problems(error, data, lines, path))
+        ) from None
+    places = _member_places(data["member"], lines)
     problems: list[str] = []
-    unknown_top = sorted(set(data) - {"member"})
-    for key in unknown_top:
-        problems.append(
-            f"{_where(path, _line_of(lines, key, data[key]))}: unknown key {key!r} "
-            "(the panel file holds only [[member]] tables)"
-        )
-    members = data.get("member", [])
-    if not isinstance(members, list) or not all(isinstance(m, dict) for m in members):
-        raise ConfigError(f"{path}: 'member' must be [[member]] tables")
-    if not members:
-        raise ConfigError(f"{path}: no [[member]] table; the panel needs at least one recipient")
-    headers = _table_header_lines(lines, "member")
-    seen_values: dict[object, int] = {}
     first_line: dict[str, int] = {}
     recipients = []
-    for index, member in enumerate(members):
-        header_line = headers[index] if index < len(headers) else None
-        address = member.get("address")
-        occurrence = seen_values.get(_hashable(address), 0)
-        seen_values[_hashable(address)] = occurrence + 1
-        line = _line_of(lines, "address", address, occurrence) if address is not None else None
-        line = line or header_line
-        label = f"member {index + 1}"
-        for key in sorted(set(member) - _MEMBER_KEYS):
-            problems.append(
-                f"{_where(path, _line_of(lines, key, member[key]) or header_line)}: {label}: "
-                f"unknown key {key!r} (expected name, address, role)"
-            )
-        name = member.get("name")
-        if not isinstance(name, str) or not name.strip():
-            problems.append(f"{_where(path, header_line)}: {label}: 'name' is missing or empty")
-            name = ""
-        else:
-            label = f"member {index + 1} ({name})"
-        role = member.get("role", "")
-        if not isinstance(role, str):
-            problems.append(f"{_where(path, header_line)}: {label}: 'role' must be text")
-            role = ""
-        if address is None:
-            problems.append(f"{_where(path, header_line)}: {label}: 'address' is missing")
-            continue
-        try:
-            check_address(address)
-        except ValueError as exc:
-            problems.append(f"{_where(path, line)}: {label}: invalid address {address!r}: {exc}")
-            continue
-        key = address.casefold()
+    for index, entry in enumerate(entries):
+        header_line, line = places[index]
+        key = entry.address.casefold()
         if key in first_line:
             problems.append(
-                f"{_where(path, line)}: {label}: address {address!r} is already on line "
-                f"{first_line[key]}; list each recipient once"
+                f"{_where(path, line)}: member {index + 1} ({entry.name}): address "
+                f"{entry.address!r} is already on line {first_line[key]}; list each recipient once"
             )
             continue
         first_line[key] = line or 0
-        recipients.append(Recipient(name.strip(), address, role.strip(), line or 0))
+        recipients.append(Recipient(entry.name, entry.address, entry.role.strip(), line or 0))
     if problems:
         raise ConfigError("invalid panel file:\n  " + "\n  ".join(problems))
     return Panel(tuple(recipients), path)
+
+
+def _member_places(members: list, lines: list[str]) -> list[tuple[int | None, int | None]]:
+    """Each member's header line and the line of its address (or its header)."""
+    headers = _table_header_lines(lines, "member")
+    seen_values: dict[object, int] = {}
+    places = []
+    for index, member in enumerate(members):
+        header_line = headers[index] if index < len(headers) else None
+        address = member.get("address") if isinstance(member, dict) else None
+        occurrence = seen_values.get(_hashable(address), 0)
+        seen_values[_hashable(address)] = occurrence + 1
+        line = _line_of(lines, "address", address, occurrence) if address is not None else None
+        places.append((header_line, line or header_line))
+    return places
+
+
+def _panel_problems(error: ValidationError, data: dict, lines: list[str], path: Path) -> list[str]:
+    """The panel file's problems, each with its line and the member it concerns."""
+    issues = validation_issues(error, PanelFile)
+    members = data.get("member")
+    for issue in issues:
+        if issue.loc[:1] != ("member",) or len(issue.loc) > 2:
+            continue
+        if issue.kind in ("missing", "too_short"):
+            raise ConfigError(
+                f"{path}: no [[member]] table; the panel needs at least one recipient"
+            ) from None
+        raise ConfigError(f"{path}: 'member' must be [[member]] tables") from None
+    places = _member_places(members, lines)
+    problems = []
+    for issue in issues:
+        if issue.loc[:1] != ("member",):
+            key = str(issue.loc[0])
+            problems.append(
+                f"{_where(path, _line_of(lines, key, data.get(key)))}: unknown key {key!r} "
+                "(the panel file holds only [[member]] tables)"
+            )
+            continue
+        index, key = issue.loc[1], str(issue.loc[2])
+        member = members[index]
+        name = member.get("name")
+        label = f"member {index + 1}" + (
+            f" ({name.strip()})" if isinstance(name, str) and name.strip() else ""
+        )
+        problems.append(_member_problem(issue, key, member, label, path, lines, places[index]))
+    return problems
+
+
+def _member_problem(
+    issue: Issue,
+    key: str,
+    member: dict,
+    label: str,
+    path: Path,
+    lines: list[str],
+    place: tuple[int | None, int | None],
+) -> str:
+    header_line, address_line = place
+    if issue.kind == "extra_forbidden":
+        line = _line_of(lines, key, member[key]) or header_line
+        return f"{_where(path, line)}: {label}: unknown key {key!r} (expected name, address, role)"
+    if key == "address":
+        if issue.kind == "missing":
+            return f"{_where(path, header_line)}: {label}: 'address' is missing"
+        address = member["address"]
+        reason = issue.reason.removeprefix(f"{address!r} is ")
+        return f"{_where(path, address_line)}: {label}: invalid address {address!r}: {reason}"
+    return f"{_where(path, header_line)}: {label}: {_MEMBER_MUST[key]}"
 
 
 def _hashable(value: object) -> object:
@@ -491,68 +618,50 @@ def load_settings(path: str | Path | None = None) -> MailSettings:
     smtp = data.get("smtp")
     if not isinstance(smtp, dict):
         raise ConfigError(f"{path}: no [smtp] table")
-    header = next(iter(_table_header_lines(lines, "smtp")), None)
-    header = header or next(
-        (n for n, line in enumerate(lines, 1) if line.strip().startswith("[smtp]")), None
-    )
-    problems: list[str] = []
-
-    def at(key: str) -> str:
-        return _where(path, _line_of(lines, key, smtp[key]) if key in smtp else header)
-
-    for key in sorted(set(smtp) - _SMTP_KEYS):
-        problems.append(f"{at(key)}: unknown key {key!r} in [smtp]")
-    for key in _SMTP_REQUIRED:
-        if key not in smtp:
-            problems.append(f"{_where(path, header)}: [smtp] needs {key!r}")
-    host = smtp.get("host", "")
-    if "host" in smtp and (not isinstance(host, str) or not host.strip()):
-        problems.append(f"{at('host')}: 'host' must be a non-empty text")
-    port = smtp.get("port", 0)
-    if "port" in smtp and (type(port) is not int or not 1 <= port <= 65535):
-        problems.append(f"{at('port')}: 'port' must be a whole number from 1 to 65535")
-    security = smtp.get("security", "")
-    if "security" in smtp and security not in SECURITY_CHOICES:
-        problems.append(
-            f"{at('security')}: 'security' must be one of {', '.join(SECURITY_CHOICES)}, "
-            f"not {security!r}"
-        )
-    if security == "none" and host not in LOOPBACK_HOSTS:
-        problems.append(
-            f'{at("security")}: security = "none" sends in clear text and is allowed only '
-            f"for a server on this machine ({', '.join(sorted(LOOPBACK_HOSTS))}), not {host!r}"
-        )
-    for key, check in (("from_address", check_address), ("message_id_domain", check_domain)):
-        if key in smtp:
-            try:
-                check(smtp[key])
-            except (ValueError, TypeError) as exc:
-                problems.append(f"{at(key)}: invalid {key}: {exc}")
-    from_name = smtp.get("from_name", "")
-    if not isinstance(from_name, str):
-        problems.append(f"{at('from_name')}: 'from_name' must be text")
-    timeout = smtp.get("timeout_seconds", 30)
-    if type(timeout) not in (int, float) or timeout <= 0:
-        problems.append(f"{at('timeout_seconds')}: 'timeout_seconds' must be a positive number")
-    ca_file = smtp.get("ca_file")
-    ca_path = None
-    if ca_file is not None:
-        ca_path = path.parent / ca_file if isinstance(ca_file, str) else None
-        if ca_path is None or not ca_path.is_file():
-            problems.append(f"{at('ca_file')}: 'ca_file' {ca_file!r} is not a file")
-    if problems:
-        raise ConfigError("invalid mail settings:\n  " + "\n  ".join(problems))
+    try:
+        table = SettingsFile.model_validate(data, context={"folder": path.parent}).smtp
+    except ValidationError as error:
+        problems = [
+            _smtp_problem(issue, data, lines, path)
+            for issue in validation_issues(error, SettingsFile)
+        ]
+        raise ConfigError("invalid mail settings:\n  " + "\n  ".join(problems)) from None
     return MailSettings(
-        host=host.strip(),
-        port=port,
-        security=security,
-        from_address=smtp["from_address"],
-        message_id_domain=smtp["message_id_domain"],
-        from_name=from_name.strip(),
-        timeout_seconds=float(timeout),
-        ca_file=ca_path,
+        host=table.host,
+        port=table.port,
+        security=table.security,
+        from_address=table.from_address,
+        message_id_domain=table.message_id_domain,
+        from_name=table.from_name.strip(),
+        timeout_seconds=table.timeout_seconds,
+        ca_file=path.parent / table.ca_file if table.ca_file is not None else None,
         path=path,
     )
+
+
+def _smtp_problem(issue: Issue, data: dict, lines: list[str], path: Path) -> str:
+    """One problem of the mail settings file, with its line."""
+    header = next(iter(_table_header_lines(lines, "smtp")), None) or next(
+        (n for n, line in enumerate(lines, 1) if line.strip().startswith("[smtp]")), None
+    )
+    if issue.loc[:1] != ("smtp",) or len(issue.loc) < 2:
+        key = str(issue.loc[0]) if issue.loc else ""
+        line = _line_of(lines, key, data.get(key)) if key else None
+        return f"{_where(path, line)}: unknown key {key!r} (the file holds only [smtp])"
+    smtp = data["smtp"]
+    key = str(issue.loc[1])
+    at = _where(path, _line_of(lines, key, smtp[key]) if key in smtp else header)
+    if issue.kind == "missing":
+        return f"{at}: [smtp] needs {key!r}"
+    if issue.kind == "extra_forbidden":
+        return f"{at}: unknown key {key!r} in [smtp]"
+    if key in ("from_address", "message_id_domain"):
+        return f"{at}: invalid {key}: {issue.reason}"
+    if key in ("security", "ca_file") and issue.kind == "value_error":
+        return f"{at}: {issue.reason}"  # the validator's own sentence
+    if key == "security":
+        return f"{at}: 'security' must be one of {', '.join(SECURITY_CHOICES)}, not {smtp[key]!r}"
+    return f"{at}: {_SMTP_MUST.get(key, issue.message)}"
 
 
 def credentials_from_env(env: Mapping[str, str]) -> Credentials | None:

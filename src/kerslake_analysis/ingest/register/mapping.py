@@ -53,16 +53,12 @@ import datetime as dt
 import fnmatch
 import re
 import tomllib
-import types
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
@@ -71,6 +67,7 @@ from pydantic import (
 
 from kerslake_analysis.base.periods import PERIOD
 from kerslake_analysis.base.statuses import KEY_STATUSES
+from kerslake_analysis.base.validation import StrictModel, validation_issues
 from kerslake_analysis.ingest.register.problems import MappingError, Problem
 
 #: The six statuses of the December 2015 report's key, in report order.
@@ -157,8 +154,8 @@ _STATUS_BY_KEY: dict[str, str] = {_status_key(s): s for s in (*STATUSES, UNKNOWN
 # --------------------------------------------------------------------------- models
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+class _Model(StrictModel):
+    """The base of the mapping's tables (unknown keys refused, no coercion, frozen)."""
 
 
 class ColumnSpec(_Model):
@@ -749,67 +746,4 @@ def parse_mapping(text: str, file: str = "MAP.toml") -> Mapping:
 
 
 def _problems(error: ValidationError, file: str) -> list[Problem]:
-    problems = []
-    for detail in error.errors():
-        loc = [part for part in detail["loc"] if part not in ("function-before[_column_spec()]",)]
-        key = _dotted(loc)
-        kind = detail["type"]
-        if kind == "extra_forbidden":
-            known = _known_keys(loc[:-1])
-            hint = f" (known keys there: {', '.join(known)})" if known else ""
-            message = f"unknown key {key!r}{hint}"
-        elif kind == "missing":
-            message = f"missing required key {key!r}"
-        else:
-            reason = str(detail["msg"]).removeprefix("Value error, ")
-            shown = detail.get("input")
-            got = (
-                ""
-                if isinstance(shown, dict | list) or shown is None or repr(shown) in reason
-                else f" (got {shown!r})"
-            )
-            message = f"key {key!r}: {reason}{got}" if key else reason
-        problems.append(Problem(file, message=message))
-    return problems
-
-
-def _dotted(loc: list[Any]) -> str:
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"#{part + 1}"
-        else:
-            text += ("." if text else "") + str(part)
-    return text
-
-
-def _known_keys(loc: list[Any]) -> list[str]:
-    """The keys allowed at a location of the schema, for 'unknown key' messages."""
-    model: Any = Mapping
-    for part in loc:
-        model = _unwrap(model)
-        if isinstance(part, int):
-            continue
-        if isinstance(model, type) and issubclass(model, BaseModel) and part in model.model_fields:
-            model = model.model_fields[part].annotation
-        else:
-            return []
-    model = _unwrap(model)
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return [name for name in model.model_fields if name != "absent"]
-    return []
-
-
-def _unwrap(annotation: Any) -> Any:
-    """Strip Optional, list[...] and Annotated[...] from a type annotation."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            annotation = args[0]
-        elif origin is list:
-            annotation = typing.get_args(annotation)[0]
-        else:
-            return annotation
+    return [Problem(file, message=issue.message) for issue in validation_issues(error, Mapping)]
