@@ -206,9 +206,15 @@ def test_period_rules():
 def long_rows() -> list[list[str]]:
     """Three projects over three reporting dates (P3 only from the second)."""
     rows = [["Reported", "Project ID", "Project title", "Phase", "Forecast end"]]
-    for date, ids in (("01/03/2024", "P1 P2"), ("01/06/2024", "P1 P2 P3"), ("01/09/2024", "P1 P2 P3")):
+    for date, ids in (
+        ("01/03/2024", "P1 P2"),
+        ("01/06/2024", "P1 P2 P3"),
+        ("01/09/2024", "P1 P2 P3"),
+    ):
         for pid in ids.split():
-            rows.append([date, pid, f"Build the new {pid} depot and yard", "In progress", "31/12/2025"])
+            rows.append(
+                [date, pid, f"Build the new {pid} depot and yard", "In progress", "31/12/2025"]
+            )
     return rows  # fmt: skip
 
 
@@ -268,6 +274,17 @@ def test_gmpp_year_draft_validates_without_edits(tmp_path, year):
     data = tomllib.loads(out.read_text(encoding="utf-8"))
     assert "rag" in data["rating"]["columns"]
     problems = validate_register(path, out)
+    assert problems == [], format_problems(problems)
+
+
+def test_gmpp_folder_draft_validates_without_edits(tmp_path):
+    folder = shared_folder("gmpp")
+    out = draft_to(tmp_path, folder)
+    data = tomllib.loads(out.read_text(encoding="utf-8"))
+    # README.md there: 2014-2017 are transposed; 2018-2019 have no project_number
+    assert data["files"]["include"] == [f"uk_{y}.csv" for y in (2020, 2021, 2022, 2023)]
+    assert data["columns"]["id"] == "project_number"
+    problems = validate_register(folder, out)
     assert problems == [], format_problems(problems)
 
 

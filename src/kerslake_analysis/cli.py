@@ -161,7 +161,9 @@ def _cmd_map(args: argparse.Namespace) -> int:
         print(f"kerslake map: {exc}", file=sys.stderr)
         return 2
     atomic_write(args.out, draft.text)
-    print(f"wrote {args.out}: review it, then kerslake validate {args.tracker} --mapping {args.out}")
+    print(
+        f"wrote {args.out}: review it, then kerslake validate {args.tracker} --mapping {args.out}"
+    )
     for item in draft.open_items:
         print(f"  open: {item}")
     return 0

@@ -459,9 +459,7 @@ def profile(header: str, values: list[pd.Series]) -> Profile:
     """Describe a column over the files it occurs in (values per file)."""
     allv = pd.concat(values, ignore_index=True).str.strip()
     filled = allv[allv != ""]
-    unique = all(
-        (v.str.strip() != "").all() and v.str.strip().is_unique for v in values if len(v)
-    )
+    unique = all((v.str.strip() != "").all() and v.str.strip().is_unique for v in values if len(v))
     return Profile(
         header=header,
         filled=len(filled),
@@ -624,7 +622,9 @@ def period_rule(names: list[str]) -> PeriodRule:
                 )
             elif shared:
                 evidence += "; several files share a month: TODO: check"
-            return PeriodRule(None if pattern == DEFAULT_PERIOD_PATTERN else pattern, evidence, {}, same)
+            return PeriodRule(
+                None if pattern == DEFAULT_PERIOD_PATTERN else pattern, evidence, {}, same
+            )
     fixed = {}
     for n in names:
         year = re.search(r"(?<!\d)(19|20)\d{2}(?!\d)", n)
@@ -755,7 +755,7 @@ def draft_mapping(path: Path | str) -> Draft:
     newest = usable[-1]
     bodies = [(r, r.body()) for r in usable]
     profiles = []
-    for j, h in enumerate(newest.header):
+    for h in newest.header:
         if not h.strip():
             continue
         values = []
@@ -764,7 +764,11 @@ def draft_mapping(path: Path | str) -> Draft:
             if normalise_key(h) in keys:
                 values.append(body[keys.index(normalise_key(h))])
         profiles.append(profile(h, values))
-    long = long_layout(newest, [profile(h, [newest.body()[j]]) for j, h in enumerate(newest.header)]) if len(usable) == 1 else None
+    long = (
+        long_layout(newest, [profile(h, [bodies[0][1][j]]) for j, h in enumerate(newest.header)])
+        if len(usable) == 1
+        else None
+    )
     if long is not None:
         period_col, id_col = long
         profiles = [p for p in profiles if p.header != period_col.header]
@@ -783,6 +787,22 @@ def draft_mapping(path: Path | str) -> Draft:
     for fld in ("id", "text"):
         if fld not in guesses:
             open_items.append(f"no column found for {fld}")
+    # a file without the id or text column cannot be read by this mapping: left out
+    for r in usable:
+        keys = {normalise_key(h) for h in r.header}
+        lacking = [
+            guesses[f][0].header
+            for f in ("id", "text")
+            if f in guesses and normalise_key(guesses[f][0].header) not in keys
+        ]
+        if lacking:
+            r.why_left_out = (
+                f"its header lacks {', '.join(map(repr, lacking))} (another layout: "
+                "TODO: check, e.g. map it in an [[override]] and add it to include)"
+            )
+            open_items.append(f"{r.path.name} is left out: its header lacks {lacking[0]!r}")
+    usable = [r for r in usable if not r.why_left_out]
+    bodies = [(r, body) for r, body in bodies if not r.why_left_out]
 
     # header
     name = slug(path.name if path.is_dir() else path.stem)
@@ -819,7 +839,9 @@ def draft_mapping(path: Path | str) -> Draft:
             f"over {period_col.filled} rows, and ({guesses['id'][0].header}, date) is unique"
         )
         add(f"period_column = {toml_string(period_col.header)}")
-        add(f"period_formats = [{', '.join(toml_string(f) for f in fmts)}]  # {period_col.dates.note}")
+        add(
+            f"period_formats = [{', '.join(toml_string(f) for f in fmts)}]  # {period_col.dates.note}"
+        )
     else:
         if period.pattern is not None:
             add(f"period_pattern = {toml_string(period.pattern)}  # {period.evidence}")
