@@ -311,3 +311,19 @@ def test_nyc_capital_projects_draft_is_long(tmp_path):
     assert data["files"]["period_column"] == "Date Reported As Of"
     assert data["columns"]["id"] == "PID"  # PROVENANCE.md: no duplicate (PID, date) pairs
     assert data["columns"]["due_end"] == "Forecast Completion"
+
+
+def test_awkward_words_are_quoted_so_the_draft_reads_back(tmp_path):
+    folder = tmp_path / "quotes"
+    folder.mkdir()
+    header = ['Ref "no."', "Action", "Progress \\ état"]
+    words = ['On hold "pending"', "Done", 'On hold "pending"', "Done"]
+    rows = [header] + [[f"R{i}", f"Action number {i} of the plan", w] for i, w in enumerate(words)]
+    write_csv(folder / "2024-05.csv", rows)
+    out = draft_to(tmp_path, folder)
+    data = tomllib.loads(out.read_text(encoding="utf-8"))
+    assert data["columns"]["id"] == 'Ref "no."'
+    assert data["columns"]["status"] == "Progress \\ état"
+    assert data["status"]["values"] == {'On hold "pending"': "Unknown", "Done": "Complete"}
+    problems = validate_register(folder, out)
+    assert problems == [], format_problems(problems)

@@ -48,7 +48,8 @@ Examples
 >>> folder.mkdir()
 >>> _ = (folder / "2024-01.csv").write_text(
 ...     "Ref,Action,Status,Due\\n1,Publish the plan,Done,31/01/2024\\n"
-...     "2,Hold the review,On track,15/03/2024\\n")
+...     "2,Hold the review,On track,15/03/2024\\n3,Train the staff,Done,30/04/2024\\n"
+...     "4,Audit the books,On track,28/02/2024\\n")
 >>> text = draft_mapping(folder).text
 >>> 'id = "Ref"' in text and '"Done" = "Complete"' in text and '"%d/%m/%Y"' in text
 True
