@@ -327,3 +327,14 @@ def test_awkward_words_are_quoted_so_the_draft_reads_back(tmp_path):
     assert data["status"]["values"] == {'On hold "pending"': "Unknown", "Done": "Complete"}
     problems = validate_register(folder, out)
     assert problems == [], format_problems(problems)
+
+
+def test_nothing_to_read_is_one_line_and_no_file(tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    out = tmp_path / "MAP.toml"
+    assert cli.main(["map", str(empty), "--out", str(out)]) == 2
+    assert "could be read" in capsys.readouterr().err
+    assert cli.main(["map", str(tmp_path / "absent"), "--out", str(out)]) == 2
+    assert "no such folder or file" in capsys.readouterr().err
+    assert not out.exists()
