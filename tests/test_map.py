@@ -5,9 +5,9 @@ hand count of them). Tests on the real trackers in ``../shared/external`` skip w
 reason on a bare clone and fail under ``CI=true`` (tests/conftest.py).
 
 The long layout and ``same_period`` keys are read by the loader only once the
-layouts work (branch h15-layouts) is merged: the two tests that validate such drafts
-(``test_long_file_draft_validates``, ``test_srp_tracker_draft_validates``) fail on a
-branch without it, by design.
+layouts work (branch h15-layouts) is merged: the tests that validate such drafts
+(``test_long_file_draft_validates``, ``test_srp_tracker_draft_validates``,
+``test_nyc_capital_projects_draft_validates``) fail on a branch without it, by design.
 """
 
 from __future__ import annotations
@@ -338,3 +338,56 @@ def test_nothing_to_read_is_one_line_and_no_file(tmp_path, capsys):
     assert cli.main(["map", str(tmp_path / "absent"), "--out", str(out)]) == 2
     assert "no such folder or file" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_nyc_capital_projects_draft_validates(tmp_path):
+    """Needs the loader's long layout (h15-layouts): fails on a branch without it."""
+    folder = shared_folder("trackers", "nyc-capital-projects")
+    out = draft_to(tmp_path, folder)
+    problems = validate_register(folder, out)
+    assert problems == [], format_problems(problems)
+
+
+def test_nyc_draft_reads_every_period_when_split_by_hand(tmp_path):
+    """Everything but the layout: the file split by its period column, one file a period."""
+    import pandas as pd
+
+    folder = shared_folder("trackers", "nyc-capital-projects")
+    text = draft_mapping(folder).text
+    assert 'missing = ["10/21/2108"]' in text  # PROVENANCE.md: one value is 10/21/2108
+    split = tmp_path / "split"
+    split.mkdir()
+    frame = pd.read_csv(
+        folder / "NYC_capital_projects_20190901.csv", dtype=str, keep_default_na=False
+    )
+    dates = pd.to_datetime(frame.pop("Date Reported As Of"), format="%m/%d/%Y %I:%M:%S %p")
+    for date, rows in frame.groupby(dates):
+        rows.to_csv(split / f"{date:%Y-%m}.csv", index=False)
+    assert len(list(split.iterdir())) == 15  # PROVENANCE.md: 15 reporting dates
+    layout_keys = ("layout =", "period_column =", "period_formats =")
+    files_text = "\n".join(line for line in text.splitlines() if not line.startswith(layout_keys))
+    mapping = tmp_path / "MAP.toml"
+    mapping.write_text(files_text, encoding="utf-8")
+    problems = validate_register(split, mapping)
+    assert problems == [], format_problems(problems)
+
+
+def test_srp_draft_reads_the_latest_file_of_each_month_copied_by_hand(tmp_path):
+    """Everything but same_period: only the latest included file of each month copied."""
+    import shutil
+
+    folder = shared_folder("trackers", "uk-srp-business-plans-2012")
+    text = draft_mapping(folder).text
+    include = tomllib.loads(text)["files"]["include"]
+    # July: the 30 July file is left out (PROVENANCE.md), so 22 July 23:27 is the latest
+    latest = ["BusinessPlans_20120722_2327.csv", "BusinessPlans_20120801_2226.csv"]
+    assert set(latest) <= set(include)
+    copies = tmp_path / "latest"
+    copies.mkdir()
+    for name in latest:
+        shutil.copy(folder / name, copies / name)
+    mapping = tmp_path / "MAP.toml"
+    kept = [line for line in text.splitlines() if not line.startswith("same_period")]
+    mapping.write_text("\n".join(kept), encoding="utf-8")
+    problems = validate_register(copies, mapping)
+    assert problems == [], format_problems(problems)

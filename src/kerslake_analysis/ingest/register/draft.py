@@ -387,8 +387,10 @@ def date_formats_for(values: pd.Series) -> DateEvidence | None:
     share = f"{len(dated)} of {len(values)} values are dates"
     if len(bad):
         shown = ", ".join(repr(v) for v in sorted(set(bad))[:3])
-        notes.append(f"TODO: check {len(bad)} value(s) no format reads: {shown}")
-    return DateEvidence(chosen, sorted(set(words)), "; ".join([share, *notes]))
+        notes.append(
+            f"TODO: check {len(bad)} value(s) no format reads (proposed as missing): {shown}"
+        )
+    return DateEvidence(chosen, sorted({*words, *bad}), "; ".join([share, *notes]))
 
 
 def status_for(word: str) -> str | None:
@@ -895,7 +897,12 @@ def draft_mapping(path: Path | str) -> Draft:
     if missing:
         add(
             f"missing = [{', '.join(toml_string(w) for w in sorted(missing))}]"
-            "  # words in date columns that are no date"
+            "  # values in date columns that no date format reads"
+            + (
+                "; TODO: check the date-like ones"
+                if any(re.search(r"\d", w) for w in missing)
+                else ""
+            )
         )
     add("")
 
