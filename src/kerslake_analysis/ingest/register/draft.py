@@ -82,7 +82,6 @@ from kerslake_analysis.ingest.register.mapping import (
     normalise_key,
 )
 from kerslake_analysis.ingest.register.sheets import (
-    CSV_SUFFIXES,
     XLSX_SUFFIXES,
     Sheet,
     read_sheet,
@@ -640,14 +639,23 @@ def period_rule(names: list[str]) -> PeriodRule:
     )
 
 
-def long_layout(read: FileRead, profiles: list[Profile]) -> tuple[Profile, Profile] | None:
-    """Return (period column, id column) if the file is long: one row per item and date.
+def long_layout(body: pd.DataFrame, profiles: list[Profile]) -> tuple[Profile, Profile] | None:
+    """Return (period column, id column) if a file is long: one row per item and date.
 
     A date column with 2 to 60 distinct values, each on several rows, and another
     column unique within each of those dates but not overall.
+
+    Parameters
+    ----------
+    body : pandas.DataFrame
+        The file's rows after the header, one column per header cell.
+    profiles : list of Profile
+        One per column of ``body``, in order.
+
+    Returns
+    -------
+    tuple of (Profile, Profile) or None
     """
-    body = read.body()
-    header = read.header
     for j, p in enumerate(profiles):
         if p.dates is None or p.dates.missing or not 2 <= p.distinct <= 60:
             continue
@@ -658,7 +666,6 @@ def long_layout(read: FileRead, profiles: list[Profile]) -> tuple[Profile, Profi
                 continue
             pairs = body[[j, k]]
             if not body[k].is_unique and not pairs.duplicated().any():
-                assert header[j] == p.header
                 return p, q
     return None
 
@@ -739,7 +746,7 @@ def draft_mapping(path: Path | str) -> Draft:
             if f.is_file()
             and not f.is_symlink()
             and not f.name.startswith((".", "~$"))
-            and f.suffix.casefold() in CSV_SUFFIXES + XLSX_SUFFIXES
+            and f.suffix.casefold() in (".csv", *XLSX_SUFFIXES)
         )
     elif path.is_file():
         files = [path]
@@ -768,7 +775,9 @@ def draft_mapping(path: Path | str) -> Draft:
                 values.append(body[keys.index(normalise_key(h))])
         profiles.append(profile(h, values))
     long = (
-        long_layout(newest, [profile(h, [bodies[0][1][j]]) for j, h in enumerate(newest.header)])
+        long_layout(
+            bodies[0][1], [profile(h, [bodies[0][1][j]]) for j, h in enumerate(newest.header)]
+        )
         if len(usable) == 1
         else None
     )
