@@ -5,6 +5,7 @@ Subcommands
 ``kerslake report``  render period reports (``--all``, ``--plan``, ``--period``; ``--jobs N``
                     to render N at once, ``--executor dask --scheduler ADDRESS`` on a cluster).
 ``kerslake periods`` list the (plan, period) pairs the embedded data supports.
+``kerslake map``     draft a commented mapping (MAP.toml) from a tracker's files.
 ``kerslake validate`` check a council's tracker against its mapping.
 ``kerslake email``   write a report as an e-mail to the outbox, or send it to the panel.
 ``kerslake audit``   check the published figures (``--strict``, ``--rebuild``).
@@ -146,12 +147,46 @@ def _cmd_periods(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_map(args: argparse.Namespace) -> int:
+    from kerslake_analysis.base.files import atomic_write
+    from kerslake_analysis.ingest.register.draft import draft_mapping
+
+    if args.out.exists() and not args.force:
+        print(
+            f"kerslake map: {args.out} exists; not overwritten (add --force to replace it)",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        draft = draft_mapping(args.tracker)
+    except FileNotFoundError:
+        print(f"kerslake map: no such folder or file: {args.tracker}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"kerslake map: {exc}", file=sys.stderr)
+        return 2
+    atomic_write(args.out, draft.text)
+    print(
+        f"wrote {args.out}: review it, then kerslake validate {args.tracker} --mapping {args.out}"
+    )
+    for item in draft.open_items:
+        print(f"  open: {item}")
+    return 0
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from kerslake_analysis.ingest.register import format_problems, validate_register
+    from kerslake_analysis.ingest.register.draft import open_items
 
     problems = validate_register(args.path, args.mapping)
+    todo = open_items(args.mapping)
     if problems:
         print(format_problems(problems))
+    if todo:
+        print(f"{len(todo)} item(s) of the mapping still marked TODO:")
+        for line in todo:
+            print(f"  {args.mapping.name}, {line}")
+    if problems:
         print(f"{len(problems)} problem(s) found in {args.path}", file=sys.stderr)
         return 1
     print(f"{args.path}: no problems found")
@@ -346,6 +381,16 @@ def build_parser() -> argparse.ArgumentParser:
     per.add_argument("--period", help=argparse.SUPPRESS)
     _register_options(per)
     per.set_defaults(func=_cmd_periods)
+
+    mp = sub.add_parser(
+        "map", help="draft a commented MAP.toml from a tracker's files, for you to review"
+    )
+    mp.add_argument("tracker", type=Path, help="folder of snapshot files, or one file")
+    mp.add_argument(
+        "--out", type=Path, default=Path("MAP.toml"), help="the draft (default: ./MAP.toml)"
+    )
+    mp.add_argument("--force", action="store_true", help="replace an existing --out file")
+    mp.set_defaults(func=_cmd_map)
 
     val = sub.add_parser(
         "validate", help="check a council's tracker against its mapping; list every problem"

@@ -13,8 +13,10 @@ six statuses. The schema of the mapping is documented in ``docs/register-mapping
 
 Modules: :mod:`~kerslake_analysis.ingest.register.mapping` (the TOML schema),
 :mod:`~kerslake_analysis.ingest.register.sheets` (reading CSV and XLSX cells),
-:mod:`~kerslake_analysis.ingest.register.snapshot` (one file to tidy rows) and
-:mod:`~kerslake_analysis.ingest.register.loader` (a folder to a register).
+:mod:`~kerslake_analysis.ingest.register.snapshot` (one file to tidy rows),
+:mod:`~kerslake_analysis.ingest.register.loader` (a folder to a register) and
+:mod:`~kerslake_analysis.ingest.register.draft` (a draft mapping from the files, for
+``kerslake map``).
 """
 
 from kerslake_analysis.ingest.register.loader import Register, load_register, validate_register
