@@ -182,7 +182,9 @@ class Register:
         The checked mapping.
     files : pandas.DataFrame
         One row per snapshot file: ``source``, ``period``, ``observed_on``, ``records``,
-        ``sha256``; in period order.
+        ``sha256``, ``encoding`` (a CSV's text encoding, "" for XLSX) and
+        ``encoding_confidence`` (0-1 when detected; missing when the mapping set the
+        encoding, or for XLSX); in period order.
     commitments : pandas.DataFrame
         One row per commitment ID (:data:`COMMITMENT_COLUMNS`).
     observations : pandas.DataFrame
@@ -384,6 +386,10 @@ def _assemble(path: Path, mapping: Mapping, snapshots: list[SnapshotFile]) -> Re
             "period": [s.period for s in snapshots],
             "records": [0 if s.rows is None else len(s.rows) for s in snapshots],
             "sha256": [s.sha256 for s in snapshots],
+            "encoding": [s.encoding for s in snapshots],
+            "encoding_confidence": pd.array(
+                [s.encoding_confidence for s in snapshots], dtype="Float64"
+            ),
         }
     )
     files.insert(

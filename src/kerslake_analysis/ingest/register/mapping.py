@@ -602,7 +602,7 @@ class Mapping(_Model):
         FilePlan
         """
         options: dict[str, Any] = {
-            "encoding": "utf-8",
+            "encoding": None,  # detected (ingest.register.encoding) unless the mapping sets it
             "encoding_errors": "strict",
             "separator": ",",
             "sheet": None,
@@ -646,7 +646,7 @@ def _present(specs: dict[str, ColumnSpec]) -> dict[str, ColumnSpec]:
 class FilePlan:
     """Everything needed to read one snapshot file (the resolved mapping for that file)."""
 
-    encoding: str
+    encoding: str | None
     encoding_errors: str
     separator: str
     sheet: str | int | None

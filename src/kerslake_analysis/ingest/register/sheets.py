@@ -38,6 +38,7 @@ from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
+from kerslake_analysis.ingest.register.encoding import describe_candidates, detect_encoding
 from kerslake_analysis.ingest.register.problems import Problem
 
 #: Suffixes read as CSV and as Excel workbooks.
@@ -163,6 +164,12 @@ class Sheet:
         Merged ranges as grid positions ``(first_row, first_col, last_row, last_col)``.
     sha256 : str
         SHA-256 of the file's bytes.
+    encoding : str
+        The text encoding a CSV file was read with ("" for XLSX).
+    encoding_confidence : float or None
+        How sure the detection was (0 to 1, see
+        :func:`~kerslake_analysis.ingest.register.encoding.detect_encoding`); None when the
+        mapping set the encoding, or for XLSX.
     """
 
     file: str
@@ -172,6 +179,8 @@ class Sheet:
     errors: set[tuple[int, int]] = field(default_factory=set)
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     sha256: str = ""
+    encoding: str = ""
+    encoding_confidence: float | None = None
 
     def where(self, row: int, col: int) -> tuple[int, int]:
         """Return the 1-based (row, column) a spreadsheet shows for grid position (row, col)."""
@@ -190,7 +199,7 @@ class Sheet:
 def read_sheet(
     path: Path,
     *,
-    encoding: str = "utf-8",
+    encoding: str | None = "utf-8",
     encoding_errors: str = "strict",
     separator: str = ",",
     sheet: str | int | None = None,
@@ -204,9 +213,14 @@ def read_sheet(
     ----------
     path : pathlib.Path
         The file.
-    encoding, encoding_errors, separator : str
+    encoding : str or None
+        A CSV file's text encoding; None to detect it
+        (:func:`~kerslake_analysis.ingest.register.encoding.detect_encoding`: UTF-8 at
+        once, otherwise only when the bytes tell it for sure, else a problem). A UTF-8
+        byte-order mark is skipped.
+    encoding_errors, separator : str
         How to decode and split a CSV file (``encoding_errors`` is ``"strict"`` or
-        ``"replace"``). A UTF-8 byte-order mark is skipped.
+        ``"replace"``).
     sheet : str or int, optional
         The worksheet of an XLSX file, by name or 1-based number; the first by default.
     transposed : bool, default False
@@ -272,7 +286,7 @@ def read_sheet(
 def _read_csv(
     name: str,
     data: bytes,
-    encoding: str,
+    encoding: str | None,
     errors: str,
     separator: str,
     lines: int,
@@ -280,6 +294,12 @@ def _read_csv(
     limits: Limits,
 ) -> tuple[Sheet | None, list[Problem]]:
     """Read CSV strictly: a stray or unclosed quote is an error, never a long text cell."""
+    confidence = None
+    if encoding is None:
+        guess = detect_encoding(data)
+        if not guess.sure:
+            return None, [_undetected_problem(name, data, guess.candidates, separator)]
+        encoding, confidence = guess.encoding, guess.confidence
     codec = "utf-8-sig" if encoding.replace("_", "-").casefold() in ("utf-8", "utf8") else encoding
     try:
         text = data.decode(codec, errors=errors)
@@ -311,7 +331,31 @@ def _read_csv(
                 "nothing of the file was used)",
             )
         ]
-    return Sheet(name, rows), []
+    return Sheet(name, rows, encoding=encoding, encoding_confidence=confidence), []
+
+
+def _undetected_problem(name: str, data: bytes, candidates: list[str], separator: str) -> Problem:
+    """The file is not UTF-8 and its encoding cannot be told: name the first bad byte's cell."""
+    try:
+        data.decode("utf-8-sig")
+        byte, located = b"", Problem(name)
+    except UnicodeDecodeError as error:
+        byte = error.object[error.start : error.start + 1]
+        located = _decode_problem(name, data, error, "utf-8-sig", separator)
+    if not candidates:
+        found = "no encoding reads it cleanly"
+    else:
+        shown = describe_candidates(data, candidates)
+        found = (
+            f"its encoding cannot be told for sure: {len(candidates)} encodings read it "
+            f"differently ({shown})"
+        )
+    message = (
+        f"byte 0x{byte.hex()} cannot be decoded as utf-8 and {found}; "
+        'set files.encoding in the mapping (e.g. encoding = "cp1252" for Excel on '
+        'Windows, "mac_roman" for an old Mac) so the file is read as written'
+    )
+    return replace(located, message=message)
 
 
 def _limit_message(limits: Limits, *, rows: bool = False, found: int = 0) -> str:

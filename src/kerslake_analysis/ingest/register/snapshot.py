@@ -85,6 +85,10 @@ class SnapshotFile:
     sha256 : str
         SHA-256 of the file's bytes ("" if unread).
     problems : list of Problem
+    encoding : str
+        The encoding a CSV file was read with ("" for XLSX or unread).
+    encoding_confidence : float or None
+        How sure its detection was (0-1); None when the mapping set it, or for XLSX.
     """
 
     file: str
@@ -92,6 +96,8 @@ class SnapshotFile:
     rows: pd.DataFrame | None
     sha256: str = ""
     problems: list[Problem] = field(default_factory=list)
+    encoding: str = ""
+    encoding_confidence: float | None = None
 
 
 @dataclass
@@ -162,6 +168,7 @@ def read_snapshot(path, mapping: Mapping, plan: FilePlan, period: str) -> Snapsh
     if sheet is None:
         return result
     result.sha256 = sheet.sha256
+    result.encoding, result.encoding_confidence = sheet.encoding, sheet.encoding_confidence
     header_index = plan.header_row - 1
     what = "column" if plan.transposed else "row"
     if len(sheet.cells) <= header_index or not any(c.strip() for c in sheet.cells[header_index]):
