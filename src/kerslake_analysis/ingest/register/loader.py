@@ -277,7 +277,7 @@ def _read(path: Path, mapping_path: Path) -> tuple[Register | None, list[Problem
         try:
             snapshot = read_snapshot(file, mapping, plan, period)
         except MemoryError:  # within every limit, but more than this computer can hold
-            problems.append(Problem(file.name, message=OUT_OF_MEMORY))
+            problems.append(Problem(file.name, message=OUT_OF_MEMORY, kind="out_of_memory"))
             continue
         problems += snapshot.problems
         snapshots.append(snapshot)
@@ -293,7 +293,13 @@ def _snapshot_files(path: Path, mapping: Mapping) -> tuple[list[Path], list[Prob
     if path.is_file():
         return [path], []
     if not path.is_dir():
-        return [], [Problem(path.name or str(path), message=f"no such folder or file: {path}")]
+        return [], [
+            Problem(
+                path.name or str(path),
+                message=f"no such folder or file: {path}",
+                kind="missing_file",
+            )
+        ]
     include = [p.casefold() for p in mapping.files.include]
     files, problems = [], []
     for file in sorted(path.iterdir()):
@@ -302,21 +308,37 @@ def _snapshot_files(path: Path, mapping: Mapping) -> tuple[list[Path], list[Prob
             continue
         if file.is_symlink():
             problems.append(
-                Problem(name, message="a symbolic link: not read (copy the file into the folder)")
+                Problem(
+                    name,
+                    message="a symbolic link: not read (copy the file into the folder)",
+                    kind="not_a_regular_file",
+                )
             )
             continue
         if not file.is_file():
             if not file.is_dir():  # a pipe, socket or device: reading it could hang
-                problems.append(Problem(name, message="not a regular file: not read"))
+                problems.append(
+                    Problem(name, message="not a regular file: not read", kind="not_a_regular_file")
+                )
             continue
         if any(fnmatch.fnmatchcase(name.casefold(), p) for p in include):
             files.append(file)
         elif file.suffix.casefold() in UNSUPPORTED_SUFFIXES:
-            problems.append(Problem(name, message=UNSUPPORTED_SUFFIXES[file.suffix.casefold()]))
+            problems.append(
+                Problem(
+                    name,
+                    message=UNSUPPORTED_SUFFIXES[file.suffix.casefold()],
+                    kind="unsupported_format",
+                )
+            )
     if not files:
         patterns = ", ".join(mapping.files.include)
         problems.append(
-            Problem(path.name, message=f"no snapshot files matching {patterns} in {path}")
+            Problem(
+                path.name,
+                message=f"no snapshot files matching {patterns} in {path}",
+                kind="no_files",
+            )
         )
     return files, problems
 
@@ -336,6 +358,7 @@ def _period(name: str, fixed: str | None, pattern: str) -> tuple[str, Problem | 
             name,
             message="no period (YYYY-MM) in the file name; rename it (e.g. 2018-09.xlsx) "
             "or set 'period' in an [[override]] for it",
+            kind="no_period",
         )
     return f"{year:04d}-{month:02d}", None
 
@@ -345,7 +368,11 @@ def _clashing_periods(snapshots: list[SnapshotFile]) -> list[Problem]:
     for snapshot in snapshots:
         by_period.setdefault(snapshot.period, []).append(snapshot.file)
     return [
-        Problem(file, message=f"{len(files)} files are for period {period}: {', '.join(files)}")
+        Problem(
+            file,
+            message=f"{len(files)} files are for period {period}: {', '.join(files)}",
+            kind="period_clash",
+        )
         for period, files in by_period.items()
         if len(files) > 1
         for file in files
@@ -358,6 +385,7 @@ def _stray_corrections(mapping: Mapping, names: list[str]) -> list[Problem]:
             correction.file,
             message=f"the mapping has a correction for this file (ID {correction.id!r}), "
             "but there is no such snapshot file",
+            kind="correction",
         )
         for correction in mapping.correction
         if correction.file not in names

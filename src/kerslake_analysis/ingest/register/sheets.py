@@ -240,9 +240,17 @@ def read_sheet(
     name = path.name
     suffix = path.suffix.casefold()
     if suffix in UNSUPPORTED_SUFFIXES:
-        return None, [Problem(name, message=UNSUPPORTED_SUFFIXES[suffix])]
+        return None, [
+            Problem(name, message=UNSUPPORTED_SUFFIXES[suffix], kind="unsupported_format")
+        ]
     if suffix not in CSV_SUFFIXES + XLSX_SUFFIXES:
-        return None, [Problem(name, message=f"not a CSV or XLSX file (suffix {path.suffix!r})")]
+        return None, [
+            Problem(
+                name,
+                message=f"not a CSV or XLSX file (suffix {path.suffix!r})",
+                kind="unsupported_format",
+            )
+        ]
     try:
         size = path.stat().st_size
         if size > max_megabytes * 1_000_000:
@@ -251,13 +259,20 @@ def read_sheet(
                     name,
                     message=f"the file is {size / 1_000_000:.1f} MB, over the limit of "
                     f"{max_megabytes:g} MB (files.max_megabytes in the mapping)",
+                    kind="too_large",
                 )
             ]
         data = path.read_bytes()
     except OSError as error:
-        return None, [Problem(name, message=f"cannot read the file: {error.strerror or error}")]
+        return None, [
+            Problem(
+                name,
+                message=f"cannot read the file: {error.strerror or error}",
+                kind="unreadable",
+            )
+        ]
     if not data.strip():
-        return None, [Problem(name, message="the file is empty")]
+        return None, [Problem(name, message="the file is empty", kind="empty_file")]
     limits = replace(limits or Limits(), transposed=transposed)
     if transposed:  # records run down columns: the row limit is a column limit
         lines, width = limits.width, limits.lines
@@ -271,7 +286,7 @@ def read_sheet(
                 name, data, encoding, encoding_errors, separator, lines, width, limits
             )
     except _TooLarge as error:
-        return None, [Problem(name, error.row, message=str(error))]
+        return None, [Problem(name, error.row, message=str(error), kind="too_large")]
     if result is None:
         return None, problems
     result.sha256 = hashlib.sha256(data).hexdigest()
@@ -329,6 +344,7 @@ def _read_csv(
                 message=f"not well-formed CSV: {error} (in the record starting on line "
                 f"{started}: a quote that is never closed, or text after a closing quote; "
                 "nothing of the file was used)",
+                kind="malformed_csv",
             )
         ]
     return Sheet(name, rows, encoding=encoding, encoding_confidence=confidence), []
@@ -355,7 +371,7 @@ def _undetected_problem(name: str, data: bytes, candidates: list[str], separator
         'set files.encoding in the mapping (e.g. encoding = "cp1252" for Excel on '
         'Windows, "mac_roman" for an old Mac) so the file is read as written'
     )
-    return replace(located, message=message)
+    return replace(located, message=message, kind="encoding")
 
 
 def _limit_message(limits: Limits, *, rows: bool = False, found: int = 0) -> str:
@@ -390,6 +406,7 @@ def _decode_problem(
         _one_line(column) if column else None,
         message,
         f"{get_column_letter(col)}{row}",
+        "encoding",
     )
 
 
@@ -416,7 +433,9 @@ def _read_xlsx(
                 (i.file_size for i in archive.infolist() if i.filename == "xl/styles.xml"), 0
             )
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        return None, [Problem(name, message=f"not a readable Excel workbook: {error}")]
+        return None, [
+            Problem(name, message=f"not a readable Excel workbook: {error}", kind="unreadable")
+        ]
     if unpacked > limits.unpacked_megabytes * 1_000_000:
         raise _TooLarge(
             f"the workbook unpacks to {unpacked / 1_000_000:.1f} MB, over the limit of "
@@ -435,9 +454,13 @@ def _read_xlsx(
     except (_TooLarge, MemoryError):
         raise
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, IndexError) as error:
-        return None, [Problem(name, message=f"not a readable Excel workbook: {error}")]
+        return None, [
+            Problem(name, message=f"not a readable Excel workbook: {error}", kind="unreadable")
+        ]
     except Exception as error:  # noqa: BLE001 - any failure inside openpyxl is a bad file
-        return None, [Problem(name, message=f"not a readable Excel workbook: {error!r}")]
+        return None, [
+            Problem(name, message=f"not a readable Excel workbook: {error!r}", kind="unreadable")
+        ]
     try:
         return _read_worksheet(name, workbook, sheet, lines, width, limits)
     finally:
@@ -523,15 +546,29 @@ def _read_worksheet(name, workbook, sheet, lines, width, limits):
     elif isinstance(sheet, int):
         if sheet > len(names):
             return None, [
-                Problem(name, message=f"there is no sheet number {sheet}; sheets: {names}")
+                Problem(
+                    name,
+                    message=f"there is no sheet number {sheet}; sheets: {names}",
+                    kind="no_such_sheet",
+                )
             ]
         worksheet = workbook.worksheets[sheet - 1]
     elif sheet in names:
         worksheet = workbook[sheet]
     else:
-        return None, [Problem(name, message=f"there is no sheet {sheet!r}; sheets: {names}")]
+        return None, [
+            Problem(
+                name, message=f"there is no sheet {sheet!r}; sheets: {names}", kind="no_such_sheet"
+            )
+        ]
     if not hasattr(worksheet, "_get_source"):
-        return None, [Problem(name, message=f"sheet {worksheet.title!r} is a chart, not cells")]
+        return None, [
+            Problem(
+                name,
+                message=f"sheet {worksheet.title!r} is a chart, not cells",
+                kind="no_such_sheet",
+            )
+        ]
     declared_rows, declared_cols = worksheet.max_row or 0, worksheet.max_column or 0
     if declared_rows > lines or declared_cols > width:
         size = worksheet.calculate_dimension()
@@ -590,7 +627,9 @@ def _read_worksheet(name, workbook, sheet, lines, width, limits):
     except (_TooLarge, MemoryError):
         raise
     except Exception as error:  # noqa: BLE001 - any failure inside openpyxl is a bad file
-        return None, [Problem(name, message=f"not a readable Excel workbook: {error!r}")]
+        return None, [
+            Problem(name, message=f"not a readable Excel workbook: {error!r}", kind="unreadable")
+        ]
     merged = []
     for merge in ranges:
         min_col, min_row, max_col, max_row = range_boundaries(merge.ref)

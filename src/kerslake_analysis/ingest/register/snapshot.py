@@ -110,8 +110,10 @@ class _Context:
     labels: dict[str, str]
     problems: list[Problem]
 
-    def report(self, field_name: str, index: pd.Index, messages: pd.Series | str) -> None:
-        """Add a problem for each grid row in ``index`` about ``field_name``'s cell."""
+    def report(
+        self, field_name: str, index: pd.Index, messages: pd.Series | str, *, kind: str
+    ) -> None:
+        """Add a problem of ``kind`` for each grid row in ``index`` about ``field_name``'s cell."""
         col = self.columns[field_name]
         for i in index:
             message = messages if isinstance(messages, str) else messages[i]
@@ -123,6 +125,7 @@ class _Context:
                     self.labels[field_name],
                     message,
                     self.sheet.cell_ref(int(i), col),
+                    kind,
                 )
             )
 
@@ -173,7 +176,11 @@ def read_snapshot(path, mapping: Mapping, plan: FilePlan, period: str) -> Snapsh
     what = "column" if plan.transposed else "row"
     if len(sheet.cells) <= header_index or not any(c.strip() for c in sheet.cells[header_index]):
         result.problems.append(
-            Problem(sheet.file, message=f"there is no header in {what} {plan.header_row}")
+            Problem(
+                sheet.file,
+                message=f"there is no header in {what} {plan.header_row}",
+                kind="no_header",
+            )
         )
         return result
     header = sheet.cells[header_index]
@@ -190,7 +197,11 @@ def read_snapshot(path, mapping: Mapping, plan: FilePlan, period: str) -> Snapsh
     body = _body(sheet, header_index, len(header), result.problems)
     if body.empty:
         result.problems.append(
-            Problem(sheet.file, message=f"there are no records after the header {what}")
+            Problem(
+                sheet.file,
+                message=f"there are no records after the header {what}",
+                kind="no_records",
+            )
         )
         return result
     if len(body) > plan.max_rows:
@@ -199,6 +210,7 @@ def read_snapshot(path, mapping: Mapping, plan: FilePlan, period: str) -> Snapsh
                 sheet.file,
                 message=f"the file has {len(body)} records, more than the limit of "
                 f"{plan.max_rows} (files.max_rows in the mapping)",
+                kind="too_large",
             )
         )
         return result
@@ -231,7 +243,13 @@ def _merged_problems(sheet: Sheet, header_index: int, header: list[str]) -> list
                 "unmerge them and fill in every cell"
             )
         problems.append(
-            Problem(sheet.file, row, header_label(label) if label.strip() else None, message)
+            Problem(
+                sheet.file,
+                row,
+                header_label(label) if label.strip() else None,
+                message,
+                kind="merged_cells",
+            )
         )
     return problems
 
@@ -270,13 +288,17 @@ def _find_columns(
                 hint = f"; did you mean {header_label(header[keys.index(close[0])])!r}?"
             where = "row" if not sheet.transposed else "column"
             message = f"column missing from the header {where}{found} ({role}){hint}"
+            kind = "missing_column"
         else:
             cells = ", ".join(sheet.cell_ref(header_index, j) for j in matches)
             message = (
                 f"{len(matches)} columns match ({cells}) ({role}); say which with "
                 f'{{ name = "…", occurrence = N }} in the mapping'
             )
-        problems.append(Problem(sheet.file, header_row, header_label(spec.label), message))
+            kind = "ambiguous_column"
+        problems.append(
+            Problem(sheet.file, header_row, header_label(spec.label), message, kind=kind)
+        )
     return columns, labels, problems
 
 
@@ -302,6 +324,7 @@ def _body(sheet: Sheet, header_index: int, width: int, problems: list[Problem]) 
                     None,
                     f"a value beyond the last header column: {frame.at[i, j]!r}",
                     sheet.cell_ref(int(i), int(j)),
+                    "value_beyond_header",
                 )
             )
     return frame.iloc[:, :width]
@@ -319,12 +342,18 @@ def _apply_corrections(context: _Context, raw: dict[str, pd.Series], index: pd.I
         rows = ids.index[ids == _one_line_text(correction.id)]
         if correction.field not in raw:
             context.problems.append(
-                Problem(context.sheet.file, message=f"{label}: the field is not in this file")
+                Problem(
+                    context.sheet.file,
+                    message=f"{label}: the field is not in this file",
+                    kind="correction",
+                )
             )
             continue
         if rows.empty:
             context.problems.append(
-                Problem(context.sheet.file, message=f"{label}: no row has this ID")
+                Problem(
+                    context.sheet.file, message=f"{label}: no row has this ID", kind="correction"
+                )
             )
             continue
         cells = raw[correction.field]
@@ -334,6 +363,7 @@ def _apply_corrections(context: _Context, raw: dict[str, pd.Series], index: pd.I
                     correction.field,
                     pd.Index([i]),
                     f"{label}: expected {correction.was!r} but the cell holds {cells[i]!r}",
+                    kind="correction",
                 )
                 continue
             cells = cells.copy()
@@ -357,9 +387,9 @@ def _convert(
     errors = _formula_errors(context, raw, missing)
 
     ids = _one_line(raw["id"])
-    _required(context, "id", missing["id"] & ~errors["id"], "the ID is empty")
+    _required(context, "id", missing["id"] & ~errors["id"], "the ID is empty", "empty_id")
     _duplicates(context, ids.where(~missing["id"]))
-    _required(context, "text", missing["text"] & ~errors["text"], "the text is empty")
+    _required(context, "text", missing["text"] & ~errors["text"], "the text is empty", "empty_text")
 
     rows = pd.DataFrame(index=index)
     rows["commitment_id"] = ids.where(~missing["id"], "")
@@ -430,14 +460,14 @@ def _formula_errors(
                     "the value (or record a [[correction]] in the mapping)"
                 )
             )
-            context.report(name, error[error].index, messages)
+            context.report(name, error[error].index, messages, kind="formula_error")
             missing[name] = missing[name] | error
     return masks
 
 
-def _required(context: _Context, name: str, missing: pd.Series, message: str) -> None:
+def _required(context: _Context, name: str, missing: pd.Series, message: str, kind: str) -> None:
     if missing.any():
-        context.report(name, missing[missing].index, message)
+        context.report(name, missing[missing].index, message, kind=kind)
 
 
 def _duplicates(context: _Context, ids: pd.Series) -> None:
@@ -448,7 +478,10 @@ def _duplicates(context: _Context, ids: pd.Series) -> None:
         cols = [int(i) + 1 for i in group.index]
         places = ", ".join(str(n) for n in (cols if context.sheet.transposed else where))
         context.report(
-            "id", group.index, f"duplicate ID {value!r} in this snapshot ({noun} {places})"
+            "id",
+            group.index,
+            f"duplicate ID {value!r} in this snapshot ({noun} {places})",
+            kind="duplicate_id",
         )
 
 
@@ -490,7 +523,10 @@ def _dates(
     if remaining.any():
         formats = context.plan.date_formats
         context.report(
-            name, remaining[remaining].index, text[remaining].map(lambda v: _bad_date(v, formats))
+            name,
+            remaining[remaining].index,
+            text[remaining].map(lambda v: _bad_date(v, formats)),
+            kind="bad_date",
         )
     years = dates.dt.year
     low, high = PLAUSIBLE_YEARS
@@ -502,6 +538,7 @@ def _dates(
             text[implausible].map(
                 lambda v: f"implausible date {v!r}: the year is not {low}–{high}"
             ),
+            kind="implausible_date",
         )
         dates[implausible] = pd.NaT
     if name != "due_start":  # a month given for an end or completion means its last day
@@ -568,11 +605,16 @@ def _due(
             parsed = parse_timescales(frame["timescale"], reference, source=context.sheet.file)
         except TimescaleErrors as error:
             bad = pd.Index([p.row for p in error.problems])
-            context.report("timescale", bad, pd.Series([p.message for p in error.problems], bad))
+            context.report(
+                "timescale",
+                bad,
+                pd.Series([p.message for p in error.problems], bad),
+                kind="bad_timescale",
+            )
             ok = frame["timescale"].where(~frame.index.isin(bad), "")
             parsed = parse_timescales(ok, reference, source=context.sheet.file)
         except TimescaleError as error:  # a single failure outside a column parse
-            context.report("timescale", index, str(error))
+            context.report("timescale", index, str(error), kind="bad_timescale")
             parsed = parse_timescales(pd.Series("", index=index), None)
         frame = frame.join(parsed)
         if "due_start" in dates:
@@ -597,6 +639,7 @@ def _date_order(context: _Context, rows: pd.DataFrame, observed_on: pd.Timestamp
             "due_end",
             bad[bad].index,
             "the end date " + _iso(end[bad]) + " is before the start date " + _iso(start[bad]),
+            kind="date_order",
         )
     if "completed_on" in mapped and "due_start" in mapped:
         early = done.notna() & start.notna() & (done < start)
@@ -607,6 +650,7 @@ def _date_order(context: _Context, rows: pd.DataFrame, observed_on: pd.Timestamp
             + _iso(done[early])
             + " is before the start date "
             + _iso(start[early]),
+            kind="date_order",
         )
     if "completed_on" in mapped:
         late = done.notna() & (done > observed_on)
@@ -616,6 +660,7 @@ def _date_order(context: _Context, rows: pd.DataFrame, observed_on: pd.Timestamp
             "the completion date "
             + _iso(done[late])
             + f" is after the snapshot date {observed_on:%Y-%m-%d}",
+            kind="date_order",
         )
 
 
@@ -669,6 +714,7 @@ def _status(
                     f"(mapped words: {listed})"
                 )
             ),
+            kind="unknown_status",
         )
     frame["state"] = mapped.map(STATUS_STATES).fillna("unknown").astype(STATE_DTYPE)
     frame["status_reported"] = mapped.where(mapped != UNKNOWN).astype(STATUS_DTYPE)
@@ -709,6 +755,7 @@ def _ratings(
                                 f"[rating.values] of the mapping (categories: {listed})"
                             )
                         ),
+                        kind="unknown_rating",
                     )
                 frame[f"rating_{name}"] = (
                     mapped.where(~unknown).fillna(MISSING_RATING).astype(dtype)
