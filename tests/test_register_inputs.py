@@ -12,9 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from openpyxl import Workbook
 
+from kerslake_analysis import cli
 from kerslake_analysis.base.periods import ReportPeriod
-from kerslake_analysis.ingest.register import load_register, validate_register
+from kerslake_analysis.ingest.problems import read_problems_csv
+from kerslake_analysis.ingest.register import RegisterError, load_register, validate_register
 from kerslake_analysis.ingest.register.encoding import detect_encoding
 from kerslake_analysis.report import content
 
@@ -139,3 +142,109 @@ def test_bytes_no_encoding_reads_cleanly_are_refused(tmp_path):
     (problem,) = validate_register(folder, mapping(tmp_path))
     assert "cannot be decoded as utf-8 and no encoding reads it cleanly" in problem.message
     assert "files.encoding" in problem.message
+
+
+# --------------------------------------------------------------------------- problem summaries
+
+
+@pytest.fixture
+def many_problems(tmp_path):
+    """A folder with 505 problems: a header-only file, a truncated workbook, 500 bad dates.
+
+    2018-07.csv: header only -> 1 (no_records).
+    2018-08.xlsx: a workbook cut in half -> 1 (unreadable).
+    2018-09.csv: 500 records whose Due is "soon" -> 500 (bad_date); the first three
+    statuses "Parked" -> 3 (unknown_status).
+    """
+    folder = tmp_path / "register"
+    write(folder, "2018-07.csv", [ACCENTED[0]], "utf-8")
+    workbook = Workbook()
+    workbook.active.append(ACCENTED[0])
+    workbook.active.append(["1", "Publish", "31/08/2018", "Done"])
+    workbook.save(folder / "2018-08.xlsx")
+    data = (folder / "2018-08.xlsx").read_bytes()
+    (folder / "2018-08.xlsx").write_bytes(data[: len(data) // 2])
+    rows = [ACCENTED[0]] + [
+        [str(n), f"Action {n}", "soon", "Parked" if n <= 3 else "Done"] for n in range(1, 501)
+    ]
+    write(folder, "2018-09.csv", rows, "utf-8")
+    return folder, mapping(tmp_path)
+
+
+def test_validate_prints_a_short_summary_by_file_and_kind(many_problems, capsys):
+    folder, map_path = many_problems
+    assert cli.main(["validate", str(folder), "--mapping", str(map_path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    # 1 count line; per file 1 line; per kind 1 line + up to 2 examples (+ "… and N
+    # more" when there are more than 2); 1 closing line:
+    # 1 + (1 + 1 + 1) + (1 + 1 + 1) + (1 + [1 + 2 + 1] + [1 + 2 + 1]) + 1 = 17.
+    assert len(lines) == 17, "\n".join(lines)
+    assert lines[0] == "505 problems in 3 files (a summary):"
+    assert lines[1:4] == [
+        "2018-07.csv: 1 problem",
+        "  no_records: 1",
+        "    the file: there are no records after the header row",
+    ]
+    assert lines[4:6] == ["2018-08.xlsx: 1 problem", "  unreadable: 1"]
+    assert lines[6].startswith("    the file: not a readable Excel workbook")
+    assert lines[7:10] == [
+        "2018-09.csv: 503 problems",
+        "  bad_date: 500",
+        "    row 2, column Due (cell C2): not a date in the format dd/mm/yyyy: 'soon'",
+    ]
+    assert (
+        lines[10] == "    row 3, column Due (cell C3): not a date in the format dd/mm/yyyy: 'soon'"
+    )
+    assert lines[11] == "    … and 498 more"
+    assert lines[12] == "  unknown_status: 3"
+    assert lines[13].startswith("    row 2, column Status (cell D2): unknown status 'Parked'")
+    assert lines[15] == "    … and 1 more"
+    assert "--all" in lines[16] and "--csv" in lines[16]
+
+
+def test_validate_all_lists_every_problem_and_csv_round_trips(many_problems, capsys, tmp_path):
+    folder, map_path = many_problems
+    out = tmp_path / "problems.csv"
+    args = ["validate", str(folder), "--mapping", str(map_path), "--all", "--csv", str(out)]
+    assert cli.main(args) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "505 problems:"
+    listed = [line for line in lines if line.startswith("  ")]
+    assert len(listed) == 505
+    assert sum("(cell C" in line and "'soon'" in line for line in listed) == 500
+    with out.open(encoding="utf-8", newline="") as handle:
+        records = list(csv.DictReader(handle))
+    assert list(records[0]) == ["file", "row", "column", "cell", "kind", "message"]
+    assert len(records) == 505
+    kinds = {}
+    for record in records:
+        kinds[record["kind"]] = kinds.get(record["kind"], 0) + 1
+    assert kinds == {"no_records": 1, "unreadable": 1, "bad_date": 500, "unknown_status": 3}
+    first_date = next(r for r in records if r["kind"] == "bad_date")
+    assert (first_date["file"], first_date["row"], first_date["column"], first_date["cell"]) == (
+        "2018-09.csv",
+        "2",
+        "Due",
+        "C2",
+    )
+    # The CSV reads back as the same problems.
+    assert read_problems_csv(out) == validate_register(folder, map_path)
+
+
+def test_register_error_message_is_the_summary(many_problems):
+    folder, map_path = many_problems
+    with pytest.raises(RegisterError) as caught:
+        load_register(folder, map_path)
+    assert len(caught.value.problems) == 505
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 17  # as counted in the test above
+    assert lines[0] == "505 problems in 3 files (a summary):"
+    assert "kerslake validate" in lines[-1] and "--all" in lines[-1]
+
+
+def test_every_register_problem_has_a_kind(many_problems):
+    folder, map_path = many_problems
+    assert all(p.kind for p in validate_register(folder, map_path))
+    bad_map = map_path.parent / "BAD.toml"
+    bad_map.write_text('name = "demo"\n[columns]\nid = "Ref"\n', encoding="utf-8")
+    assert {p.kind for p in validate_register(folder, bad_map)} == {"mapping"}

@@ -142,11 +142,26 @@ def _cmd_periods(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from kerslake_analysis.ingest.problems import summarise_problems, write_problems_csv
     from kerslake_analysis.ingest.register import format_problems, validate_register
 
     problems = validate_register(args.path, args.mapping)
+    if args.csv is not None:
+        write_problems_csv(problems, args.csv)
     if problems:
-        print(format_problems(problems))
+        if args.all:
+            print(format_problems(problems))
+        else:
+            command = f"kerslake validate {args.path} --mapping {args.mapping}"
+            print(
+                summarise_problems(
+                    problems,
+                    f"To see all {len(problems)}: {command} --all (every problem, one a line) "
+                    "or --csv problems.csv (file, row, column, cell, kind, message)",
+                )
+            )
+        if args.csv is not None:
+            print(f"All {len(problems)} problems written to {args.csv}")
         print(f"{len(problems)} problem(s) found in {args.path}", file=sys.stderr)
         return 1
     print(f"{args.path}: no problems found")
@@ -343,10 +358,22 @@ def build_parser() -> argparse.ArgumentParser:
     per.set_defaults(func=_cmd_periods)
 
     val = sub.add_parser(
-        "validate", help="check a council's tracker against its mapping; list every problem"
+        "validate",
+        help="check a council's tracker against its mapping; summarise the problems found",
     )
     val.add_argument("path", type=Path, help="folder of snapshot files (CSV or XLSX)")
     val.add_argument("--mapping", type=Path, required=True, help="the tracker's MAP.toml")
+    val.add_argument(
+        "--all",
+        action="store_true",
+        help="list every problem (by default a long list is summarised by file and kind)",
+    )
+    val.add_argument(
+        "--csv",
+        type=Path,
+        metavar="FILE",
+        help="write every problem to FILE as CSV: file, row, column, cell, kind, message",
+    )
     val.set_defaults(func=_cmd_validate)
 
     aud = sub.add_parser(
