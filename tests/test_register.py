@@ -673,7 +673,8 @@ def test_mapping_errors_name_the_file_and_key(tmp_path):
         "MAP.toml: unknown key 'columns.txt' (known keys there: id, text, theme, sub_theme, "
         "ref, owner, timescale, due_start, due_end, status, completed_on, update)",
         "MAP.toml: unknown key 'files.encodings' (known keys there: encoding, encoding_errors, "
-        "separator, sheet, header_row, transposed, missing, missing_patterns, date_formats, "
+        "separator, sheet, header_row, header_rows, hidden, transposed, missing, missing_patterns, "
+        "date_formats, "
         "period, max_rows, max_columns, max_cells, max_megabytes, max_unpacked_megabytes, include, "
         "period_pattern)",
     ]

@@ -143,9 +143,14 @@ def _cmd_periods(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from kerslake_analysis.ingest.problems import summarise_problems, write_problems_csv
-    from kerslake_analysis.ingest.register import format_problems, validate_register
+    from kerslake_analysis.ingest.register import check_register, format_problems
 
-    problems = validate_register(args.path, args.mapping)
+    problems, notices = check_register(args.path, args.mapping)
+    if notices:
+        print(
+            f"{len(notices)} notice{'s' if len(notices) != 1 else ''} (read, but you should know):"
+        )
+        print("\n".join(f"  {n}" for n in notices))
     if args.csv is not None:
         write_problems_csv(problems, args.csv)
     if problems:

@@ -17,7 +17,12 @@ Modules: :mod:`~kerslake_analysis.ingest.register.mapping` (the TOML schema),
 :mod:`~kerslake_analysis.ingest.register.loader` (a folder to a register).
 """
 
-from kerslake_analysis.ingest.register.loader import Register, load_register, validate_register
+from kerslake_analysis.ingest.register.loader import (
+    Register,
+    check_register,
+    load_register,
+    validate_register,
+)
 from kerslake_analysis.ingest.register.mapping import Mapping, read_mapping
 from kerslake_analysis.ingest.register.problems import (
     MappingError,
@@ -32,6 +37,7 @@ __all__ = [
     "Problem",
     "Register",
     "RegisterError",
+    "check_register",
     "format_problems",
     "load_register",
     "read_mapping",

@@ -49,7 +49,7 @@ from __future__ import annotations
 import calendar
 import fnmatch
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -191,6 +191,10 @@ class Register:
         One row per record of every snapshot (:data:`OBSERVATION_COLUMNS`, then
         ``rating``, ``rating_by`` and ``rating_<name>`` if the mapping has a
         ``[rating]``, then the ``[extra]`` columns).
+    notices : tuple of Problem
+        What was read but should be known, not a problem: hidden rows, columns or
+        worksheets, a header found below row 1 (``kind`` says which). Listed by
+        ``kerslake validate`` and in the report footer.
     """
 
     name: str
@@ -200,6 +204,7 @@ class Register:
     files: pd.DataFrame
     commitments: pd.DataFrame
     observations: pd.DataFrame
+    notices: tuple[Problem, ...] = ()
 
     @property
     def periods(self) -> list[str]:
@@ -229,7 +234,7 @@ def load_register(path: Path | str, mapping_path: Path | str) -> Register:
         If any file has any problem; the message lists every problem with file,
         row, column and cell.
     """
-    register, problems = _read(Path(path), Path(mapping_path))
+    register, problems, _ = _read(Path(path), Path(mapping_path))
     if problems or register is None:
         if problems and all(p.file == Path(mapping_path).name for p in problems):
             raise MappingError(problems)
@@ -255,17 +260,40 @@ def validate_register(path: Path | str, mapping_path: Path | str) -> list[Proble
     return _read(Path(path), Path(mapping_path))[1]
 
 
+def check_register(
+    path: Path | str, mapping_path: Path | str
+) -> tuple[list[Problem], list[Problem]]:
+    """Return a register's problems and its notices (what was read but should be known).
+
+    Parameters
+    ----------
+    path : pathlib.Path or str
+        The folder of snapshot files, or one file.
+    mapping_path : pathlib.Path or str
+        The mapping file.
+
+    Returns
+    -------
+    tuple of (list of Problem, list of Problem)
+        The problems (as :func:`validate_register`) and the notices (hidden rows,
+        columns or worksheets; a header found below row 1), each sorted.
+    """
+    _, problems, notices = _read(Path(path), Path(mapping_path))
+    return problems, notices
+
+
 # --------------------------------------------------------------------------- internals
 
 
-def _read(path: Path, mapping_path: Path) -> tuple[Register | None, list[Problem]]:
+def _read(path: Path, mapping_path: Path) -> tuple[Register | None, list[Problem], list[Problem]]:
     try:
         mapping = read_mapping(mapping_path)
     except MappingError as error:
-        return None, error.problems
+        return None, error.problems, []
     files, problems = _snapshot_files(path, mapping)
     if not files:
-        return None, sort_problems(problems)
+        return None, sort_problems(problems), []
+    notices: list[Problem] = []
 
     snapshots: list[SnapshotFile] = []
     for file in files:
@@ -280,13 +308,16 @@ def _read(path: Path, mapping_path: Path) -> tuple[Register | None, list[Problem
             problems.append(Problem(file.name, message=OUT_OF_MEMORY, kind="out_of_memory"))
             continue
         problems += snapshot.problems
+        notices += snapshot.notices
         snapshots.append(snapshot)
     problems += _clashing_periods(snapshots)
     if path.is_dir():  # one file of a folder is checked without the others
         problems += _stray_corrections(mapping, [f.name for f in files])
+    notices = sort_problems(notices)
     if problems:
-        return None, sort_problems(problems)
-    return _assemble(path, mapping, snapshots), []
+        return None, sort_problems(problems), notices
+    register = _assemble(path, mapping, snapshots)
+    return replace(register, notices=tuple(notices)), [], notices
 
 
 def _snapshot_files(path: Path, mapping: Mapping) -> tuple[list[Path], list[Problem]]:

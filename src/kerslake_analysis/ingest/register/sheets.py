@@ -32,6 +32,7 @@ from pathlib import Path
 
 from openpyxl.cell.text import Text
 from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet._reader import WorkSheetParser
@@ -170,6 +171,18 @@ class Sheet:
         How sure the detection was (0 to 1, see
         :func:`~kerslake_analysis.ingest.register.encoding.detect_encoding`); None when the
         mapping set the encoding, or for XLSX.
+    sheet_name : str
+        The worksheet read (XLSX).
+    sheet_hidden : bool
+        Whether that worksheet is hidden (or "very hidden").
+    hidden_sheets : list of str
+        The workbook's other hidden worksheets (not read).
+    hidden_rows, hidden_cols : set of int
+        Grid rows and columns Excel hides.
+    fills : dict of (int, int) to str
+        Solid fill colours as ``RRGGBB`` by grid position (only when asked for).
+    odd_fills : dict of (int, int) to str
+        Fills whose colour cannot be read as RGB (a theme colour), described.
     """
 
     file: str
@@ -181,6 +194,13 @@ class Sheet:
     sha256: str = ""
     encoding: str = ""
     encoding_confidence: float | None = None
+    sheet_name: str = ""
+    sheet_hidden: bool = False
+    hidden_sheets: list[str] = field(default_factory=list)
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_cols: set[int] = field(default_factory=set)
+    fills: dict[tuple[int, int], str] = field(default_factory=dict)
+    odd_fills: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def where(self, row: int, col: int) -> tuple[int, int]:
         """Return the 1-based (row, column) a spreadsheet shows for grid position (row, col)."""
@@ -206,6 +226,8 @@ def read_sheet(
     transposed: bool = False,
     max_megabytes: float = 50.0,
     limits: Limits | None = None,
+    hidden: str = "read",
+    fills: bool = False,
 ) -> tuple[Sheet | None, list[Problem]]:
     """Read a CSV or XLSX file as a :class:`Sheet`.
 
@@ -231,6 +253,11 @@ def read_sheet(
         Rows, columns and unpacked size beyond which the file is refused while it is
         read (an XLSX file's declared dimension and unpacked size before any cell is
         read); the defaults of :class:`Limits` if not given.
+    hidden : {"read", "skip"}, default "read"
+        Without ``sheet``, "skip" reads the first visible worksheet instead of the
+        first. Hidden rows and columns are recorded either way (the caller drops them).
+    fills : bool, default False
+        Record the cells' solid fill colours (XLSX; slower).
 
     Returns
     -------
@@ -280,7 +307,7 @@ def read_sheet(
         lines, width = limits.lines, limits.width
     try:
         if suffix in XLSX_SUFFIXES:
-            result, problems = _read_xlsx(name, data, sheet, lines, width, limits)
+            result, problems = _read_xlsx(name, data, sheet, lines, width, limits, hidden, fills)
         else:
             result, problems = _read_csv(
                 name, data, encoding, encoding_errors, separator, lines, width, limits
@@ -420,6 +447,8 @@ def _read_xlsx(
     lines: int,
     width: int,
     limits: Limits,
+    hidden: str = "read",
+    fills: bool = False,
 ) -> tuple[Sheet | None, list[Problem]]:
     """Read one worksheet row by row (openpyxl read-only), refusing it before it grows.
 
@@ -462,7 +491,7 @@ def _read_xlsx(
             Problem(name, message=f"not a readable Excel workbook: {error!r}", kind="unreadable")
         ]
     try:
-        return _read_worksheet(name, workbook, sheet, lines, width, limits)
+        return _read_worksheet(name, workbook, sheet, lines, width, limits, hidden, fills)
     finally:
         workbook.close()
 
@@ -539,10 +568,11 @@ class _StreamingReader(ExcelReader):
         )
 
 
-def _read_worksheet(name, workbook, sheet, lines, width, limits):
+def _read_worksheet(name, workbook, sheet, lines, width, limits, hidden="read", fills=False):
     names = workbook.sheetnames
     if sheet is None:
-        worksheet = workbook.worksheets[0]
+        visible = [w for w in workbook.worksheets if _visible(w)]
+        worksheet = visible[0] if hidden == "skip" and visible else workbook.worksheets[0]
     elif isinstance(sheet, int):
         if sheet > len(names):
             return None, [
@@ -587,6 +617,9 @@ def _read_worksheet(name, workbook, sheet, lines, width, limits):
     cells: list[list[str]] = []
     native_dates: set[tuple[int, int]] = set()
     errors: set[tuple[int, int]] = set()
+    colours: dict[tuple[int, int], str] = {}
+    odd: dict[tuple[int, int], str] = {}
+    fill_of = _FillReader(workbook) if fills else None
     count = 0
     try:
         with worksheet._get_source() as source:
@@ -610,6 +643,16 @@ def _read_worksheet(name, workbook, sheet, lines, width, limits):
                     if j >= width:
                         raise _TooLarge(_limit_message(limits, found=j + 1), number)
                     value = cell["value"]
+                    if fill_of is not None and cell["style_id"]:
+                        colour, description = fill_of(cell["style_id"])
+                        if colour:
+                            colours[(i, j)] = colour
+                        elif description:
+                            odd[(i, j)] = description
+                        if value is None and (colour or description):
+                            count += 1  # a coloured blank cell is kept: it counts
+                            if count > limits.cells:
+                                raise _TooLarge(limits.cells_message(), number)
                     if value is None:
                         continue
                     count += 1
@@ -624,6 +667,15 @@ def _read_worksheet(name, workbook, sheet, lines, width, limits):
                     texts.extend([""] * (j + 1 - len(texts)))
                     texts[j] = _cell_text(value)
             ranges = parser.merged_cells.mergeCell if parser.merged_cells else []
+            hidden_rows = {
+                int(r) - 1 for r, a in parser.row_dimensions.items() if _true(a.get("hidden"))
+            }
+            hidden_cols = {
+                c - 1
+                for a in parser.column_dimensions.values()
+                if _true(a.get("hidden"))
+                for c in range(int(a.get("min", 1)), min(int(a.get("max", 1)), width) + 1)
+            }
     except (_TooLarge, MemoryError):
         raise
     except Exception as error:  # noqa: BLE001 - any failure inside openpyxl is a bad file
@@ -634,7 +686,67 @@ def _read_worksheet(name, workbook, sheet, lines, width, limits):
     for merge in ranges:
         min_col, min_row, max_col, max_row = range_boundaries(merge.ref)
         merged.append((min_row - 1, min_col - 1, max_row - 1, max_col - 1))
-    return Sheet(name, cells, native_dates=native_dates, errors=errors, merged=merged), []
+    return Sheet(
+        name,
+        cells,
+        native_dates=native_dates,
+        errors=errors,
+        merged=merged,
+        sheet_name=worksheet.title,
+        sheet_hidden=not _visible(worksheet),
+        hidden_sheets=[
+            w.title for w in workbook.worksheets if w is not worksheet and not _visible(w)
+        ],
+        hidden_rows=hidden_rows,
+        hidden_cols=hidden_cols,
+        fills=colours,
+        odd_fills=odd,
+    ), []
+
+
+def _visible(worksheet) -> bool:
+    return getattr(worksheet, "sheet_state", "visible") == "visible"
+
+
+def _true(value: object) -> bool:
+    return str(value).strip().casefold() in ("1", "true")
+
+
+class _FillReader:
+    """A cell style's solid fill colour as ``RRGGBB``, resolved once per style.
+
+    An RGB colour is read as it is; an indexed colour through Excel's 64-colour
+    palette; a theme colour (which needs the workbook's theme and a tint) is described
+    instead, so the caller can name the cell.
+    """
+
+    def __init__(self, workbook) -> None:
+        self.workbook = workbook
+        self.cache: dict[int, tuple[str, str]] = {}
+
+    def __call__(self, style_id: int) -> tuple[str, str]:
+        if style_id not in self.cache:
+            self.cache[style_id] = self._resolve(style_id)
+        return self.cache[style_id]
+
+    def _resolve(self, style_id: int) -> tuple[str, str]:
+        try:
+            style = self.workbook._cell_styles[style_id]
+            fill = self.workbook._fills[style.fillId]
+        except (IndexError, AttributeError):
+            return "", ""
+        if getattr(fill, "patternType", None) != "solid":
+            return "", ""
+        colour = fill.fgColor
+        if colour.type == "rgb" and isinstance(colour.rgb, str):
+            return colour.rgb[-6:].upper(), ""
+        if colour.type == "indexed" and colour.indexed is not None:
+            if 0 <= colour.indexed < len(COLOR_INDEX):
+                return COLOR_INDEX[colour.indexed][-6:].upper(), ""
+            return "", f"a system colour (indexed {colour.indexed})"
+        if colour.type == "theme":
+            return "", f"a theme colour (theme {colour.theme}, tint {colour.tint:g})"
+        return "", f"a colour of type {colour.type!r}"
 
 
 def _cell_text(value: object) -> str:
@@ -664,6 +776,9 @@ def _transpose(sheet: Sheet) -> Sheet:
     sheet.native_dates = {(j, i) for i, j in sheet.native_dates}
     sheet.errors = {(j, i) for i, j in sheet.errors}
     sheet.merged = [(c0, r0, c1, r1) for r0, c0, r1, c1 in sheet.merged]
+    sheet.hidden_rows, sheet.hidden_cols = sheet.hidden_cols, sheet.hidden_rows
+    sheet.fills = {(j, i): v for (i, j), v in sheet.fills.items()}
+    sheet.odd_fills = {(j, i): v for (i, j), v in sheet.odd_fills.items()}
     sheet.transposed = True
     return sheet
 

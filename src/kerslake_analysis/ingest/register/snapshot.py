@@ -24,6 +24,12 @@ import numpy as np
 import pandas as pd
 
 from kerslake_analysis.ingest import schema
+from kerslake_analysis.ingest.register.headers import (
+    HEADER_SEARCH_ROWS,
+    find_header_row,
+    header_score,
+    join_header_rows,
+)
 from kerslake_analysis.ingest.register.mapping import (
     DATE_FIELDS,
     MISSING_RATING,
@@ -89,6 +95,10 @@ class SnapshotFile:
         The encoding a CSV file was read with ("" for XLSX or unread).
     encoding_confidence : float or None
         How sure its detection was (0-1); None when the mapping set it, or for XLSX.
+    notices : list of Problem
+        What was read but should be known (hidden rows, columns or sheets; a header
+        found below row 1): not problems, listed by ``kerslake validate`` and in the
+        report footer.
     """
 
     file: str
@@ -98,6 +108,7 @@ class SnapshotFile:
     problems: list[Problem] = field(default_factory=list)
     encoding: str = ""
     encoding_confidence: float | None = None
+    notices: list[Problem] = field(default_factory=list)
 
 
 @dataclass
@@ -109,6 +120,7 @@ class _Context:
     columns: dict[str, int]
     labels: dict[str, str]
     problems: list[Problem]
+    coloured: dict[str, dict[int, str]] = field(default_factory=dict)
 
     def report(
         self, field_name: str, index: pd.Index, messages: pd.Series | str, *, kind: str
@@ -163,34 +175,36 @@ def read_snapshot(path, mapping: Mapping, plan: FilePlan, period: str) -> Snapsh
             width=plan.max_columns,
             unpacked_megabytes=plan.max_unpacked_megabytes,
             records=plan.max_rows,
-            header_row=plan.header_row,
+            header_row=(plan.header_row or HEADER_SEARCH_ROWS) + plan.header_rows - 1,
             cells=plan.max_cells,
         ),
+        hidden=plan.hidden,
+        fills=_colours_mapped(mapping),
     )
     result.problems = problems
     if sheet is None:
         return result
     result.sha256 = sheet.sha256
     result.encoding, result.encoding_confidence = sheet.encoding, sheet.encoding_confidence
-    header_index = plan.header_row - 1
-    what = "column" if plan.transposed else "row"
-    if len(sheet.cells) <= header_index or not any(c.strip() for c in sheet.cells[header_index]):
-        result.problems.append(
-            Problem(
-                sheet.file,
-                message=f"there is no header in {what} {plan.header_row}",
-                kind="no_header",
-            )
-        )
-        return result
-    header = sheet.cells[header_index]
-    result.problems += _merged_problems(sheet, header_index, header)
-
+    result.notices = _hidden(sheet, plan.hidden)
     fields = {
         **plan.columns,
         **{f"rating.{n}": s for n, s in plan.ratings.items()},
         **{f"extra.{n}": s for n, s in plan.extra.items()},
     }
+    found = _header(sheet, plan, fields, result)
+    if found is None:
+        return result
+    first_header, header_index, header = found
+    allowed = [
+        m
+        for m in sheet.merged
+        if plan.header_rows > 1 and m[0] >= first_header and m[2] <= header_index
+    ]
+    result.problems += _merged_problems(
+        sheet, header_index, header, [m for m in sheet.merged if m not in allowed]
+    )
+    what = "column" if plan.transposed else "row"
     columns, labels, column_problems = _find_columns(sheet, header_index, header, fields)
     result.problems += column_problems
 
@@ -208,8 +222,7 @@ def read_snapshot(path, mapping: Mapping, plan: FilePlan, period: str) -> Snapsh
         result.problems.append(
             Problem(
                 sheet.file,
-                message=f"the file has {len(body)} records, more than the limit of "
-                f"{plan.max_rows} (files.max_rows in the mapping)",
+                message=Limits(records=plan.max_rows).rows_message(),
                 kind="too_large",
             )
         )
@@ -220,6 +233,7 @@ def read_snapshot(path, mapping: Mapping, plan: FilePlan, period: str) -> Snapsh
     context = _Context(sheet, plan, columns, labels, result.problems)
     raw = {name: body[col] for name, col in columns.items()}
     notes = _apply_corrections(context, raw, body.index)
+    _read_colours(context, mapping, raw)
     result.rows = _convert(context, mapping, raw, notes, period)
     return result
 
@@ -227,9 +241,181 @@ def read_snapshot(path, mapping: Mapping, plan: FilePlan, period: str) -> Snapsh
 # --------------------------------------------------------------------------- layout
 
 
-def _merged_problems(sheet: Sheet, header_index: int, header: list[str]) -> list[Problem]:
+def _colours_mapped(mapping: Mapping) -> bool:
+    """Whether the mapping reads any cell's fill colour (``[status.colours]``, ``[rating.colours]``)."""
+    return bool(
+        (mapping.status is not None and mapping.status.colours)
+        or (mapping.rating is not None and mapping.rating.colours)
+    )
+
+
+def _header(
+    sheet: Sheet, plan: FilePlan, fields: dict[str, ColumnSpec], result: SnapshotFile
+) -> tuple[int, int, list[str]] | None:
+    """Find the header rows; return (first, last, header texts) or None with a problem.
+
+    ``files.header_row`` unset: the first of the top rows holding the most mapped column
+    names (a notice says which, unless row 1). ``files.header_rows`` > 1: those rows'
+    cells joined top-down, merged cells spread over their span.
+    """
+    what = "column" if plan.transposed else "row"
+    depth = plan.header_rows
+    if plan.header_row is not None:
+        first = plan.header_row - 1
+    else:
+        names = [s.name for s in fields.values() if s.name is not None]
+        prefixes = [s.starts_with for s in fields.values() if s.starts_with is not None]
+        if depth == 1:
+            first = find_header_row(sheet.cells, names, prefixes)
+        else:
+            first = _find_deep_header(sheet, depth, names, prefixes)
+        if first is None:
+            shown = ", ".join(repr(s.label) for s in list(fields.values())[:6])
+            result.problems.append(
+                Problem(
+                    sheet.file,
+                    message=f"no {what} among the first {HEADER_SEARCH_ROWS} holds any of the "
+                    f"mapped column names ({shown}); set files.header_row in the mapping",
+                    kind="no_header",
+                )
+            )
+            return None
+        if first + depth > 1:
+            number = sheet.where(first, 0)[0 if not sheet.transposed else 1]
+            rows = f"{what}s {number}-{number + depth - 1}" if depth > 1 else f"{what} {number}"
+            result.notices.append(
+                Problem(
+                    sheet.file,
+                    number,
+                    message=f"the header was found in {rows} (files.header_row is not set; "
+                    "the first rows holding the most mapped column names)",
+                    kind="header_found",
+                )
+            )
+    last = first + depth - 1
+    if len(sheet.cells) <= last or not any(
+        c.strip() for r in sheet.cells[first : last + 1] for c in r
+    ):
+        result.problems.append(
+            Problem(
+                sheet.file,
+                message=f"there is no header in {what} {first + 1}",
+                kind="no_header",
+            )
+        )
+        return None
+    if depth == 1:
+        return first, last, sheet.cells[first]
+    merged = [
+        (r0 - first, c0, r1 - first, c1)
+        for r0, c0, r1, c1 in sheet.merged
+        if r0 >= first and r1 <= last
+    ]
+    return first, last, join_header_rows(sheet.cells[first : last + 1], merged)
+
+
+def _find_deep_header(
+    sheet: Sheet, depth: int, names: list[str], prefixes: list[str]
+) -> int | None:
+    """The first row of the ``depth`` header rows whose joined texts hold the most names."""
+    best, best_score = None, 0
+    for first in range(min(HEADER_SEARCH_ROWS, len(sheet.cells))):
+        merged = [
+            (r0 - first, c0, r1 - first, c1)
+            for r0, c0, r1, c1 in sheet.merged
+            if r0 >= first and r1 < first + depth
+        ]
+        joined = join_header_rows(sheet.cells[first : first + depth], merged)
+        score = header_score(joined, names, prefixes)
+        if score > best_score:
+            best, best_score = first, score
+    return best
+
+
+def _hidden(sheet: Sheet, hidden: str) -> list[Problem]:
+    """Notices of hidden worksheets, rows and columns; with ``"skip"`` blank those rows/columns.
+
+    A hidden row or column is never dropped silently: with ``files.hidden = "read"`` (the
+    default) it is read and a notice says so; with ``"skip"`` its cells are blanked (a
+    blank row is no record; a hidden mapped column is then reported missing) and a
+    notice says so.
+    """
+    notices = []
+    setting = f'files.hidden = "{hidden}"'
+    if sheet.sheet_hidden:
+        notices.append(
+            Problem(
+                sheet.file,
+                message=f"the worksheet {sheet.sheet_name!r} is hidden in Excel; it was read",
+                kind="hidden_sheet",
+            )
+        )
+    if sheet.hidden_sheets:
+        listed = ", ".join(repr(n) for n in sheet.hidden_sheets)
+        notices.append(
+            Problem(
+                sheet.file,
+                message=f"the workbook has hidden worksheets, not read: {listed}",
+                kind="hidden_sheet",
+            )
+        )
+    filled_rows = sorted(
+        i
+        for i in sheet.hidden_rows
+        if i < len(sheet.cells) and any(c.strip() for c in sheet.cells[i])
+    )
+    filled_cols = sorted(
+        j for j in sheet.hidden_cols if any(j < len(r) and r[j].strip() for r in sheet.cells)
+    )
+    done = "they were left out" if hidden == "skip" else "they were read"
+    # grid rows are records: spreadsheet rows, or columns in a transposed file
+    records = "columns" if sheet.transposed else "rows"
+    fields_noun = "rows" if sheet.transposed else "columns"
+    for kind, noun, shown in (
+        (f"hidden_{records}", records, [_sheet_label(sheet, i, 0, records) for i in filled_rows]),
+        (
+            f"hidden_{fields_noun}",
+            fields_noun,
+            [_sheet_label(sheet, 0, j, fields_noun) for j in filled_cols],
+        ),
+    ):
+        if not shown:
+            continue
+        listed = ", ".join(shown[:10]) + (f" and {len(shown) - 10} more" if len(shown) > 10 else "")
+        notices.append(
+            Problem(
+                sheet.file,
+                message=f"{len(shown)} {noun} holding values are hidden in Excel ({listed}); "
+                f"{done} ({setting})",
+                kind=kind,
+            )
+        )
+    if hidden == "skip":
+        for i in sheet.hidden_rows:
+            if i < len(sheet.cells):
+                sheet.cells[i] = []
+        for row in sheet.cells:
+            for j in sheet.hidden_cols:
+                if j < len(row):
+                    row[j] = ""
+    return notices
+
+
+def _sheet_label(sheet: Sheet, row: int, col: int, noun: str) -> str:
+    """A spreadsheet row number or column letter of a grid position."""
+    ref = sheet.cell_ref(row, col)
+    letters = ref.rstrip("0123456789")
+    return ref[len(letters) :] if noun == "rows" else letters
+
+
+def _merged_problems(
+    sheet: Sheet,
+    header_index: int,
+    header: list[str],
+    merged: list[tuple[int, int, int, int]] | None = None,
+) -> list[Problem]:
     problems = []
-    for first_row, first_col, last_row, last_col in sheet.merged:
+    for first_row, first_col, last_row, last_col in sheet.merged if merged is None else merged:
         if last_row < header_index:
             continue  # a title above the header
         ref = sheet.range_ref(first_row, first_col, last_row, last_col)
@@ -372,6 +558,55 @@ def _apply_corrections(context: _Context, raw: dict[str, pd.Series], index: pd.I
             notes[i] = "; ".join(n for n in (notes[i], note + correction.note) if n)
         raw[correction.field] = cells
     return notes
+
+
+# --------------------------------------------------------------------------- fill colours
+
+
+def _read_colours(context: _Context, mapping: Mapping, raw: dict[str, pd.Series]) -> None:
+    """Give a blank status or rating cell the word its fill colour maps to.
+
+    Only cells without text are read by colour (text wins); a colour the mapping does not
+    list, or one that cannot be read as RGB (a theme colour), is a problem naming the cell.
+    ``context.coloured[field][row] = "fill FF0000"`` keeps what the cell showed.
+    """
+    tables: dict[str, tuple[dict[str, str], str]] = {}
+    if mapping.status is not None and mapping.status.colours:
+        tables["status"] = (mapping.status.colour_lookup(), "[status.colours]")
+    if mapping.rating is not None and mapping.rating.colours:
+        for name in mapping.rating_names():
+            tables[f"rating.{name}"] = (mapping.rating.colour_lookup(), "[rating.colours]")
+    sheet = context.sheet
+    for name, (table, key) in tables.items():
+        if name not in raw:
+            continue
+        col = context.columns[name]
+        values = raw[name].copy()
+        blank = values.astype(str).str.strip() == ""
+        for i in values.index[blank]:
+            colour = sheet.fills.get((int(i), col))
+            odd = sheet.odd_fills.get((int(i), col))
+            if colour is not None and colour in table:
+                values[i] = table[colour]
+                context.coloured.setdefault(name, {})[int(i)] = f"fill {colour}"
+            elif colour is not None:
+                listed = ", ".join(sorted(table))
+                context.report(
+                    name,
+                    pd.Index([i]),
+                    f"the cell is blank and filled with colour {colour}, which {key} in the "
+                    f"mapping does not list (listed: {listed})",
+                    kind="unknown_colour",
+                )
+            elif odd is not None:
+                context.report(
+                    name,
+                    pd.Index([i]),
+                    f"the cell is blank and filled with {odd}, which cannot be read as an RGB "
+                    f"colour: give it a standard colour or type the {name.split('.')[0]}",
+                    kind="unreadable_colour",
+                )
+        raw[name] = values
 
 
 # --------------------------------------------------------------------------- conversion
@@ -719,6 +954,8 @@ def _status(
     frame["state"] = mapped.map(STATUS_STATES).fillna("unknown").astype(STATE_DTYPE)
     frame["status_reported"] = mapped.where(mapped != UNKNOWN).astype(STATUS_DTYPE)
     frame["status_raw"] = words.where(~missing["status"], "").astype(str)
+    for i, shown in context.coloured.get("status", {}).items():
+        frame.at[i, "status_raw"] = shown
     return frame
 
 
