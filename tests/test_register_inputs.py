@@ -13,12 +13,19 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import Workbook
+from openpyxl.styles import Color, PatternFill
 
 from kerslake_analysis import cli
 from kerslake_analysis.base.periods import ReportPeriod
 from kerslake_analysis.ingest.problems import read_problems_csv
-from kerslake_analysis.ingest.register import RegisterError, load_register, validate_register
+from kerslake_analysis.ingest.register import (
+    RegisterError,
+    check_register,
+    load_register,
+    validate_register,
+)
 from kerslake_analysis.ingest.register.encoding import detect_encoding
+from kerslake_analysis.ingest.register.headers import find_header_row
 from kerslake_analysis.report import content
 
 MAPPING = """
@@ -248,3 +255,264 @@ def test_every_register_problem_has_a_kind(many_problems):
     bad_map = map_path.parent / "BAD.toml"
     bad_map.write_text('name = "demo"\n[columns]\nid = "Ref"\n', encoding="utf-8")
     assert {p.kind for p in validate_register(folder, bad_map)} == {"mapping"}
+
+
+# --------------------------------------------------------------------------- Excel as kept
+
+
+XLSX_MAPPING = """
+name = "demo"
+
+[files]
+date_formats = ["%d/%m/%Y"]
+
+[columns]
+id = "Ref"
+text = "Action"
+due_end = "Due"
+status = "Status"
+
+[status.values]
+"Done" = "Complete"
+
+[status.colours]
+"FF0000" = "In progress - completion slipped"   # red
+"#00b050" = "Complete"                          # Excel's standard green, written with '#'
+"""
+
+
+def solid(rgb: str | None = None, **colour) -> PatternFill:
+    """A solid fill of an RGB colour, or of an indexed or theme colour (``colour``)."""
+    fg = Color(rgb=rgb) if rgb else Color(**colour)
+    return PatternFill(fill_type="solid", fgColor=fg)
+
+
+def test_status_read_from_the_fill_colour_of_blank_cells(tmp_path):
+    folder = tmp_path / "register"
+    folder.mkdir()
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in [
+        ["Ref", "Action", "Due", "Status"],
+        ["1", "Publish the plan", "31/07/2018", None],  # D2 red
+        ["2", "Hire auditors", "31/07/2018", None],  # D3 green
+        ["3", "Train members", "31/07/2018", "Done"],  # D4 text (and a red fill): text wins
+        ["4", "Review scrutiny", "31/07/2018", None],  # D5 indexed 10 = Excel's red FF0000
+        ["5", "Appoint a chair", "31/07/2018", None],  # D6 no fill: blank status
+    ]:
+        sheet.append(row)
+    sheet["D2"].fill = solid("FFFF0000")
+    sheet["D3"].fill = solid("FF00B050")
+    sheet["D4"].fill = solid("FFFF0000")
+    sheet["D5"].fill = solid(indexed=10)
+    workbook.save(folder / "2018-08.xlsx")
+    register = load_register(folder, mapping(tmp_path, XLSX_MAPPING))
+    obs = register.observations.set_index("commitment_id")
+    assert obs["status_reported"].astype(object).where(
+        obs["status_reported"].notna(), None
+    ).to_dict() == {
+        "1": "In progress – completion slipped",  # the key's status, with its en dash
+        "2": "Complete",
+        "3": "Complete",
+        "4": "In progress – completion slipped",
+        "5": None,
+    }
+    assert obs.loc["1", "status_raw"] == "fill FF0000"
+    assert obs.loc["3", "status_raw"] == "Done"
+    assert obs.loc["5", "state"] == "unknown"
+
+
+def test_unlisted_and_theme_fill_colours_are_problems_naming_the_cell(tmp_path):
+    folder = tmp_path / "register"
+    folder.mkdir()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Ref", "Action", "Due", "Status"])
+    sheet.append(["1", "Publish the plan", "31/07/2018", None])  # D2 orange: not listed
+    sheet.append(["2", "Hire auditors", "31/07/2018", None])  # D3 theme colour 5
+    sheet["D2"].fill = solid("FFFFC000")
+    sheet["D3"].fill = solid(theme=5, tint=0.4)
+    workbook.save(folder / "2018-08.xlsx")
+    problems = validate_register(folder, mapping(tmp_path, XLSX_MAPPING))
+    assert [(p.row, p.column, p.cell, p.kind) for p in problems] == [
+        (2, "Status", "D2", "unknown_colour"),
+        (3, "Status", "D3", "unreadable_colour"),
+    ]
+    assert "colour FFC000" in problems[0].message and "[status.colours]" in problems[0].message
+    assert "a theme colour (theme 5, tint 0.4)" in problems[1].message
+
+
+def test_rating_read_from_fill_colour(tmp_path):
+    folder = tmp_path / "register"
+    folder.mkdir()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Ref", "Action", "RAG"])
+    sheet.append(["1", "Publish the plan", None])  # C2 amber fill
+    sheet.append(["2", "Hire auditors", "Green"])
+    sheet["C2"].fill = solid("FFFFC000")
+    workbook.save(folder / "2018-08.xlsx")
+    text = (
+        'name = "demo"\n[columns]\nid = "Ref"\ntext = "Action"\n'
+        '[rating.columns]\nrag = "RAG"\n[rating.colours]\n"FFC000" = "Amber"\n'
+    )
+    register = load_register(folder, mapping(tmp_path, text))
+    assert register.observations["rating_rag"].astype(str).tolist() == ["Amber", "Green"]
+
+
+def test_title_block_above_the_header_is_found_and_noticed(tmp_path):
+    folder = tmp_path / "register"
+    folder.mkdir()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Corporate Governance Improvement Plan: tracker"])  # row 1, merged A1:D1
+    sheet.append(["As at 31 August 2018"])  # row 2
+    sheet.append([])  # row 3
+    sheet.append(["Ref", "Action", "Due", "Status"])  # row 4: the header
+    sheet.append(["1", "Publish the plan", "31/07/2018", "Done"])  # row 5
+    sheet.merge_cells("A1:D1")
+    workbook.save(folder / "2018-08.xlsx")
+    problems, notices = check_register(folder, mapping(tmp_path, XLSX_MAPPING))
+    assert problems == []
+    assert [(n.file, n.row, n.kind) for n in notices] == [("2018-08.xlsx", 4, "header_found")]
+    assert "row 4" in notices[0].message
+    register = load_register(folder, mapping(tmp_path, XLSX_MAPPING))
+    assert register.observations["source_line"].tolist() == [5]
+    assert register.notices == tuple(notices)
+
+
+def test_no_row_holding_the_mapped_names_is_a_clear_problem(tmp_path):
+    folder = tmp_path / "register"
+    write(folder, "2018-08.csv", [["Title"], ["Number", "Task"], ["1", "Publish"]], "utf-8")
+    (problem,) = validate_register(folder, mapping(tmp_path))
+    assert problem.kind == "no_header"
+    assert "no row among the first 30 holds any of the mapped column names" in problem.message
+    assert "files.header_row" in problem.message
+
+
+def test_find_header_row_without_a_mapping():
+    rows = [["Tracker"], ["As at 2018-09-30"], ["Ref", "Action", "Due"], ["1", "Do", "2018-09-30"]]
+    assert find_header_row(rows) == 2  # the third row, by hand
+    assert find_header_row([["1", "2"], ["3", "4"]]) is None  # numbers are no header
+
+
+MULTI_MAPPING = """
+name = "demo"
+
+[files]
+header_row = 1
+header_rows = 2
+date_formats = ["%d/%m/%Y"]
+
+[columns]
+id = "Ref"
+text = "Action"
+due_start = "Project - Start"
+due_end = "Project - End Date"
+"""
+
+
+def two_row_header(path: Path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Ref", "Action", "Project", None])  # C1:D1 merged "Project"
+    sheet.append([None, None, "Start", "End Date"])  # A1:A2 and B1:B2 merged
+    sheet.append(["1", "Publish the plan", "01/07/2018", "31/07/2018"])
+    for cells in ("C1:D1", "A1:A2", "B1:B2"):
+        sheet.merge_cells(cells)
+    workbook.save(path)
+
+
+def test_two_header_rows_with_merged_cells_are_joined(tmp_path):
+    folder = tmp_path / "register"
+    folder.mkdir()
+    two_row_header(folder / "2018-08.xlsx")
+    register = load_register(folder, mapping(tmp_path, MULTI_MAPPING))
+    commitment = register.commitments.iloc[0]
+    assert str(commitment["due_start"].date()) == "2018-07-01"
+    assert str(commitment["due_end"].date()) == "2018-07-31"
+    assert register.observations["source_line"].tolist() == [3]
+
+
+def test_merged_header_cells_are_still_refused_with_one_header_row(tmp_path):
+    folder = tmp_path / "register"
+    folder.mkdir()
+    two_row_header(folder / "2018-08.xlsx")
+    text = MULTI_MAPPING.replace("header_rows = 2\n", "")
+    problems = validate_register(folder, mapping(tmp_path, text))
+    merged = [p for p in problems if p.kind == "merged_cells"]
+    assert {p.message.split(": each")[0] for p in merged} == {
+        "merged header cells A1:A2",
+        "merged header cells B1:B2",
+        "merged header cells C1:D1",
+    }
+
+
+def hidden_workbook(path: Path) -> None:
+    workbook = Workbook()
+    old = workbook.active
+    old.title = "Old"  # the first sheet, hidden
+    old.append(["Ref", "Action"])
+    old.append(["9", "An old action"])
+    old.sheet_state = "hidden"
+    sheet = workbook.create_sheet("Tracker")
+    sheet.append(["Ref", "Action", "Due", "Status", "Notes"])
+    sheet.append(["1", "Publish the plan", "31/07/2018", "Done", "x"])  # row 2
+    sheet.append(["2", "Hire auditors", "31/07/2018", "Done", "y"])  # row 3, hidden
+    sheet.append(["3", "Train members", "31/07/2018", "Done", "z"])  # row 4
+    sheet.row_dimensions[3].hidden = True
+    sheet.column_dimensions["E"].hidden = True
+    workbook.save(path)
+
+
+def test_hidden_rows_columns_and_sheets_are_read_with_notices_by_default(tmp_path):
+    folder = tmp_path / "register"
+    folder.mkdir()
+    hidden_workbook(folder / "2018-08.xlsx")
+    text = XLSX_MAPPING.replace("[files]", '[files]\nsheet = "Tracker"')
+    problems, notices = check_register(folder, mapping(tmp_path, text))
+    assert problems == []
+    by_kind = {n.kind: n.message for n in notices}
+    assert set(by_kind) == {"hidden_sheet", "hidden_rows", "hidden_columns"}
+    assert by_kind["hidden_sheet"] == "the workbook has hidden worksheets, not read: 'Old'"
+    assert by_kind["hidden_rows"].startswith("1 rows holding values are hidden in Excel (3)")
+    assert "they were read" in by_kind["hidden_rows"]
+    assert by_kind["hidden_columns"].startswith("1 columns holding values are hidden in Excel (E)")
+    register = load_register(folder, mapping(tmp_path, text))
+    assert register.commitments["commitment_id"].tolist() == ["1", "2", "3"]
+
+
+def test_hidden_skip_leaves_hidden_rows_out_and_reads_the_first_visible_sheet(tmp_path):
+    folder = tmp_path / "register"
+    folder.mkdir()
+    hidden_workbook(folder / "2018-08.xlsx")
+    text = XLSX_MAPPING.replace("[files]", '[files]\nhidden = "skip"')
+    problems, notices = check_register(folder, mapping(tmp_path, text))
+    assert problems == []
+    assert "they were left out" in {n.kind: n.message for n in notices}["hidden_rows"]
+    register = load_register(folder, mapping(tmp_path, text))
+    # "Old" (hidden, first) is not read; row 3 (hidden) is left out.
+    assert register.commitments["commitment_id"].tolist() == ["1", "3"]
+
+
+def test_a_hidden_first_sheet_is_read_by_default_and_noticed(tmp_path):
+    folder = tmp_path / "register"
+    folder.mkdir()
+    hidden_workbook(folder / "2018-08.xlsx")
+    text = 'name = "demo"\n[columns]\nid = "Ref"\ntext = "Action"\n'
+    problems, notices = check_register(folder, mapping(tmp_path, text))
+    assert problems == []
+    assert [n.message for n in notices if n.kind == "hidden_sheet"] == [
+        "the worksheet 'Old' is hidden in Excel; it was read"
+    ]
+
+
+def test_validate_lists_notices(tmp_path, capsys):
+    folder = tmp_path / "register"
+    folder.mkdir()
+    hidden_workbook(folder / "2018-08.xlsx")
+    text = XLSX_MAPPING.replace("[files]", '[files]\nsheet = "Tracker"')
+    assert cli.main(["validate", str(folder), "--mapping", str(mapping(tmp_path, text))]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "3 notices (read, but you should know):"
+    assert len([line for line in out if line.startswith("  2018-08.xlsx: ")]) == 3
