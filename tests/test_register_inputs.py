@@ -7,7 +7,9 @@ expected values are read off the rows written here or counted by hand in comment
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import random
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +24,7 @@ from kerslake_analysis.ingest.register import (
     RegisterError,
     check_register,
     load_register,
+    sheets,
     validate_register,
 )
 from kerslake_analysis.ingest.register.encoding import detect_encoding
@@ -516,3 +519,83 @@ def test_validate_lists_notices(tmp_path, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "3 notices (read, but you should know):"
     assert len([line for line in out if line.startswith("  2018-08.xlsx: ")]) == 3
+
+
+# --------------------------------------------------------------------------- two readers
+
+
+def varied_workbook(path: Path) -> None:
+    """A workbook with text, numbers, real dates, a formula error, a merge, hidden parts."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Tracker"])  # A1:C1 merged title
+    sheet.append(["Ref", "Action", "Due", "Cost"])
+    sheet.append(["1.1", "Publish", dt.datetime(2018, 9, 30), 12.0])
+    sheet.append(["1.2", "Hire", dt.datetime(2018, 10, 31, 9, 30), 7.5])  # row 4, hidden
+    sheet.append(["1.3", "Train", None, "#REF!"])
+    sheet["D5"].data_type = "e"  # an error cell, as Excel writes it
+    sheet.merge_cells("A1:C1")
+    sheet.row_dimensions[4].hidden = True
+    sheet.column_dimensions["D"].hidden = True
+    workbook.save(path)
+
+
+def test_calamine_and_openpyxl_read_the_same_sheet(tmp_path, monkeypatch):
+    varied_workbook(tmp_path / "2018-09.xlsx")
+    read = {}
+    for calamine in (True, False):
+        monkeypatch.setattr(sheets, "USE_CALAMINE", calamine)
+        sheet, problems = sheets.read_sheet(tmp_path / "2018-09.xlsx")
+        assert problems == []
+        read[calamine] = sheet
+    fast, slow = read[True], read[False]
+    for name in ("cells", "native_dates", "errors", "merged", "hidden_rows", "hidden_cols"):
+        assert getattr(fast, name) == getattr(slow, name), name
+    # And what both read, by hand from the rows written above:
+    assert fast.cells[2] == ["1.1", "Publish", "2018-09-30", "12"]
+    assert fast.cells[3] == ["1.2", "Hire", "2018-10-31 09:30:00", "7.5"]
+    assert fast.cells[4][3] == "#REF!"
+    assert fast.errors == {(4, 3)}
+    assert fast.native_dates == {(2, 2), (3, 2)}
+    assert fast.merged == [(0, 0, 0, 2)]
+    assert (fast.hidden_rows, fast.hidden_cols) == ({3}, {3})
+
+
+def test_limits_are_checked_before_calamine_loads_anything(tmp_path, monkeypatch):
+    import python_calamine
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("calamine was asked to load a file over the limits")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", refuse)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Ref", "Action"])
+    for n in range(1, 61):  # 60 records x 2 = 120 values + 2 header cells = 122
+        sheet.append([str(n), f"Action {n}"])
+    workbook.save(tmp_path / "2018-09.xlsx")
+    # Its declared size, 61 rows x 2 columns = 122 cells, is refused unread.
+    _, problems = sheets.read_sheet(tmp_path / "2018-09.xlsx", limits=sheets.Limits(cells=100))
+    assert [(p.row, p.kind) for p in problems] == [(None, "too_large")]
+    assert "the sheet declares its size as A1:B61, 122 cells" in problems[0].message
+    # A dimension that lies (A1:B2) is caught while the raw XML is counted.
+    lying = tmp_path / "lying" / "2018-09.xlsx"
+    lying.parent.mkdir()
+    with (
+        zipfile.ZipFile(tmp_path / "2018-09.xlsx") as source,
+        zipfile.ZipFile(lying, "w") as target,
+    ):
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                assert b'<dimension ref="A1:B61"' in data
+                data = data.replace(b'<dimension ref="A1:B61"', b'<dimension ref="A1:B2"')
+            target.writestr(item, data)
+    sheet_read, problems = sheets.read_sheet(lying, limits=sheets.Limits(cells=100))
+    assert sheet_read is None
+    # The 101st value is A51 (row 1 holds values 1-2, row n values 2n-1 and 2n).
+    assert [(p.row, p.kind) for p in problems] == [(51, "too_large")]
+    assert "more than 100 cells" in problems[0].message
+    _, problems = sheets.read_sheet(lying, limits=sheets.Limits(records=10))
+    assert [(p.row, p.kind) for p in problems] == [(None, "too_large")]
+    assert "more than 10 records" in problems[0].message

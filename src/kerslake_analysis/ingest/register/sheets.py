@@ -34,7 +34,7 @@ from openpyxl.cell.text import Text
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.cell import column_index_from_string, range_boundaries
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
@@ -476,6 +476,10 @@ def _read_xlsx(
             f"over the limit of {MAX_STYLES_MEGABYTES:g} MB "
             "(kerslake_analysis.ingest.register.sheets.MAX_STYLES_MEGABYTES); the file was not used"
         )
+    if not fills and USE_CALAMINE:
+        fast = _read_xlsx_calamine(name, data, sheet, lines, width, limits, hidden)
+        if fast is not None:
+            return fast
     try:
         reader = _StreamingReader(io.BytesIO(data), limits)
         reader.read()
@@ -494,6 +498,238 @@ def _read_xlsx(
         return _read_worksheet(name, workbook, sheet, lines, width, limits, hidden, fills)
     finally:
         workbook.close()
+
+
+#: Read XLSX cell values with python-calamine (Rust, about 5-10 times faster than
+#: openpyxl) when no cell styles are needed (no ``[status.colours]`` or
+#: ``[rating.colours]``); openpyxl read-only otherwise. The limits are checked on the
+#: raw XML before calamine loads anything (see :func:`_read_xlsx_calamine`).
+USE_CALAMINE = True
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_R_ATTR = re.compile(rb"\br=\"(\d+)\"")
+_HIDDEN_ATTR = re.compile(rb"\bhidden=\"(?:1|true)\"")
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
+_CELL_COLUMN = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]+)\d+\"")
+_VALUE_TAG = re.compile(rb"<(?:\w+:)?(?:v|is)>")
+_COL_TAG = re.compile(rb"<(?:\w+:)?col\b([^>]*)>")
+_MIN_MAX = re.compile(rb"\b(min|max)=\"(\d+)\"")
+_ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*\bt=\"e\"[^>]*)>")
+_CELL_REF = re.compile(rb"\br=\"([A-Z]+)(\d+)\"")
+_ERROR_VALUE = re.compile(
+    rb"\s*(?:<(?:\w+:)?f\b[^>]*/>|<(?:\w+:)?f\b[^>]*>[^<]*</(?:\w+:)?f>)?\s*<(?:\w+:)?v>([^<]*)<"
+)
+
+
+class _ScanFailed(Exception):
+    """The raw XML cannot be scanned cheaply (cells without references): use openpyxl."""
+
+
+def _scan_worksheet(
+    source, lines: int, width: int, limits: Limits
+) -> tuple[set[int], set[int], dict[tuple[int, int], str]]:
+    """Check a worksheet's raw XML against the limits before any cell is loaded.
+
+    Reads the part a megabyte at a time: the declared dimension, then the rows (their
+    numbers), the cells' column letters and the values, refusing the sheet at the first
+    limit passed. Returns the hidden rows and columns (0-based) and the formula-error
+    cells with their values (calamine reads an error cell as blank).
+    """
+    head = source.read(1 << 16)
+    declared = _DIMENSION.search(head)
+    if declared and declared.group(3):
+        rows = int(declared.group(4))
+        cols = column_index_from_string(declared.group(3).decode())
+        size = (b"%s%s:%s%s" % declared.group(1, 2, 3, 4)).decode()
+        if rows > lines or cols > width:
+            raise _TooLarge(
+                f"the sheet declares its size as {size}: "
+                + _limit_message(limits, rows=rows > lines, found=cols)
+            )
+        if rows * cols > limits.cells:
+            raise _TooLarge(
+                f"the sheet declares its size as {size}, {rows * cols} cells: more than "
+                f"{limits.cells}, the limit (files.max_cells in the mapping); the file was not used"
+            )
+    hidden_rows: set[int] = set()
+    hidden_cols: set[int] = set()
+    errors: dict[tuple[int, int], str] = {}
+    values = row = 0
+    tail = b""
+    chunk = head
+    while chunk:
+        block = tail + chunk
+        skip = len(tail)  # a tag wholly inside the tail was counted with the previous block
+        starts = [(0, row)]  # (position in the block, the row open from there)
+        for match in _ROW_TAG.finditer(block):
+            if match.end() <= skip:
+                continue
+            number = _R_ATTR.search(match.group(1))
+            row = int(number.group(1)) if number else row + 1
+            starts.append((match.start(), row))
+            if row > lines:
+                raise _TooLarge(_limit_message(limits, rows=True))
+            if _HIDDEN_ATTR.search(match.group(1)):
+                hidden_rows.add(row - 1)
+
+        def row_at(position: int, starts: list[tuple[int, int]] = starts) -> int:
+            return next(r for p, r in reversed(starts) if p <= position)
+
+        cells = sum(1 for m in _CELL_TAG.finditer(block) if m.end() > skip)
+        referenced = [m for m in _CELL_COLUMN.finditer(block) if m.end() > skip]
+        if cells != len(referenced):
+            raise _ScanFailed
+        wide = {
+            letters
+            for letters in {m.group(1) for m in referenced}
+            if column_index_from_string(letters.decode()) > width
+        }
+        if wide:
+            first = next(m for m in referenced if m.group(1) in wide)  # in file order
+            col = column_index_from_string(first.group(1).decode())
+            raise _TooLarge(_limit_message(limits, found=col), row_at(first.start()))
+        found = [m for m in _VALUE_TAG.finditer(block) if m.end() > skip]
+        if values + len(found) > limits.cells:
+            passing = found[limits.cells - values]  # the value that passes the limit
+            raise _TooLarge(limits.cells_message(), row_at(passing.start()))
+        values += len(found)
+        for match in _ERROR_CELL.finditer(block):
+            ref = _CELL_REF.search(match.group(1))
+            if match.end() <= skip or ref is None:
+                continue
+            value = _ERROR_VALUE.match(block, match.end())
+            text = value.group(1).decode("utf-8", "replace").strip() if value else "#VALUE!"
+            position = (int(ref.group(2)) - 1, column_index_from_string(ref.group(1).decode()) - 1)
+            errors[position] = text or "#VALUE!"
+        for match in _COL_TAG.finditer(block):
+            if match.end() > skip and _HIDDEN_ATTR.search(match.group(1)):
+                bounds = dict(_MIN_MAX.findall(match.group(1)))
+                low = int(bounds.get(b"min", 1))
+                high = min(int(bounds.get(b"max", low)), width)
+                hidden_cols.update(range(low - 1, high))
+        tail = block[-256:]
+        chunk = source.read(1 << 20)
+    return hidden_rows, hidden_cols, errors
+
+
+def _read_xlsx_calamine(name, data, sheet, lines, width, limits, hidden):
+    """Read a worksheet's values with python-calamine, after checking its raw XML.
+
+    The shared strings (declared and counted) and the sheet (declared dimension, rows,
+    columns, values) are checked against the limits first, since calamine loads the
+    strings when it opens the workbook and the whole sheet at once. Returns None when
+    the XML cannot be scanned cheaply, so the caller reads it with openpyxl.
+    """
+    from python_calamine import CalamineWorkbook
+
+    try:
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+        reader.read_manifest()
+        _check_strings(reader, limits)
+        reader.read_workbook()
+        found = [
+            (s.name, (s.state or "visible") == "visible", rel)
+            for s, rel in reader.parser.find_sheets()
+        ]
+    except (_TooLarge, MemoryError):
+        raise
+    except Exception as error:  # noqa: BLE001 - any failure inside the reader is a bad file
+        return None, [
+            Problem(name, message=f"not a readable Excel workbook: {error!r}", kind="unreadable")
+        ]
+    names = [n for n, _, _ in found]
+    if sheet is None:
+        visible = [i for i, (_, shown, _) in enumerate(found) if shown]
+        index = visible[0] if hidden == "skip" and visible else 0
+    elif isinstance(sheet, int):
+        if sheet > len(names):
+            return None, [
+                Problem(
+                    name,
+                    message=f"there is no sheet number {sheet}; sheets: {names}",
+                    kind="no_such_sheet",
+                )
+            ]
+        index = sheet - 1
+    elif sheet in names:
+        index = names.index(sheet)
+    else:
+        return None, [
+            Problem(
+                name, message=f"there is no sheet {sheet!r}; sheets: {names}", kind="no_such_sheet"
+            )
+        ]
+    title, shown, rel = found[index]
+    if not str(rel.Type).endswith("/worksheet"):
+        return None, [
+            Problem(name, message=f"sheet {title!r} is a chart, not cells", kind="no_such_sheet")
+        ]
+    try:
+        with reader.archive.open(rel.target.lstrip("/")) as source:
+            hidden_rows, hidden_cols, error_cells = _scan_worksheet(source, lines, width, limits)
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        worksheet = workbook.get_sheet_by_name(title)
+        values = worksheet.to_python(skip_empty_area=False)
+        ranges = worksheet.merged_cell_ranges or []
+    except _ScanFailed:
+        return None
+    except (_TooLarge, MemoryError):
+        raise
+    except Exception as error:  # noqa: BLE001 - any failure inside calamine is a bad file
+        return None, [
+            Problem(name, message=f"not a readable Excel workbook: {error!r}", kind="unreadable")
+        ]
+    finally:
+        reader.archive.close()
+    cells: list[list[str]] = []
+    native_dates: set[tuple[int, int]] = set()
+    errors: set[tuple[int, int]] = set()
+    for i, row in enumerate(values):
+        texts = [_cell_text(v) if v != "" else "" for v in row]
+        while texts and texts[-1] == "":
+            texts.pop()
+        for j, value in enumerate(row[: len(texts)]):
+            if isinstance(value, dt.date | dt.datetime):
+                native_dates.add((i, j))
+            elif isinstance(value, str) and value in EXCEL_ERRORS:
+                errors.add((i, j))
+        cells.append(texts)
+    for (i, j), text in error_cells.items():  # calamine reads them as blank
+        while len(cells) <= i:
+            cells.append([])
+        cells[i].extend([""] * (j + 1 - len(cells[i])))
+        cells[i][j] = text
+        errors.add((i, j))
+    merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
+    return Sheet(
+        name,
+        cells,
+        native_dates=native_dates,
+        errors=errors,
+        merged=merged,
+        sheet_name=title,
+        sheet_hidden=not shown,
+        hidden_sheets=[n for k, (n, v, _) in enumerate(found) if k != index and not v],
+        hidden_rows=hidden_rows,
+        hidden_cols=hidden_cols,
+    ), []
+
+
+def _check_strings(reader: ExcelReader, limits: Limits) -> None:
+    """Refuse a shared-strings table declaring or holding more strings than ``max_cells``."""
+    content = reader.package.find(SHARED_STRINGS)
+    if content is None:
+        return
+    message = _StreamingReader.strings_message
+    with reader.archive.open(content.PartName[1:]) as source:
+        declared = _SST_COUNT.search(source.read(4096))
+    if declared and int(declared.group(1)) > limits.cells:
+        raise _TooLarge(message(reader, f"declares {int(declared.group(1))}", limits))
+    with reader.archive.open(content.PartName[1:]) as source:
+        found = _count_strings(source)
+    if found > limits.cells:
+        raise _TooLarge(message(reader, f"holds {found}", limits))
 
 
 _SST_COUNT = re.compile(rb"<(?:\w+:)?sst\b[^>]*?\buniqueCount=[\"'](\d+)")
@@ -560,11 +796,12 @@ class _StreamingReader(ExcelReader):
                 root.clear()  # drop the string's element: only its text is kept
         self.shared_strings = strings
 
-    def strings_message(self, count: str) -> str:
+    def strings_message(self, count: str, limits: Limits | None = None) -> str:
         """The message for a shared-strings table with more strings than cells allowed."""
+        cells = (limits or self.limits).cells
         return (
             f"the workbook's shared-strings table {count} strings; a sheet can use at most "
-            f"{self.limits.cells} (files.max_cells in the mapping), so the file was not used"
+            f"{cells} (files.max_cells in the mapping), so the file was not used"
         )
 
 
