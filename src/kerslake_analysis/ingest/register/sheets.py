@@ -717,19 +717,24 @@ def _read_xlsx_calamine(name, data, sheet, lines, width, limits, hidden):
 
 
 def _check_strings(reader: ExcelReader, limits: Limits) -> None:
-    """Refuse a shared-strings table declaring or holding more strings than ``max_cells``."""
+    """Refuse a shared-strings table declaring or holding more strings than ``max_cells``.
+
+    Every part that could be the table is checked: the one the content types name
+    (openpyxl's) and any ``…sharedStrings.xml`` in the archive (calamine finds its own).
+    """
     content = reader.package.find(SHARED_STRINGS)
-    if content is None:
-        return
+    parts = {content.PartName[1:]} if content is not None else set()
+    parts |= {n for n in reader.archive.namelist() if n.casefold().endswith("sharedstrings.xml")}
     message = _StreamingReader.strings_message
-    with reader.archive.open(content.PartName[1:]) as source:
-        declared = _SST_COUNT.search(source.read(4096))
-    if declared and int(declared.group(1)) > limits.cells:
-        raise _TooLarge(message(reader, f"declares {int(declared.group(1))}", limits))
-    with reader.archive.open(content.PartName[1:]) as source:
-        found = _count_strings(source)
-    if found > limits.cells:
-        raise _TooLarge(message(reader, f"holds {found}", limits))
+    for part in sorted(parts):
+        with reader.archive.open(part) as source:
+            declared = _SST_COUNT.search(source.read(4096))
+        if declared and int(declared.group(1)) > limits.cells:
+            raise _TooLarge(message(reader, f"declares {int(declared.group(1))}", limits))
+        with reader.archive.open(part) as source:
+            found = _count_strings(source)
+        if found > limits.cells:
+            raise _TooLarge(message(reader, f"holds {found}", limits))
 
 
 _SST_COUNT = re.compile(rb"<(?:\w+:)?sst\b[^>]*?\buniqueCount=[\"'](\d+)")
