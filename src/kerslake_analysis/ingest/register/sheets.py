@@ -555,16 +555,16 @@ def _scan_worksheet(
     hidden_rows: set[int] = set()
     hidden_cols: set[int] = set()
     errors: dict[tuple[int, int], str] = {}
-    values = row = 0
-    tail = b""
-    chunk = head
-    while chunk:
-        block = tail + chunk
-        skip = len(tail)  # a tag wholly inside the tail was counted with the previous block
+    values = row = cell_tags = cell_refs = 0
+    carry, chunk = b"", head
+    while chunk or carry:
+        block = carry + chunk
+        # cut after the last '>' so that no tag is split between two blocks
+        cut = block.rfind(b">") + 1 if chunk else len(block)
+        block, carry = block[:cut], block[cut:]
+        chunk = source.read(1 << 20) if chunk else b""
         starts = [(0, row)]  # (position in the block, the row open from there)
         for match in _ROW_TAG.finditer(block):
-            if match.end() <= skip:
-                continue
             number = _R_ATTR.search(match.group(1))
             row = int(number.group(1)) if number else row + 1
             starts.append((match.start(), row))
@@ -576,40 +576,36 @@ def _scan_worksheet(
         def row_at(position: int, starts: list[tuple[int, int]] = starts) -> int:
             return next(r for p, r in reversed(starts) if p <= position)
 
-        cells = sum(1 for m in _CELL_TAG.finditer(block) if m.end() > skip)
-        referenced = [m for m in _CELL_COLUMN.finditer(block) if m.end() > skip]
-        if cells != len(referenced):
-            raise _ScanFailed
-        wide = {
-            letters
-            for letters in {m.group(1) for m in referenced}
-            if column_index_from_string(letters.decode()) > width
-        }
+        cell_tags += len(_CELL_TAG.findall(block))
+        letters = _CELL_COLUMN.findall(block)
+        cell_refs += len(letters)
+        wide = {c for c in set(letters) if column_index_from_string(c.decode()) > width}
         if wide:
-            first = next(m for m in referenced if m.group(1) in wide)  # in file order
+            first = next(m for m in _CELL_COLUMN.finditer(block) if m.group(1) in wide)
             col = column_index_from_string(first.group(1).decode())
             raise _TooLarge(_limit_message(limits, found=col), row_at(first.start()))
-        found = [m for m in _VALUE_TAG.finditer(block) if m.end() > skip]
-        if values + len(found) > limits.cells:
-            passing = found[limits.cells - values]  # the value that passes the limit
+        found = len(_VALUE_TAG.findall(block))
+        if values + found > limits.cells:
+            # the value that passes the limit, and the row it is in
+            passing = list(_VALUE_TAG.finditer(block))[limits.cells - values]
             raise _TooLarge(limits.cells_message(), row_at(passing.start()))
-        values += len(found)
+        values += found
         for match in _ERROR_CELL.finditer(block):
             ref = _CELL_REF.search(match.group(1))
-            if match.end() <= skip or ref is None:
+            if ref is None:
                 continue
-            value = _ERROR_VALUE.match(block, match.end())
+            value = _ERROR_VALUE.match(block + carry + chunk[:512], match.end())
             text = value.group(1).decode("utf-8", "replace").strip() if value else "#VALUE!"
             position = (int(ref.group(2)) - 1, column_index_from_string(ref.group(1).decode()) - 1)
             errors[position] = text or "#VALUE!"
         for match in _COL_TAG.finditer(block):
-            if match.end() > skip and _HIDDEN_ATTR.search(match.group(1)):
+            if _HIDDEN_ATTR.search(match.group(1)):
                 bounds = dict(_MIN_MAX.findall(match.group(1)))
                 low = int(bounds.get(b"min", 1))
                 high = min(int(bounds.get(b"max", low)), width)
                 hidden_cols.update(range(low - 1, high))
-        tail = block[-256:]
-        chunk = source.read(1 << 20)
+    if cell_tags != cell_refs:
+        raise _ScanFailed  # some cells carry no reference: their columns are not known
     return hidden_rows, hidden_cols, errors
 
 
