@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import random
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -18,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Color, PatternFill
 
 from kerslake_analysis import cli
+from kerslake_analysis.base import paths
 from kerslake_analysis.base.periods import ReportPeriod
 from kerslake_analysis.ingest.problems import read_problems_csv
 from kerslake_analysis.ingest.register import (
@@ -599,3 +603,19 @@ def test_limits_are_checked_before_calamine_loads_anything(tmp_path, monkeypatch
     _, problems = sheets.read_sheet(lying, limits=sheets.Limits(records=10))
     assert [(p.row, p.kind) for p in problems] == [(None, "too_large")]
     assert "more than 10 records" in problems[0].message
+
+
+def test_the_xlsx_read_benchmark_runs_and_finds_the_grids_equal():
+    script = paths.PROJ_ROOT / "benchmarks" / "bench_xlsx_read.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--rows", "300", "--columns", "8", "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(paths.PROJ_ROOT / "src")},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("workbook: 300 records x 8 columns")
+    assert len(lines) == 4 and all(line.endswith("same cells") for line in lines[1:])
+    assert lines[3].startswith("python-calamine")
