@@ -619,3 +619,33 @@ def test_the_xlsx_read_benchmark_runs_and_finds_the_grids_equal():
     assert lines[0].startswith("workbook: 300 records x 8 columns")
     assert len(lines) == 4 and all(line.endswith("same cells") for line in lines[1:])
     assert lines[3].startswith("python-calamine")
+
+
+def test_manifest_records_each_csv_encoding(tmp_path):
+    import json
+    from types import SimpleNamespace
+
+    from kerslake_analysis.report.manifest import write_manifest
+
+    folder = tmp_path / "register"
+    write(folder, "2018-08.csv", ACCENTED, "utf-8")
+    write(folder, "2018-09.csv", ACCENTED, "cp1252")
+    text = MAPPING + '\n[[override]]\nfiles = "2018-09.csv"\nencoding = "cp1252"\n'
+    map_path = mapping(tmp_path, text)
+    period = ReportPeriod("demo", "2018-09", str(folder), str(map_path))
+    out = tmp_path / "reports"
+    out.mkdir()
+    failed = SimpleNamespace(ok=False, error="not rendered in this test", html_path=None)
+    manifest = json.loads(write_manifest([failed], [period], out).read_text())
+    assert manifest["input_encodings"] == {
+        (folder / "2018-08.csv").as_posix(): {
+            "encoding": "utf-8",
+            "confidence": 1.0,
+            "set_in_mapping": False,
+        },
+        (folder / "2018-09.csv").as_posix(): {
+            "encoding": "cp1252",
+            "confidence": None,
+            "set_in_mapping": True,
+        },
+    }
