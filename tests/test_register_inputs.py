@@ -109,6 +109,10 @@ def test_mac_roman_is_refused_or_named_never_read_as_cp1252(tmp_path):
     assert "byte 0x8e cannot be decoded as utf-8" in problem.message
     assert "cannot be told for sure" in problem.message
     assert "line 2 reads" in problem.message  # the line as each candidate reads it
+    # The two readings a person chooses between, by hand: Mac Roman 0x8e is 'é' and 0xd0
+    # '–'; Windows-1252 reads them 'Ž' and 'Ð'.
+    assert "'1,Café opening – phase 1,31/08/2018,Done' as mac_roman" in problem.message
+    assert "'1,CafŽ opening Ð phase 1,31/08/2018,Done' as cp1252" in problem.message
     assert "files.encoding" in problem.message
     # Pinned in the mapping, the same file reads as written.
     pinned = mapping(tmp_path, MAPPING.replace("[files]", '[files]\nencoding = "mac_roman"'))
