@@ -653,3 +653,18 @@ def test_manifest_records_each_csv_encoding(tmp_path):
             "set_in_mapping": True,
         },
     }
+
+
+def test_calamine_is_not_used_when_memory_is_short(tmp_path, monkeypatch):
+    # Out of memory, calamine panics and hangs; openpyxl raises MemoryError (one problem).
+    import python_calamine
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("calamine used with too little memory")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", refuse)
+    monkeypatch.setattr(sheets, "_memory_headroom", lambda: 1_000.0)  # 1 kB left
+    varied_workbook(tmp_path / "2018-09.xlsx")
+    sheet, problems = sheets.read_sheet(tmp_path / "2018-09.xlsx")
+    assert problems == []
+    assert sheet.cells[2] == ["1.1", "Publish", "2018-09-30", "12"]

@@ -25,6 +25,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field, replace
@@ -476,7 +477,7 @@ def _read_xlsx(
             f"over the limit of {MAX_STYLES_MEGABYTES:g} MB "
             "(kerslake_analysis.ingest.register.sheets.MAX_STYLES_MEGABYTES); the file was not used"
         )
-    if not fills and USE_CALAMINE:
+    if not fills and USE_CALAMINE and unpacked * CALAMINE_MEMORY_FACTOR < _memory_headroom():
         fast = _read_xlsx_calamine(name, data, sheet, lines, width, limits, hidden)
         if fast is not None:
             return fast
@@ -505,6 +506,32 @@ def _read_xlsx(
 #: ``[rating.colours]``); openpyxl read-only otherwise. The limits are checked on the
 #: raw XML before calamine loads anything (see :func:`_read_xlsx_calamine`).
 USE_CALAMINE = True
+#: calamine is used only when this many times the workbook's unpacked size fits in the
+#: memory left (the address-space limit, and the free physical memory): out of memory,
+#: calamine (pyo3) panics and hangs instead of raising MemoryError, while openpyxl's
+#: streaming reader raises it and the file becomes one problem. Measured: 144 MB
+#: unpacked read by calamine at a peak of 409 MiB (about 300 MiB over the interpreter).
+CALAMINE_MEMORY_FACTOR = 4
+
+
+def _memory_headroom() -> float:
+    """Bytes of memory this process can still use: address-space limit and free RAM."""
+    room = float("inf")
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        if soft != resource.RLIM_INFINITY:
+            pages = int(Path("/proc/self/statm").read_text().split()[0])
+            room = soft - pages * os.sysconf("SC_PAGE_SIZE")
+    except (ImportError, OSError, ValueError, IndexError):
+        pass
+    try:
+        room = min(room, os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, ValueError, OSError):
+        pass
+    return room
+
 
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
