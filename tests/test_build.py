@@ -217,10 +217,11 @@ def test_failing_module_and_unknown_table_are_reported_together(fake_sources):
         build.build_tables(modules=(a, b))
     text = str(error.value)
     assert (
-        "ingest/documents/fake_broken.py, all rows, column build(): ValueError: cannot find" in text
+        "ingest/documents/fake_broken.py, all rows, column 'build()': ValueError: cannot find"
+        in text
     )
     assert (
-        "ingest/documents/fake_odd.py, all rows, column build(): unknown table 'statuses'" in text
+        "ingest/documents/fake_odd.py, all rows, column 'build()': unknown table 'statuses'" in text
     )
 
 

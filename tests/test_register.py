@@ -611,14 +611,14 @@ def test_load_raises_listing_every_problem(tmp_path):
     message = str(caught.value)
     assert message.splitlines() == [
         "6 problems:",
-        "  2018-08.csv, row 2, column 'Ref' (cell A2): duplicate ID '1' in this snapshot (rows 2, 3)",
-        "  2018-08.csv, row 2, column 'Start' (cell D2): not a date in the format dd/mm/yyyy: 'soon'",
-        "  2018-08.csv, row 2, column 'Status' (cell F2): unknown status 'Parked': add it to "
+        "  2018-08.csv, row 2, column Ref (cell A2): duplicate ID '1' in this snapshot (rows 2, 3)",
+        "  2018-08.csv, row 2, column Start (cell D2): not a date in the format dd/mm/yyyy: 'soon'",
+        "  2018-08.csv, row 2, column Status (cell F2): unknown status 'Parked': add it to "
         "[status.values] in the mapping (mapped words: 'Done', 'Late', 'Not started', 'On track')",
-        "  2018-08.csv, row 3, column 'Action' (cell B3): the text is empty",
-        "  2018-08.csv, row 3, column 'Due' (cell E3): impossible date '31/02/2018': there is no "
+        "  2018-08.csv, row 3, column Action (cell B3): the text is empty",
+        "  2018-08.csv, row 3, column Due (cell E3): impossible date '31/02/2018': there is no "
         "such day (format dd/mm/yyyy)",
-        "  2018-08.csv, row 3, column 'Ref' (cell A3): duplicate ID '1' in this snapshot (rows 2, 3)",
+        "  2018-08.csv, row 3, column Ref (cell A3): duplicate ID '1' in this snapshot (rows 2, 3)",
     ]
     assert len(caught.value.problems) == 6
 
@@ -673,7 +673,8 @@ def test_mapping_errors_name_the_file_and_key(tmp_path):
         "MAP.toml: unknown key 'columns.txt' (known keys there: id, text, theme, sub_theme, "
         "ref, owner, timescale, due_start, due_end, status, completed_on, update)",
         "MAP.toml: unknown key 'files.encodings' (known keys there: encoding, encoding_errors, "
-        "separator, sheet, header_row, transposed, missing, missing_patterns, date_formats, "
+        "separator, sheet, header_row, header_rows, hidden, transposed, missing, missing_patterns, "
+        "date_formats, "
         "period, max_rows, max_columns, max_cells, max_megabytes, max_unpacked_megabytes, include, "
         "period_pattern)",
     ]
@@ -755,7 +756,7 @@ def test_format_problems():
         "3 problems:\n"
         "  MAP.toml: missing required key 'name'\n"
         "  a.csv: the file is empty\n"
-        "  b.csv, row 3, column 'Due' (cell E3): bad"
+        "  b.csv, row 3, column Due (cell E3): bad"
     )
 
 

@@ -175,18 +175,37 @@ def _cmd_map(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from kerslake_analysis.ingest.register import format_problems, validate_register
+    from kerslake_analysis.ingest.problems import summarise_problems, write_problems_csv
+    from kerslake_analysis.ingest.register import check_register, format_problems
     from kerslake_analysis.ingest.register.draft import open_items
 
-    problems = validate_register(args.path, args.mapping)
+    problems, notices = check_register(args.path, args.mapping)
+    if notices:
+        print(
+            f"{len(notices)} notice{'s' if len(notices) != 1 else ''} (read, but you should know):"
+        )
+        print("\n".join(f"  {n}" for n in notices))
+    if args.csv is not None:
+        write_problems_csv(problems, args.csv)
     todo = open_items(args.mapping)
-    if problems:
-        print(format_problems(problems))
     if todo:
         print(f"{len(todo)} item(s) of the mapping still marked TODO:")
         for line in todo:
             print(f"  {args.mapping.name}, {line}")
     if problems:
+        if args.all:
+            print(format_problems(problems))
+        else:
+            command = f"kerslake validate {args.path} --mapping {args.mapping}"
+            print(
+                summarise_problems(
+                    problems,
+                    f"To see all {len(problems)}: {command} --all (every problem, one a line) "
+                    "or --csv problems.csv (file, row, column, cell, kind, message)",
+                )
+            )
+        if args.csv is not None:
+            print(f"All {len(problems)} problems written to {args.csv}")
         print(f"{len(problems)} problem(s) found in {args.path}", file=sys.stderr)
         return 1
     print(f"{args.path}: no problems found")
@@ -393,10 +412,22 @@ def build_parser() -> argparse.ArgumentParser:
     mp.set_defaults(func=_cmd_map)
 
     val = sub.add_parser(
-        "validate", help="check a council's tracker against its mapping; list every problem"
+        "validate",
+        help="check a council's tracker against its mapping; summarise the problems found",
     )
     val.add_argument("path", type=Path, help="folder of snapshot files (CSV or XLSX)")
     val.add_argument("--mapping", type=Path, required=True, help="the tracker's MAP.toml")
+    val.add_argument(
+        "--all",
+        action="store_true",
+        help="list every problem (by default a long list is summarised by file and kind)",
+    )
+    val.add_argument(
+        "--csv",
+        type=Path,
+        metavar="FILE",
+        help="write every problem to FILE as CSV: file, row, column, cell, kind, message",
+    )
     val.set_defaults(func=_cmd_validate)
 
     aud = sub.add_parser(

@@ -5,7 +5,8 @@ Each CSV is read as text, converted to the dtypes of its schema in
 plans and states categoricals) and validated with pandera. Every problem found is
 collected and raised together as one :class:`CuratedDataError` whose message names
 the file, the row a spreadsheet shows (the header is row 1, the first record row 2)
-and the column.
+and the column (:class:`~kerslake_analysis.ingest.problems.Problem`, the package's one
+problem class, also used for a council's tracker).
 
 Examples
 --------
@@ -20,7 +21,6 @@ import csv
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -28,37 +28,11 @@ import pandera.pandas as pa
 
 from kerslake_analysis.base import paths
 from kerslake_analysis.ingest import schema
+from kerslake_analysis.ingest.problems import Problem
 from kerslake_analysis.ingest.provenance import SourceDocument
 
 #: The row number of a CSV file's header line.
 HEADER_ROW = 1
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong with one cell, row or column of a curated file.
-
-    Parameters
-    ----------
-    file : str
-        The file (or table) name, for example ``"commitments.csv"``.
-    row : int or None
-        The row as a spreadsheet shows it (header = 1, first record = 2); ``None``
-        when the problem concerns a whole column.
-    column : str
-        The column (or columns, comma-separated) at fault.
-    message : str
-        What is wrong, quoting the offending value.
-    """
-
-    file: str
-    row: int | None
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        row = "all rows" if self.row is None else f"row {self.row}"
-        return f"{self.file}, {row}, column {self.column}: {self.message}"
 
 
 class CuratedDataError(ValueError):
@@ -78,9 +52,7 @@ class CuratedDataError(ValueError):
     """
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems: list[Problem] = sorted(
-            set(problems), key=lambda p: (p.file, p.row or 0, p.column, p.message)
-        )
+        self.problems: list[Problem] = sorted(set(problems), key=lambda p: p.sort_key())
         count = len(self.problems)
         lines = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in curated data:\n{lines}")
@@ -131,7 +103,9 @@ def read_csv_text(path: Path) -> pd.DataFrame:
         says).
     """
     if not path.is_file():
-        raise CuratedDataError([Problem(path.name, None, "(file)", f"file not found: {path}")])
+        raise CuratedDataError(
+            [Problem(path.name, None, None, f"file not found: {path}", kind="missing_file")]
+        )
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")
@@ -141,7 +115,7 @@ def read_csv_text(path: Path) -> pd.DataFrame:
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
     except pd.errors.EmptyDataError:
         message = "the file is empty: it needs at least its header row"
-        raise CuratedDataError([Problem(path.name, None, "(file)", message)]) from None
+        raise CuratedDataError([Problem(path.name, None, None, message)]) from None
     except pd.errors.ParserError as error:
         raise CuratedDataError([_unparseable(path.name, str(error))]) from None
 
@@ -174,13 +148,13 @@ def _unparseable(file: str, message: str) -> Problem:
         return Problem(
             file,
             line,
-            "(all)",
+            None,
             f"{saw} fields where the header has {expected} columns: a comma in an unquoted "
             "value, or a value beyond the last column",
         )
     found = re.search(r"line (\d+)", message)
     row = int(found.group(1)) if found else None
-    return Problem(file, row, "(all)", f"not well-formed CSV: {message.strip()}")
+    return Problem(file, row, None, f"not well-formed CSV: {message.strip()}", kind="malformed_csv")
 
 
 def parse_table(text: pd.DataFrame, table: str, file: str | None = None) -> pd.DataFrame:

@@ -1543,10 +1543,29 @@ def footer_table(report: ReportPeriod, data: PlanData | None = None) -> pd.DataF
         else tuple(paths.raw_file(k) for k in PLAN_SOURCES.get(report.plan, ()))
     )
     rows = [(f"source {p.name}", f"SHA-256 {sha256_file(p)}") for p in sources]
+    if data is not None and data.register is not None:
+        rows += _encoding_rows(data.register.files)
+        rows += [(f"notice {n.file}", n.message) for n in data.register.notices]
     rows.append(("kerslake-analysis version", _package_version()))
     rows.append(("git commit", git_commit()))
     rows += [(f"parameter {name}", value) for name, value in report.parameters().items()]
     return pd.DataFrame(rows, columns=["item", "value"])
+
+
+def _encoding_rows(files: pd.DataFrame) -> list[tuple[str, str]]:
+    """One footer row per CSV snapshot: the text encoding it was read with, and how sure."""
+    rows = []
+    for file in files.itertuples():
+        if not getattr(file, "encoding", ""):
+            continue  # an XLSX workbook has no text encoding
+        confidence = file.encoding_confidence
+        how = (
+            "set in the mapping"
+            if pd.isna(confidence)
+            else f"detected, confidence {float(confidence):.2f}"
+        )
+        rows.append((f"encoding {file.source}", f"{file.encoding} ({how})"))
+    return rows
 
 
 # ------------------------------------------------------------------ figures.json

@@ -26,15 +26,19 @@ def write_manifest(results, periods, reports_root: Path) -> Path:
     -------
     pathlib.Path
         The manifest written: package versions, git commit, the SHA-256 of every input
-        (the raw documents and curated tables, or a tracker's files and mapping), and per
-        report its parameters, outcome and the SHA-256 of its page and ``figures.json``.
+        (the raw documents and curated tables, or a tracker's files and mapping), for a
+        tracker's CSV files their text encoding (``input_encodings``: set in the mapping,
+        or detected with its confidence), and per report its parameters, outcome and the
+        SHA-256 of its page and ``figures.json``.
         No timestamps, so two runs on the same inputs write the same manifest.
     """
     inputs: dict[str, str] = {}
+    encodings: dict[str, dict] = {}
     for period in periods:
         if period.register:
             folder = Path(period.register)
             files = [*sorted(p for p in folder.iterdir() if p.is_file()), Path(period.mapping)]
+            encodings.update(_encodings(files[:-1], Path(period.mapping)))
         else:
             files = sorted(paths.RAW_DIR.glob("*.txt")) + sorted(paths.CURATED_DIR.glob("*.csv"))
         for path in files:
@@ -57,9 +61,38 @@ def write_manifest(results, periods, reports_root: Path) -> Path:
         "inputs": dict(sorted(inputs.items())),
         "reports": reports,
     }
+    if encodings:
+        manifest["input_encodings"] = dict(sorted(encodings.items()))
     target = reports_root / "manifest.json"
     _atomic_write(target, json.dumps(manifest, indent=2, sort_keys=True) + "\n", reports_root)
     return target
+
+
+def _encodings(files: list[Path], mapping_path: Path) -> dict[str, dict]:
+    """Each CSV snapshot's text encoding: set in the mapping, or detected with its confidence."""
+    from kerslake_analysis.ingest.register import MappingError, read_mapping
+    from kerslake_analysis.ingest.register.encoding import detect_encoding
+    from kerslake_analysis.ingest.register.sheets import CSV_SUFFIXES
+
+    try:
+        mapping = read_mapping(mapping_path)
+    except MappingError:
+        return {}
+    found = {}
+    for path in files:
+        if path.suffix.casefold() not in CSV_SUFFIXES:
+            continue
+        pinned = mapping.plan_for(path.name).encoding
+        if pinned is not None:
+            found[_shown(path)] = {"encoding": pinned, "confidence": None, "set_in_mapping": True}
+            continue
+        guess = detect_encoding(path)
+        found[_shown(path)] = {
+            "encoding": guess.encoding if guess.sure else None,
+            "confidence": guess.confidence if guess.sure else None,
+            "set_in_mapping": False,
+        }
+    return found
 
 
 def _shown(path: Path) -> str:

@@ -19,7 +19,12 @@ Modules: :mod:`~kerslake_analysis.ingest.register.mapping` (the TOML schema),
 ``kerslake map``).
 """
 
-from kerslake_analysis.ingest.register.loader import Register, load_register, validate_register
+from kerslake_analysis.ingest.register.loader import (
+    Register,
+    check_register,
+    load_register,
+    validate_register,
+)
 from kerslake_analysis.ingest.register.mapping import Mapping, read_mapping
 from kerslake_analysis.ingest.register.problems import (
     MappingError,
@@ -34,6 +39,7 @@ __all__ = [
     "Problem",
     "Register",
     "RegisterError",
+    "check_register",
     "format_problems",
     "load_register",
     "read_mapping",

@@ -49,7 +49,7 @@ from __future__ import annotations
 import calendar
 import fnmatch
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -182,13 +182,19 @@ class Register:
         The checked mapping.
     files : pandas.DataFrame
         One row per snapshot file: ``source``, ``period``, ``observed_on``, ``records``,
-        ``sha256``; in period order.
+        ``sha256``, ``encoding`` (a CSV's text encoding, "" for XLSX) and
+        ``encoding_confidence`` (0-1 when detected; missing when the mapping set the
+        encoding, or for XLSX); in period order.
     commitments : pandas.DataFrame
         One row per commitment ID (:data:`COMMITMENT_COLUMNS`).
     observations : pandas.DataFrame
         One row per record of every snapshot (:data:`OBSERVATION_COLUMNS`, then
         ``rating``, ``rating_by`` and ``rating_<name>`` if the mapping has a
         ``[rating]``, then the ``[extra]`` columns).
+    notices : tuple of Problem
+        What was read but should be known, not a problem: hidden rows, columns or
+        worksheets, a header found below row 1 (``kind`` says which). Listed by
+        ``kerslake validate`` and in the report footer.
     """
 
     name: str
@@ -198,6 +204,7 @@ class Register:
     files: pd.DataFrame
     commitments: pd.DataFrame
     observations: pd.DataFrame
+    notices: tuple[Problem, ...] = ()
 
     @property
     def periods(self) -> list[str]:
@@ -227,7 +234,7 @@ def load_register(path: Path | str, mapping_path: Path | str) -> Register:
         If any file has any problem; the message lists every problem with file,
         row, column and cell.
     """
-    register, problems = _read(Path(path), Path(mapping_path))
+    register, problems, _ = _read(Path(path), Path(mapping_path))
     if problems or register is None:
         if problems and all(p.file == Path(mapping_path).name for p in problems):
             raise MappingError(problems)
@@ -253,17 +260,40 @@ def validate_register(path: Path | str, mapping_path: Path | str) -> list[Proble
     return _read(Path(path), Path(mapping_path))[1]
 
 
+def check_register(
+    path: Path | str, mapping_path: Path | str
+) -> tuple[list[Problem], list[Problem]]:
+    """Return a register's problems and its notices (what was read but should be known).
+
+    Parameters
+    ----------
+    path : pathlib.Path or str
+        The folder of snapshot files, or one file.
+    mapping_path : pathlib.Path or str
+        The mapping file.
+
+    Returns
+    -------
+    tuple of (list of Problem, list of Problem)
+        The problems (as :func:`validate_register`) and the notices (hidden rows,
+        columns or worksheets; a header found below row 1), each sorted.
+    """
+    _, problems, notices = _read(Path(path), Path(mapping_path))
+    return problems, notices
+
+
 # --------------------------------------------------------------------------- internals
 
 
-def _read(path: Path, mapping_path: Path) -> tuple[Register | None, list[Problem]]:
+def _read(path: Path, mapping_path: Path) -> tuple[Register | None, list[Problem], list[Problem]]:
     try:
         mapping = read_mapping(mapping_path)
     except MappingError as error:
-        return None, error.problems
+        return None, error.problems, []
     files, problems = _snapshot_files(path, mapping)
     if not files:
-        return None, sort_problems(problems)
+        return None, sort_problems(problems), []
+    notices: list[Problem] = []
 
     snapshots: list[SnapshotFile] = []
     for file in files:
@@ -275,23 +305,32 @@ def _read(path: Path, mapping_path: Path) -> tuple[Register | None, list[Problem
         try:
             snapshot = read_snapshot(file, mapping, plan, period)
         except MemoryError:  # within every limit, but more than this computer can hold
-            problems.append(Problem(file.name, message=OUT_OF_MEMORY))
+            problems.append(Problem(file.name, message=OUT_OF_MEMORY, kind="out_of_memory"))
             continue
         problems += snapshot.problems
+        notices += snapshot.notices
         snapshots.append(snapshot)
     problems += _clashing_periods(snapshots)
     if path.is_dir():  # one file of a folder is checked without the others
         problems += _stray_corrections(mapping, [f.name for f in files])
+    notices = sort_problems(notices)
     if problems:
-        return None, sort_problems(problems)
-    return _assemble(path, mapping, snapshots), []
+        return None, sort_problems(problems), notices
+    register = _assemble(path, mapping, snapshots)
+    return replace(register, notices=tuple(notices)), [], notices
 
 
 def _snapshot_files(path: Path, mapping: Mapping) -> tuple[list[Path], list[Problem]]:
     if path.is_file():
         return [path], []
     if not path.is_dir():
-        return [], [Problem(path.name or str(path), message=f"no such folder or file: {path}")]
+        return [], [
+            Problem(
+                path.name or str(path),
+                message=f"no such folder or file: {path}",
+                kind="missing_file",
+            )
+        ]
     include = [p.casefold() for p in mapping.files.include]
     files, problems = [], []
     for file in sorted(path.iterdir()):
@@ -300,21 +339,37 @@ def _snapshot_files(path: Path, mapping: Mapping) -> tuple[list[Path], list[Prob
             continue
         if file.is_symlink():
             problems.append(
-                Problem(name, message="a symbolic link: not read (copy the file into the folder)")
+                Problem(
+                    name,
+                    message="a symbolic link: not read (copy the file into the folder)",
+                    kind="not_a_regular_file",
+                )
             )
             continue
         if not file.is_file():
             if not file.is_dir():  # a pipe, socket or device: reading it could hang
-                problems.append(Problem(name, message="not a regular file: not read"))
+                problems.append(
+                    Problem(name, message="not a regular file: not read", kind="not_a_regular_file")
+                )
             continue
         if any(fnmatch.fnmatchcase(name.casefold(), p) for p in include):
             files.append(file)
         elif file.suffix.casefold() in UNSUPPORTED_SUFFIXES:
-            problems.append(Problem(name, message=UNSUPPORTED_SUFFIXES[file.suffix.casefold()]))
+            problems.append(
+                Problem(
+                    name,
+                    message=UNSUPPORTED_SUFFIXES[file.suffix.casefold()],
+                    kind="unsupported_format",
+                )
+            )
     if not files:
         patterns = ", ".join(mapping.files.include)
         problems.append(
-            Problem(path.name, message=f"no snapshot files matching {patterns} in {path}")
+            Problem(
+                path.name,
+                message=f"no snapshot files matching {patterns} in {path}",
+                kind="no_files",
+            )
         )
     return files, problems
 
@@ -334,6 +389,7 @@ def _period(name: str, fixed: str | None, pattern: str) -> tuple[str, Problem | 
             name,
             message="no period (YYYY-MM) in the file name; rename it (e.g. 2018-09.xlsx) "
             "or set 'period' in an [[override]] for it",
+            kind="no_period",
         )
     return f"{year:04d}-{month:02d}", None
 
@@ -343,7 +399,11 @@ def _clashing_periods(snapshots: list[SnapshotFile]) -> list[Problem]:
     for snapshot in snapshots:
         by_period.setdefault(snapshot.period, []).append(snapshot.file)
     return [
-        Problem(file, message=f"{len(files)} files are for period {period}: {', '.join(files)}")
+        Problem(
+            file,
+            message=f"{len(files)} files are for period {period}: {', '.join(files)}",
+            kind="period_clash",
+        )
         for period, files in by_period.items()
         if len(files) > 1
         for file in files
@@ -356,6 +416,7 @@ def _stray_corrections(mapping: Mapping, names: list[str]) -> list[Problem]:
             correction.file,
             message=f"the mapping has a correction for this file (ID {correction.id!r}), "
             "but there is no such snapshot file",
+            kind="correction",
         )
         for correction in mapping.correction
         if correction.file not in names
@@ -384,6 +445,10 @@ def _assemble(path: Path, mapping: Mapping, snapshots: list[SnapshotFile]) -> Re
             "period": [s.period for s in snapshots],
             "records": [0 if s.rows is None else len(s.rows) for s in snapshots],
             "sha256": [s.sha256 for s in snapshots],
+            "encoding": [s.encoding for s in snapshots],
+            "encoding_confidence": pd.array(
+                [s.encoding_confidence for s in snapshots], dtype="Float64"
+            ),
         }
     )
     files.insert(

@@ -225,6 +225,8 @@ class FileOptions(_Model):
     separator: str | None = Field(default=None, min_length=1, max_length=1)
     sheet: str | int | None = None
     header_row: int | None = Field(default=None, ge=1)
+    header_rows: int | None = Field(default=None, ge=1, le=10)
+    hidden: Literal["read", "skip"] | None = None
     transposed: bool | None = None
     missing: list[str] | None = None
     missing_patterns: list[str] | None = None
@@ -339,13 +341,32 @@ def _lookup_table(values: dict[str, str]) -> dict[str, str]:
     return table
 
 
+def _colour_key(colour: str) -> str:
+    """A fill colour as ``RRGGBB``: ``#FF0000``, ``ff0000`` and ARGB ``FFFF0000`` alike."""
+    text = colour.strip().removeprefix("#").upper()
+    if not re.fullmatch(r"[0-9A-F]{6}(?:[0-9A-F]{2})?", text):
+        raise ValueError(f"{colour!r} is not a colour: write it as six hex digits, e.g. 'FF0000'")
+    return text[-6:]
+
+
+def _colour_table(value: dict[str, str]) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for colour, target in value.items():
+        key = _colour_key(colour)
+        if table.get(key, target) != target:
+            raise ValueError(f"colour {key} is mapped twice")
+        table[key] = target
+    return table
+
+
 class StatusMap(_Model):
-    """``[status]``: the council's status words mapped to the six statuses."""
+    """``[status]``: the council's status words (and fill colours) mapped to the six statuses."""
 
     values: dict[str, str] = {}
     patterns: dict[str, str] = {}
+    colours: dict[str, str] = {}
 
-    @field_validator("values", "patterns")
+    @field_validator("values", "patterns", "colours")
     @classmethod
     def _targets(cls, value: dict[str, str]) -> dict[str, str]:
         known = ", ".join((*STATUSES, UNKNOWN))
@@ -357,6 +378,21 @@ class StatusMap(_Model):
             result[word] = status
         _lookup_table(result)
         return result
+
+    @field_validator("colours")
+    @classmethod
+    def _colours(cls, value: dict[str, str]) -> dict[str, str]:
+        _colour_table(value)
+        return value
+
+    def colour_lookup(self) -> dict[str, str]:
+        """The ``[status.colours]`` table keyed by ``RRGGBB`` (upper case).
+
+        Returns
+        -------
+        dict of str to str
+        """
+        return _colour_table(self.colours)
 
     def lookup(self) -> dict[str, str]:
         """The exact-word table keyed by :func:`normalise_key`, the six statuses included.
@@ -386,6 +422,7 @@ class RatingMap(_Model):
     other: list[str] = []
     values: dict[str, str] = {}
     patterns: dict[str, str] = {}
+    colours: dict[str, str] = {}
 
     @field_validator("columns")
     @classmethod
@@ -409,7 +446,8 @@ class RatingMap(_Model):
             raise ValueError("'scale' and 'other' must not repeat a category")
         if normalise_key(MISSING_RATING) in folded:
             raise ValueError(f"{MISSING_RATING!r} is reserved for blank or missing cells")
-        for table in (self.values, self.patterns):
+        _colour_table(self.colours)
+        for table in (self.values, self.patterns, self.colours):
             for word, target in table.items():
                 if target not in categories:
                     raise ValueError(
@@ -430,6 +468,15 @@ class RatingMap(_Model):
         table = {normalise_key(c): c for c in (*self.scale, *self.other)}
         table.update(_lookup_table(self.values))
         return table
+
+    def colour_lookup(self) -> dict[str, str]:
+        """The ``[rating.colours]`` table keyed by ``RRGGBB`` (upper case).
+
+        Returns
+        -------
+        dict of str to str
+        """
+        return _colour_table(self.colours)
 
     @property
     def categories(self) -> list[str]:
@@ -599,11 +646,13 @@ class Mapping(_Model):
         FilePlan
         """
         options: dict[str, Any] = {
-            "encoding": "utf-8",
+            "encoding": None,  # detected (ingest.register.encoding) unless the mapping sets it
             "encoding_errors": "strict",
             "separator": ",",
             "sheet": None,
-            "header_row": 1,
+            "header_row": None,  # found (ingest.register.headers) unless the mapping sets it
+            "header_rows": 1,
+            "hidden": "read",
             "transposed": False,
             "missing": [],
             "missing_patterns": [],
@@ -643,11 +692,13 @@ def _present(specs: dict[str, ColumnSpec]) -> dict[str, ColumnSpec]:
 class FilePlan:
     """Everything needed to read one snapshot file (the resolved mapping for that file)."""
 
-    encoding: str
+    encoding: str | None
     encoding_errors: str
     separator: str
     sheet: str | int | None
-    header_row: int
+    header_row: int | None
+    header_rows: int
+    hidden: str
     transposed: bool
     missing: list[str]
     missing_patterns: list[str]

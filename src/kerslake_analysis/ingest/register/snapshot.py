@@ -24,6 +24,12 @@ import numpy as np
 import pandas as pd
 
 from kerslake_analysis.ingest import schema
+from kerslake_analysis.ingest.register.headers import (
+    HEADER_SEARCH_ROWS,
+    find_header_row,
+    header_score,
+    join_header_rows,
+)
 from kerslake_analysis.ingest.register.mapping import (
     DATE_FIELDS,
     MISSING_RATING,
@@ -85,6 +91,14 @@ class SnapshotFile:
     sha256 : str
         SHA-256 of the file's bytes ("" if unread).
     problems : list of Problem
+    encoding : str
+        The encoding a CSV file was read with ("" for XLSX or unread).
+    encoding_confidence : float or None
+        How sure its detection was (0-1); None when the mapping set it, or for XLSX.
+    notices : list of Problem
+        What was read but should be known (hidden rows, columns or sheets; a header
+        found below row 1): not problems, listed by ``kerslake validate`` and in the
+        report footer.
     """
 
     file: str
@@ -92,6 +106,9 @@ class SnapshotFile:
     rows: pd.DataFrame | None
     sha256: str = ""
     problems: list[Problem] = field(default_factory=list)
+    encoding: str = ""
+    encoding_confidence: float | None = None
+    notices: list[Problem] = field(default_factory=list)
 
 
 @dataclass
@@ -103,9 +120,12 @@ class _Context:
     columns: dict[str, int]
     labels: dict[str, str]
     problems: list[Problem]
+    coloured: dict[str, dict[int, str]] = field(default_factory=dict)
 
-    def report(self, field_name: str, index: pd.Index, messages: pd.Series | str) -> None:
-        """Add a problem for each grid row in ``index`` about ``field_name``'s cell."""
+    def report(
+        self, field_name: str, index: pd.Index, messages: pd.Series | str, *, kind: str
+    ) -> None:
+        """Add a problem of ``kind`` for each grid row in ``index`` about ``field_name``'s cell."""
         col = self.columns[field_name]
         for i in index:
             message = messages if isinstance(messages, str) else messages[i]
@@ -117,6 +137,7 @@ class _Context:
                     self.labels[field_name],
                     message,
                     self.sheet.cell_ref(int(i), col),
+                    kind,
                 )
             )
 
@@ -154,44 +175,55 @@ def read_snapshot(path, mapping: Mapping, plan: FilePlan, period: str) -> Snapsh
             width=plan.max_columns,
             unpacked_megabytes=plan.max_unpacked_megabytes,
             records=plan.max_rows,
-            header_row=plan.header_row,
+            header_row=(plan.header_row or HEADER_SEARCH_ROWS) + plan.header_rows - 1,
             cells=plan.max_cells,
         ),
+        hidden=plan.hidden,
+        fills=_colours_mapped(mapping),
     )
     result.problems = problems
     if sheet is None:
         return result
     result.sha256 = sheet.sha256
-    header_index = plan.header_row - 1
-    what = "column" if plan.transposed else "row"
-    if len(sheet.cells) <= header_index or not any(c.strip() for c in sheet.cells[header_index]):
-        result.problems.append(
-            Problem(sheet.file, message=f"there is no header in {what} {plan.header_row}")
-        )
-        return result
-    header = sheet.cells[header_index]
-    result.problems += _merged_problems(sheet, header_index, header)
-
+    result.encoding, result.encoding_confidence = sheet.encoding, sheet.encoding_confidence
+    result.notices = _hidden(sheet, plan.hidden)
     fields = {
         **plan.columns,
         **{f"rating.{n}": s for n, s in plan.ratings.items()},
         **{f"extra.{n}": s for n, s in plan.extra.items()},
     }
+    found = _header(sheet, plan, fields, result)
+    if found is None:
+        return result
+    first_header, header_index, header = found
+    allowed = [
+        m
+        for m in sheet.merged
+        if plan.header_rows > 1 and m[0] >= first_header and m[2] <= header_index
+    ]
+    result.problems += _merged_problems(
+        sheet, header_index, header, [m for m in sheet.merged if m not in allowed]
+    )
+    what = "column" if plan.transposed else "row"
     columns, labels, column_problems = _find_columns(sheet, header_index, header, fields)
     result.problems += column_problems
 
     body = _body(sheet, header_index, len(header), result.problems)
     if body.empty:
         result.problems.append(
-            Problem(sheet.file, message=f"there are no records after the header {what}")
+            Problem(
+                sheet.file,
+                message=f"there are no records after the header {what}",
+                kind="no_records",
+            )
         )
         return result
     if len(body) > plan.max_rows:
         result.problems.append(
             Problem(
                 sheet.file,
-                message=f"the file has {len(body)} records, more than the limit of "
-                f"{plan.max_rows} (files.max_rows in the mapping)",
+                message=Limits(records=plan.max_rows).rows_message(),
+                kind="too_large",
             )
         )
         return result
@@ -201,6 +233,7 @@ def read_snapshot(path, mapping: Mapping, plan: FilePlan, period: str) -> Snapsh
     context = _Context(sheet, plan, columns, labels, result.problems)
     raw = {name: body[col] for name, col in columns.items()}
     notes = _apply_corrections(context, raw, body.index)
+    _read_colours(context, mapping, raw)
     result.rows = _convert(context, mapping, raw, notes, period)
     return result
 
@@ -208,9 +241,181 @@ def read_snapshot(path, mapping: Mapping, plan: FilePlan, period: str) -> Snapsh
 # --------------------------------------------------------------------------- layout
 
 
-def _merged_problems(sheet: Sheet, header_index: int, header: list[str]) -> list[Problem]:
+def _colours_mapped(mapping: Mapping) -> bool:
+    """Whether the mapping reads any cell's fill colour (``[status.colours]``, ``[rating.colours]``)."""
+    return bool(
+        (mapping.status is not None and mapping.status.colours)
+        or (mapping.rating is not None and mapping.rating.colours)
+    )
+
+
+def _header(
+    sheet: Sheet, plan: FilePlan, fields: dict[str, ColumnSpec], result: SnapshotFile
+) -> tuple[int, int, list[str]] | None:
+    """Find the header rows; return (first, last, header texts) or None with a problem.
+
+    ``files.header_row`` unset: the first of the top rows holding the most mapped column
+    names (a notice says which, unless row 1). ``files.header_rows`` > 1: those rows'
+    cells joined top-down, merged cells spread over their span.
+    """
+    what = "column" if plan.transposed else "row"
+    depth = plan.header_rows
+    if plan.header_row is not None:
+        first = plan.header_row - 1
+    else:
+        names = [s.name for s in fields.values() if s.name is not None]
+        prefixes = [s.starts_with for s in fields.values() if s.starts_with is not None]
+        if depth == 1:
+            first = find_header_row(sheet.cells, names, prefixes)
+        else:
+            first = _find_deep_header(sheet, depth, names, prefixes)
+        if first is None:
+            shown = ", ".join(repr(s.label) for s in list(fields.values())[:6])
+            result.problems.append(
+                Problem(
+                    sheet.file,
+                    message=f"no {what} among the first {HEADER_SEARCH_ROWS} holds any of the "
+                    f"mapped column names ({shown}); set files.header_row in the mapping",
+                    kind="no_header",
+                )
+            )
+            return None
+        if first + depth > 1:
+            number = sheet.where(first, 0)[0 if not sheet.transposed else 1]
+            rows = f"{what}s {number}-{number + depth - 1}" if depth > 1 else f"{what} {number}"
+            result.notices.append(
+                Problem(
+                    sheet.file,
+                    number,
+                    message=f"the header was found in {rows} (files.header_row is not set; "
+                    "the first rows holding the most mapped column names)",
+                    kind="header_found",
+                )
+            )
+    last = first + depth - 1
+    if len(sheet.cells) <= last or not any(
+        c.strip() for r in sheet.cells[first : last + 1] for c in r
+    ):
+        result.problems.append(
+            Problem(
+                sheet.file,
+                message=f"there is no header in {what} {first + 1}",
+                kind="no_header",
+            )
+        )
+        return None
+    if depth == 1:
+        return first, last, sheet.cells[first]
+    merged = [
+        (r0 - first, c0, r1 - first, c1)
+        for r0, c0, r1, c1 in sheet.merged
+        if r0 >= first and r1 <= last
+    ]
+    return first, last, join_header_rows(sheet.cells[first : last + 1], merged)
+
+
+def _find_deep_header(
+    sheet: Sheet, depth: int, names: list[str], prefixes: list[str]
+) -> int | None:
+    """The first row of the ``depth`` header rows whose joined texts hold the most names."""
+    best, best_score = None, 0
+    for first in range(min(HEADER_SEARCH_ROWS, len(sheet.cells))):
+        merged = [
+            (r0 - first, c0, r1 - first, c1)
+            for r0, c0, r1, c1 in sheet.merged
+            if r0 >= first and r1 < first + depth
+        ]
+        joined = join_header_rows(sheet.cells[first : first + depth], merged)
+        score = header_score(joined, names, prefixes)
+        if score > best_score:
+            best, best_score = first, score
+    return best
+
+
+def _hidden(sheet: Sheet, hidden: str) -> list[Problem]:
+    """Notices of hidden worksheets, rows and columns; with ``"skip"`` blank those rows/columns.
+
+    A hidden row or column is never dropped silently: with ``files.hidden = "read"`` (the
+    default) it is read and a notice says so; with ``"skip"`` its cells are blanked (a
+    blank row is no record; a hidden mapped column is then reported missing) and a
+    notice says so.
+    """
+    notices = []
+    setting = f'files.hidden = "{hidden}"'
+    if sheet.sheet_hidden:
+        notices.append(
+            Problem(
+                sheet.file,
+                message=f"the worksheet {sheet.sheet_name!r} is hidden in Excel; it was read",
+                kind="hidden_sheet",
+            )
+        )
+    if sheet.hidden_sheets:
+        listed = ", ".join(repr(n) for n in sheet.hidden_sheets)
+        notices.append(
+            Problem(
+                sheet.file,
+                message=f"the workbook has hidden worksheets, not read: {listed}",
+                kind="hidden_sheet",
+            )
+        )
+    filled_rows = sorted(
+        i
+        for i in sheet.hidden_rows
+        if i < len(sheet.cells) and any(c.strip() for c in sheet.cells[i])
+    )
+    filled_cols = sorted(
+        j for j in sheet.hidden_cols if any(j < len(r) and r[j].strip() for r in sheet.cells)
+    )
+    done = "they were left out" if hidden == "skip" else "they were read"
+    # grid rows are records: spreadsheet rows, or columns in a transposed file
+    records = "columns" if sheet.transposed else "rows"
+    fields_noun = "rows" if sheet.transposed else "columns"
+    for kind, noun, shown in (
+        (f"hidden_{records}", records, [_sheet_label(sheet, i, 0, records) for i in filled_rows]),
+        (
+            f"hidden_{fields_noun}",
+            fields_noun,
+            [_sheet_label(sheet, 0, j, fields_noun) for j in filled_cols],
+        ),
+    ):
+        if not shown:
+            continue
+        listed = ", ".join(shown[:10]) + (f" and {len(shown) - 10} more" if len(shown) > 10 else "")
+        notices.append(
+            Problem(
+                sheet.file,
+                message=f"{len(shown)} {noun} holding values are hidden in Excel ({listed}); "
+                f"{done} ({setting})",
+                kind=kind,
+            )
+        )
+    if hidden == "skip":
+        for i in sheet.hidden_rows:
+            if i < len(sheet.cells):
+                sheet.cells[i] = []
+        for row in sheet.cells:
+            for j in sheet.hidden_cols:
+                if j < len(row):
+                    row[j] = ""
+    return notices
+
+
+def _sheet_label(sheet: Sheet, row: int, col: int, noun: str) -> str:
+    """A spreadsheet row number or column letter of a grid position."""
+    ref = sheet.cell_ref(row, col)
+    letters = ref.rstrip("0123456789")
+    return ref[len(letters) :] if noun == "rows" else letters
+
+
+def _merged_problems(
+    sheet: Sheet,
+    header_index: int,
+    header: list[str],
+    merged: list[tuple[int, int, int, int]] | None = None,
+) -> list[Problem]:
     problems = []
-    for first_row, first_col, last_row, last_col in sheet.merged:
+    for first_row, first_col, last_row, last_col in sheet.merged if merged is None else merged:
         if last_row < header_index:
             continue  # a title above the header
         ref = sheet.range_ref(first_row, first_col, last_row, last_col)
@@ -224,7 +429,13 @@ def _merged_problems(sheet: Sheet, header_index: int, header: list[str]) -> list
                 "unmerge them and fill in every cell"
             )
         problems.append(
-            Problem(sheet.file, row, header_label(label) if label.strip() else None, message)
+            Problem(
+                sheet.file,
+                row,
+                header_label(label) if label.strip() else None,
+                message,
+                kind="merged_cells",
+            )
         )
     return problems
 
@@ -263,13 +474,17 @@ def _find_columns(
                 hint = f"; did you mean {header_label(header[keys.index(close[0])])!r}?"
             where = "row" if not sheet.transposed else "column"
             message = f"column missing from the header {where}{found} ({role}){hint}"
+            kind = "missing_column"
         else:
             cells = ", ".join(sheet.cell_ref(header_index, j) for j in matches)
             message = (
                 f"{len(matches)} columns match ({cells}) ({role}); say which with "
                 f'{{ name = "…", occurrence = N }} in the mapping'
             )
-        problems.append(Problem(sheet.file, header_row, header_label(spec.label), message))
+            kind = "ambiguous_column"
+        problems.append(
+            Problem(sheet.file, header_row, header_label(spec.label), message, kind=kind)
+        )
     return columns, labels, problems
 
 
@@ -295,6 +510,7 @@ def _body(sheet: Sheet, header_index: int, width: int, problems: list[Problem]) 
                     None,
                     f"a value beyond the last header column: {frame.at[i, j]!r}",
                     sheet.cell_ref(int(i), int(j)),
+                    "value_beyond_header",
                 )
             )
     return frame.iloc[:, :width]
@@ -312,12 +528,18 @@ def _apply_corrections(context: _Context, raw: dict[str, pd.Series], index: pd.I
         rows = ids.index[ids == _one_line_text(correction.id)]
         if correction.field not in raw:
             context.problems.append(
-                Problem(context.sheet.file, message=f"{label}: the field is not in this file")
+                Problem(
+                    context.sheet.file,
+                    message=f"{label}: the field is not in this file",
+                    kind="correction",
+                )
             )
             continue
         if rows.empty:
             context.problems.append(
-                Problem(context.sheet.file, message=f"{label}: no row has this ID")
+                Problem(
+                    context.sheet.file, message=f"{label}: no row has this ID", kind="correction"
+                )
             )
             continue
         cells = raw[correction.field]
@@ -327,6 +549,7 @@ def _apply_corrections(context: _Context, raw: dict[str, pd.Series], index: pd.I
                     correction.field,
                     pd.Index([i]),
                     f"{label}: expected {correction.was!r} but the cell holds {cells[i]!r}",
+                    kind="correction",
                 )
                 continue
             cells = cells.copy()
@@ -335,6 +558,55 @@ def _apply_corrections(context: _Context, raw: dict[str, pd.Series], index: pd.I
             notes[i] = "; ".join(n for n in (notes[i], note + correction.note) if n)
         raw[correction.field] = cells
     return notes
+
+
+# --------------------------------------------------------------------------- fill colours
+
+
+def _read_colours(context: _Context, mapping: Mapping, raw: dict[str, pd.Series]) -> None:
+    """Give a blank status or rating cell the word its fill colour maps to.
+
+    Only cells without text are read by colour (text wins); a colour the mapping does not
+    list, or one that cannot be read as RGB (a theme colour), is a problem naming the cell.
+    ``context.coloured[field][row] = "fill FF0000"`` keeps what the cell showed.
+    """
+    tables: dict[str, tuple[dict[str, str], str]] = {}
+    if mapping.status is not None and mapping.status.colours:
+        tables["status"] = (mapping.status.colour_lookup(), "[status.colours]")
+    if mapping.rating is not None and mapping.rating.colours:
+        for name in mapping.rating_names():
+            tables[f"rating.{name}"] = (mapping.rating.colour_lookup(), "[rating.colours]")
+    sheet = context.sheet
+    for name, (table, key) in tables.items():
+        if name not in raw:
+            continue
+        col = context.columns[name]
+        values = raw[name].copy()
+        blank = values.astype(str).str.strip() == ""
+        for i in values.index[blank]:
+            colour = sheet.fills.get((int(i), col))
+            odd = sheet.odd_fills.get((int(i), col))
+            if colour is not None and colour in table:
+                values[i] = table[colour]
+                context.coloured.setdefault(name, {})[int(i)] = f"fill {colour}"
+            elif colour is not None:
+                listed = ", ".join(sorted(table))
+                context.report(
+                    name,
+                    pd.Index([i]),
+                    f"the cell is blank and filled with colour {colour}, which {key} in the "
+                    f"mapping does not list (listed: {listed})",
+                    kind="unknown_colour",
+                )
+            elif odd is not None:
+                context.report(
+                    name,
+                    pd.Index([i]),
+                    f"the cell is blank and filled with {odd}, which cannot be read as an RGB "
+                    f"colour: give it a standard colour or type the {name.split('.')[0]}",
+                    kind="unreadable_colour",
+                )
+        raw[name] = values
 
 
 # --------------------------------------------------------------------------- conversion
@@ -350,9 +622,9 @@ def _convert(
     errors = _formula_errors(context, raw, missing)
 
     ids = _one_line(raw["id"])
-    _required(context, "id", missing["id"] & ~errors["id"], "the ID is empty")
+    _required(context, "id", missing["id"] & ~errors["id"], "the ID is empty", "empty_id")
     _duplicates(context, ids.where(~missing["id"]))
-    _required(context, "text", missing["text"] & ~errors["text"], "the text is empty")
+    _required(context, "text", missing["text"] & ~errors["text"], "the text is empty", "empty_text")
 
     rows = pd.DataFrame(index=index)
     rows["commitment_id"] = ids.where(~missing["id"], "")
@@ -423,14 +695,14 @@ def _formula_errors(
                     "the value (or record a [[correction]] in the mapping)"
                 )
             )
-            context.report(name, error[error].index, messages)
+            context.report(name, error[error].index, messages, kind="formula_error")
             missing[name] = missing[name] | error
     return masks
 
 
-def _required(context: _Context, name: str, missing: pd.Series, message: str) -> None:
+def _required(context: _Context, name: str, missing: pd.Series, message: str, kind: str) -> None:
     if missing.any():
-        context.report(name, missing[missing].index, message)
+        context.report(name, missing[missing].index, message, kind=kind)
 
 
 def _duplicates(context: _Context, ids: pd.Series) -> None:
@@ -441,7 +713,10 @@ def _duplicates(context: _Context, ids: pd.Series) -> None:
         cols = [int(i) + 1 for i in group.index]
         places = ", ".join(str(n) for n in (cols if context.sheet.transposed else where))
         context.report(
-            "id", group.index, f"duplicate ID {value!r} in this snapshot ({noun} {places})"
+            "id",
+            group.index,
+            f"duplicate ID {value!r} in this snapshot ({noun} {places})",
+            kind="duplicate_id",
         )
 
 
@@ -483,7 +758,10 @@ def _dates(
     if remaining.any():
         formats = context.plan.date_formats
         context.report(
-            name, remaining[remaining].index, text[remaining].map(lambda v: _bad_date(v, formats))
+            name,
+            remaining[remaining].index,
+            text[remaining].map(lambda v: _bad_date(v, formats)),
+            kind="bad_date",
         )
     years = dates.dt.year
     low, high = PLAUSIBLE_YEARS
@@ -495,6 +773,7 @@ def _dates(
             text[implausible].map(
                 lambda v: f"implausible date {v!r}: the year is not {low}–{high}"
             ),
+            kind="implausible_date",
         )
         dates[implausible] = pd.NaT
     if name != "due_start":  # a month given for an end or completion means its last day
@@ -561,11 +840,16 @@ def _due(
             parsed = parse_timescales(frame["timescale"], reference, source=context.sheet.file)
         except TimescaleErrors as error:
             bad = pd.Index([p.row for p in error.problems])
-            context.report("timescale", bad, pd.Series([p.message for p in error.problems], bad))
+            context.report(
+                "timescale",
+                bad,
+                pd.Series([p.message for p in error.problems], bad),
+                kind="bad_timescale",
+            )
             ok = frame["timescale"].where(~frame.index.isin(bad), "")
             parsed = parse_timescales(ok, reference, source=context.sheet.file)
         except TimescaleError as error:  # a single failure outside a column parse
-            context.report("timescale", index, str(error))
+            context.report("timescale", index, str(error), kind="bad_timescale")
             parsed = parse_timescales(pd.Series("", index=index), None)
         frame = frame.join(parsed)
         if "due_start" in dates:
@@ -590,6 +874,7 @@ def _date_order(context: _Context, rows: pd.DataFrame, observed_on: pd.Timestamp
             "due_end",
             bad[bad].index,
             "the end date " + _iso(end[bad]) + " is before the start date " + _iso(start[bad]),
+            kind="date_order",
         )
     if "completed_on" in mapped and "due_start" in mapped:
         early = done.notna() & start.notna() & (done < start)
@@ -600,6 +885,7 @@ def _date_order(context: _Context, rows: pd.DataFrame, observed_on: pd.Timestamp
             + _iso(done[early])
             + " is before the start date "
             + _iso(start[early]),
+            kind="date_order",
         )
     if "completed_on" in mapped:
         late = done.notna() & (done > observed_on)
@@ -609,6 +895,7 @@ def _date_order(context: _Context, rows: pd.DataFrame, observed_on: pd.Timestamp
             "the completion date "
             + _iso(done[late])
             + f" is after the snapshot date {observed_on:%Y-%m-%d}",
+            kind="date_order",
         )
 
 
@@ -662,10 +949,13 @@ def _status(
                     f"(mapped words: {listed})"
                 )
             ),
+            kind="unknown_status",
         )
     frame["state"] = mapped.map(STATUS_STATES).fillna("unknown").astype(STATE_DTYPE)
     frame["status_reported"] = mapped.where(mapped != UNKNOWN).astype(STATUS_DTYPE)
     frame["status_raw"] = words.where(~missing["status"], "").astype(str)
+    for i, shown in context.coloured.get("status", {}).items():
+        frame.at[i, "status_raw"] = shown
     return frame
 
 
@@ -702,6 +992,7 @@ def _ratings(
                                 f"[rating.values] of the mapping (categories: {listed})"
                             )
                         ),
+                        kind="unknown_rating",
                     )
                 frame[f"rating_{name}"] = (
                     mapped.where(~unknown).fillna(MISSING_RATING).astype(dtype)
