@@ -7,11 +7,14 @@ still validates (an unplaced status word is mapped to ``"Unknown"``).
 
 What is guessed, and by which rules
 -----------------------------------
-* **Encoding** (CSV): UTF-8 when the bytes decode as UTF-8, else charset-normalizer's
-  best guess that decodes the whole file (:func:`detect_encoding`). **Separator**: the
+* **Encoding** (CSV): the register's own detection
+  (:func:`kerslake_analysis.ingest.register.encoding.detect_encoding`); when the bytes
+  do not tell the encoding for sure, its best candidate is written with a TODO. **Separator**: the
   one of ``, ; tab |`` that splits the header line into most fields.
-* **Header row**: the first of the top 20 rows with at least 80% as many filled cells
-  as the fullest of them (a title block above has fewer) (:func:`find_header_row`).
+* **Header row**: the register's own detection without a mapping
+  (:func:`kerslake_analysis.ingest.register.headers.find_header_row`): the first row
+  with the most text cells that are neither numbers nor dates, above a row at least
+  half as wide (a title block above has fewer).
 * **Columns**, from header words and value shapes (:data:`HEADER_WORDS`): ``id`` a
   column filled on every row and unique within each file; ``text`` the longest texts;
   date fields columns whose every value parses as a date; ``status`` a short vocabulary
@@ -74,6 +77,8 @@ from kerslake_analysis.base.statuses import (
     NOT_DUE,
     TBC,
 )
+from kerslake_analysis.ingest.register.encoding import detect_encoding
+from kerslake_analysis.ingest.register.headers import find_header_row
 from kerslake_analysis.ingest.register.mapping import (
     DEFAULT_INCLUDE,
     DEFAULT_PERIOD_PATTERN,
@@ -153,6 +158,7 @@ class FileRead:
     encoding: str | None = None
     confidence: float | None = None
     separator: str = ","
+    encoding_sure: bool = True
     header_row: int = 1
     why_left_out: str = ""
 
@@ -192,43 +198,6 @@ class Draft:
 # --------------------------------------------------------------------------- detection
 
 
-def detect_encoding(data: bytes) -> tuple[str, float]:
-    """Return the text encoding of a CSV file's bytes and a confidence from 0 to 1.
-
-    UTF-8 when the bytes decode as UTF-8 (confidence 1); else charset-normalizer's
-    best candidate that decodes every byte. To be replaced by the register's own
-    encoding detection when it is merged.
-
-    Parameters
-    ----------
-    data : bytes
-
-    Returns
-    -------
-    tuple of (str, float)
-
-    Examples
-    --------
-    >>> detect_encoding("Café".encode("utf-8"))
-    ('utf-8', 1.0)
-    """
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return "utf-8", 1.0
-    from charset_normalizer import from_bytes
-
-    for match in from_bytes(data):
-        try:
-            data.decode(match.encoding)
-        except (UnicodeDecodeError, LookupError):
-            continue
-        return match.encoding, round(1.0 - match.chaos, 2)
-    return "latin-1", 0.0
-
-
 def detect_separator(text: str) -> str:
     """Return the separator among ``, ; tab |`` that splits the first lines into most fields.
 
@@ -258,32 +227,6 @@ def detect_separator(text: str) -> str:
     return best
 
 
-def find_header_row(cells: list[list[str]]) -> int:
-    """Return the 1-based header row: the first of the top 20 nearly as full as the fullest.
-
-    To be replaced by the register's own header-row detection when it is merged.
-
-    Parameters
-    ----------
-    cells : list of list of str
-
-    Returns
-    -------
-    int
-
-    Examples
-    --------
-    >>> find_header_row([["Council tracker"], [], ["Ref", "Action", "Due"], ["1", "x", ""]])
-    3
-    """
-    counts = [sum(1 for c in row if c.strip()) for row in cells[:20]]
-    fullest = max(counts, default=0)
-    for number, count in enumerate(counts, start=1):
-        if fullest and count >= 0.8 * fullest:
-            return number
-    return 1
-
-
 def _read(path: Path) -> FileRead:
     """Read one file with detected settings; say why it is left out, if it is."""
     suffix = path.suffix.casefold()
@@ -292,14 +235,16 @@ def _read(path: Path) -> FileRead:
         read = FileRead(path, sheet)
     else:
         data = path.read_bytes()
-        encoding, confidence = detect_encoding(data)
+        guess = detect_encoding(data)
+        encoding = guess.encoding
         separator = detect_separator(data.decode(encoding, errors="replace"))
         sheet, problems = read_sheet(path, encoding=encoding, separator=separator)
-        read = FileRead(path, sheet, encoding, confidence, separator)
+        read = FileRead(path, sheet, encoding, guess.confidence, separator, guess.sure)
     if sheet is None:
         read.why_left_out = "; ".join(p.message for p in problems) or "cannot be read"
         return read
-    read.header_row = find_header_row(sheet.cells)
+    found = find_header_row(sheet.cells)
+    read.header_row = 1 if found is None else found + 1
     width = len(read.header)
     records = [r for r in sheet.cells[read.header_row :] if any(c.strip() for c in r)]
     if not records:
@@ -872,8 +817,17 @@ def draft_mapping(path: Path | str) -> Draft:
     common_header = Counter(r.header_row for r in usable).most_common(1)[0][0]
     if common_encoding:
         conf = min(r.confidence or 0 for r in csvs if r.encoding == common_encoding)
-        guess = "" if common_encoding == "utf-8" else "; a guess: check accents and quotes"
-        add(f"encoding = {toml_string(common_encoding)}  # detected (confidence {conf:.2f}){guess}")
+        sure = all(r.encoding_sure for r in csvs if r.encoding == common_encoding)
+        if sure:
+            add(f"encoding = {toml_string(common_encoding)}  # detected (confidence {conf:.2f})")
+        else:
+            note = (
+                f"encoding {common_encoding} is a guess (confidence {conf:.2f}): the bytes alone "
+                "do not tell Windows-1252 from Mac Roman and others; TODO: check accents "
+                "and quotes in the report, and set the encoding the tracker was saved in"
+            )
+            add(f"encoding = {toml_string(common_encoding)}  # {note}")
+            open_items.append(note)
     if common_sep != ",":
         add(f"separator = {toml_string(common_sep)}  # splits the header into most fields")
     if common_header != 1:
