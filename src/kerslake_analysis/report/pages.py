@@ -39,7 +39,7 @@ from kerslake_analysis.base import paths
 from kerslake_analysis.base.files import atomic_write
 from kerslake_analysis.base.periods import ReportPeriod
 from kerslake_analysis.ingest.register.mapping import SLUG
-from kerslake_analysis.report import dashboard, overview, templating
+from kerslake_analysis.report import templating
 from kerslake_analysis.report.content import embedded_report_periods
 
 if TYPE_CHECKING:
@@ -460,6 +460,11 @@ def render_index(reports_root: Path | None = None) -> Path:
     pathlib.Path
         The index page written.
     """
+    # Imported here, not at the top: the overview and the dashboard draw charts
+    # (matplotlib, seaborn), and a register is read (and bad input refused) before
+    # any page is drawn, in as little memory as the reader needs.
+    from kerslake_analysis.report import dashboard
+
     root = reports_root or paths.REPORTS_DIR
     root.mkdir(parents=True, exist_ok=True)
     index = root / "index.html"
@@ -482,6 +487,11 @@ def check_overview_paths(root: Path, plans: Iterable[str]) -> None:
     ReportError
         Naming the file.
     """
+    # Imported here, not at the top: the overview and the dashboard draw charts
+    # (matplotlib, seaborn), and a register is read (and bad input refused) before
+    # any page is drawn, in as little memory as the reader needs.
+    from kerslake_analysis.report import overview
+
     for plan in sorted(set(plans)):
         target = Path(root) / plan / overview.OVERVIEW_FILE
         check_inside(root, target)
@@ -521,6 +531,11 @@ def render_overviews(
     list of pathlib.Path
         The overview pages written.
     """
+    # Imported here, not at the top: the overview and the dashboard draw charts
+    # (matplotlib, seaborn), and a register is read (and bad input refused) before
+    # any page is drawn, in as little memory as the reader needs.
+    from kerslake_analysis.report import overview
+
     root = Path(reports_root or paths.REPORTS_DIR)
     registers = {}
     for period in periods:
