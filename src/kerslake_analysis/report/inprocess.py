@@ -109,7 +109,11 @@ class _Stream(io.TextIOBase):
 
     def write(self, text: str) -> int:  # noqa: D102
         outputs = self._shell.cell_outputs
-        if outputs and outputs[-1].get("output_type") == "stream" and outputs[-1].name == self._name:
+        if (
+            outputs
+            and outputs[-1].get("output_type") == "stream"
+            and outputs[-1].name == self._name
+        ):
             outputs[-1].text += text
         elif text:
             outputs.append(nbformat.v4.new_output("stream", name=self._name, text=text))

@@ -324,7 +324,9 @@ def execute_notebook(
     try:
         nb = run(notebook, partial_path, injected)
     except Exception as exc:  # noqa: BLE001 - every failure is reported, none is fatal
-        return Rendering(label, False, {}, _failed_notebook(partial_path), notebook_run.failure_reason(exc))
+        return Rendering(
+            label, False, {}, _failed_notebook(partial_path), notebook_run.failure_reason(exc)
+        )
     nb = fix_injected_cell_id(nb)
     files = {p.name: p.read_bytes() for p in sorted(staging.iterdir()) if p.is_file()}
     files[f"{stem}.ipynb"] = nbformat.writes(nb).encode("utf-8")
@@ -393,11 +395,9 @@ def execute_in_children(
     from kerslake_analysis.report import warm
 
     with tempfile.TemporaryDirectory(prefix="kerslake-runs-") as temporary:
-        works = []
-        for index, run in enumerate(runs):
-            work = Path(temporary) / str(index)
+        works = [Path(temporary) / str(index) for index in range(len(runs))]
+        for work in works:
             work.mkdir()
-            works.append(work)
 
         def finished(index: int, outcome) -> None:
             run = runs[index]
@@ -546,10 +546,11 @@ def render_period(
 
 
 def execute_period(period: ReportPeriod, notebook: Path) -> Rendering:
-    """Run the period notebook for one (plan, period) and return the report in memory.
+    """Run the period notebook for one (plan, period) in a fresh kernel; return the report in memory.
 
-    This is the unit of work a worker process or a dask worker runs; it writes
-    nothing outside a private temporary folder.
+    This is the unit of work a dask worker runs (a dask worker serves many tasks, so
+    each report gets its own kernel there); it writes nothing outside a private
+    temporary folder. Locally, :func:`render_reports` uses :func:`execute_in_children`.
 
     Parameters
     ----------
