@@ -61,13 +61,8 @@ def _register_periods(args: argparse.Namespace) -> list:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from kerslake_analysis.report import pages
-
-    if args.executor == "local":
-        from kerslake_analysis.report import warm
-
-        warm.start_server()  # imports the rendering machinery while the data is read
     from kerslake_analysis.ingest.register import RegisterError
+    from kerslake_analysis.report import pages
 
     try:
         if args.register:

@@ -9,8 +9,11 @@ so nothing one call does — module-level caches, matplotlib's settings, the ran
 state, the working directory, the environment — can reach another; and a child that is
 killed loses only its own call.
 
-The server never runs a call itself, and is started once per process (multiprocessing
-keeps it for the life of the process that started it).
+The server never runs a call itself; it starts with the first call and lives as long
+as the process that started it (multiprocessing keeps it), so later calls — the other
+periods, the audit and lineage pages, every test of a pytest session — find it ready.
+It is not started earlier (say, while the data is read): a run that refuses its input
+then never pays for it, nor runs out of memory under a tight limit importing it.
 """
 
 from __future__ import annotations
@@ -82,19 +85,6 @@ def context() -> multiprocessing.context.BaseContext:
         ctx.set_forkserver_preload(list(PRELOAD))
         return ctx
     return multiprocessing.get_context("spawn")
-
-
-def start_server() -> None:
-    """Start the server now (it imports :data:`PRELOAD`), so that it is ready when needed.
-
-    Calling it early, before reading the data, lets the imports overlap other work.
-    Without it the server starts with the first call.
-    """
-    ctx = context()
-    if ctx.get_start_method() == "forkserver":
-        from multiprocessing import forkserver
-
-        forkserver.ensure_running()
 
 
 @dataclass(frozen=True)
