@@ -8,9 +8,11 @@ within each repeat the variants take turns, and the ratios use the median of the
 What is compared, on the embedded periods (``kerslake periods``):
 
 ``floor``
-    Each period report (:func:`kerslake_analysis.report.pages.render_period`: papermill in
-    process on an IPC kernel, nbconvert's HTMLExporter, files written) against the same
-    path (:func:`kerslake_analysis.report.pages.render_notebook`) on a *floor* notebook with
+    Each period report (:func:`kerslake_analysis.report.pages.render_period`: since the
+    warm renderer, a fresh child of the pre-imported server running papermill in
+    process; nbconvert's HTMLExporter, files written) against papermill on a fresh IPC
+    kernel (:func:`kerslake_analysis.report.pages.execute_notebook`, as every report ran
+    before) on a *floor* notebook with
     the same parameters cell whose only other cell imports every module the period
     report had imported by its end (read from ``sys.modules`` in a probe run of the real
     notebook, less what a bare kernel already has). Target: report ≤ 1.3 × floor.
@@ -139,9 +141,12 @@ def bench_floor(periods: list[ReportPeriod], repeats: int, work: Path) -> dict:
 
         def floor_run(repeat, period=period, nb_path=nb_path, label=label):
             out = work / "floor-out" / f"{repeat}" / label.replace(" ", "_")
+            # The floor is cold: a fresh kernel, as every report ran before the warm
+            # renderer (bench_warm.py compares the two).
             return _timed_ok(
-                lambda: pages.render_notebook(
-                    nb_path, period.parameters(), out, title=period.title, label=label
+                lambda: pages.write_rendering(
+                    pages.execute_notebook(nb_path, period.parameters(), period.title, label),
+                    out,
                 )
             )
 

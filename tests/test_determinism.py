@@ -6,6 +6,11 @@ Every page (``report.html``, each plan's overview ``<plan>/index.html``, ``index
 the run's ``manifest.json`` must be byte-for-byte the same. (The executed ``report.ipynb`` records when each cell
 ran, so it differs by design; the git commit shown in the footer is the same within one
 test run.)
+
+Both renders use the warm renderer (each period in a fresh child of one pre-imported
+server, after the periods before it). The last period is also rendered alone, the old
+way, in a fresh kernel of its own: its page and ``figures.json`` must be byte-identical
+to the warm ones rendered after every other period.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import pytest
 
 from kerslake_analysis import cli
 from kerslake_analysis.base import paths
+from kerslake_analysis.report import pages
 from kerslake_analysis.report.content import embedded_report_periods
 
 SMALL = paths.PROJ_ROOT / "tests" / "data" / "registers" / "small"
@@ -65,3 +71,14 @@ def test_two_full_renders_are_byte_identical(two_renders):
     assert sorted(first) == sorted(second)
     different = [name for name in first if first[name] != second[name]]
     assert different == []
+
+
+def test_a_period_rendered_warm_after_the_others_is_byte_identical_to_it_alone_in_a_kernel(
+    two_renders, tmp_path
+):
+    last = embedded_report_periods()[-1]
+    alone = pages.execute_period(last, paths.PERIOD_REPORT_NOTEBOOK)  # a fresh kernel
+    assert alone.ok, alone.error
+    folder = paths.report_dir(last.plan, last.period, two_renders[0])
+    for name in ("report.html", "figures.json"):
+        assert alone.files[name] == (folder / name).read_bytes(), name

@@ -1,8 +1,9 @@
-"""Reports rendered in worker processes (``--jobs``) and on a dask cluster, and dying kernels.
+"""Reports rendered in child processes (``--jobs``) and on a dask cluster, and dying kernels.
 
 The fixture notebook renders a one-line page per period, except that for August 2018
-its second cell kills its own kernel process with SIGKILL: a kernel that dies mid-run,
-as one would when the machine runs out of memory.
+its second cell kills the process running it with SIGKILL (locally the fresh child of
+the warm server, on dask the kernel): a report that dies mid-run, as one would when the
+machine runs out of memory.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ def dying_notebook(tmp_path):
     first = nbformat.v4.new_code_cell(
         "import os\n"
         "from IPython.display import HTML, display\n"
-        "display(HTML(f'<p>report for {plan} {period}</p><p>kernel parent {os.getppid()}.</p>'))"
+        "display(HTML(f'<p>report for {plan} {period}</p><p>kernel parent {os.getppid()}.</p>'\n"
+        "             f'<p>process {os.getpid()}.</p>'))"
     )
     first.id = "first"
     killer = nbformat.v4.new_code_cell(
@@ -111,17 +113,32 @@ def _kernel_parents(results) -> set[int]:
     return found
 
 
-def test_jobs_renders_in_worker_processes_and_returns_results_in_order(tmp_path, dying_notebook):
+def _processes(results) -> list[int]:
+    """The process that ran each rendered page's cells."""
+    return [
+        int(re.search(r"process (\d+)\.", r.html_path.read_text(encoding="utf-8")).group(1))
+        for r in results
+        if r.ok
+    ]
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_each_period_runs_in_its_own_fresh_child_and_results_come_in_order(
+    tmp_path, dying_notebook, jobs
+):
     periods = embedded_report_periods()
     results = pages.render_reports(
-        periods, reports_root=tmp_path, notebook=dying_notebook, progress=False, jobs=3
+        periods, reports_root=tmp_path, notebook=dying_notebook, progress=False, jobs=jobs
     )
     assert [r.label for r in results] == [f"{p.plan} {p.period}" for p in periods]
     assert [r.ok for r in results] == [True, True, True, False, True]
-    assert "kernel died" in results[3].error
+    assert "kernel died" in results[3].error and "SIGKILL" in results[3].error
+    processes = _processes(results)
+    assert len(set(processes)) == 4, "no process rendered two periods"
+    assert os.getpid() not in processes
     parents = _kernel_parents(results)
-    assert os.getpid() not in parents, "the kernels ran under worker processes, not this one"
-    assert 1 <= len(parents) <= 3
+    assert len(parents) == 1, "every child was forked from the one warm server"
+    assert os.getpid() not in parents
 
 
 @pytest.fixture(scope="module")

@@ -61,28 +61,9 @@ def _register_periods(args: argparse.Namespace) -> list:
     return periods
 
 
-def _start_worker_server(pages) -> None:
-    """Start the ``forkserver`` that ``--jobs`` workers fork from, before reading the data.
-
-    The server imports the rendering machinery (papermill, nbconvert) while this
-    process reads the data, so the workers are ready when the first report is
-    submitted. The same settings as :func:`kerslake_analysis.report.pages.worker_context`.
-    """
-    import multiprocessing
-
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        from multiprocessing import forkserver
-
-        pages.worker_context()
-        forkserver.ensure_running()
-
-
 def _cmd_report(args: argparse.Namespace) -> int:
-    from kerslake_analysis.report import pages
-
-    if args.jobs > 1 and args.executor == "local":
-        _start_worker_server(pages)
     from kerslake_analysis.ingest.register import RegisterError
+    from kerslake_analysis.report import pages
 
     try:
         if args.register:
@@ -96,7 +77,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     except (pages.ReportError, ValueError) as exc:
         print(f"kerslake report: {exc}", file=sys.stderr)
         return 2
-    if args.executor == "dask" and args.jobs != 1:
+    if args.executor == "dask" and args.jobs is not None:
         print(
             "kerslake report: --jobs is for the local executor; with --executor dask the "
             "cluster's workers set how many reports run at once",
@@ -378,9 +359,10 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument(
         "--jobs",
         type=_positive_int,
-        default=1,
+        default=None,
         metavar="N",
-        help="render up to N reports at once, each in its own process (default 1)",
+        help="render up to N reports at once, each in its own process (default: the "
+        "cores this process may use, os.sched_getaffinity)",
     )
     rep.add_argument(
         "--executor",

@@ -170,6 +170,49 @@ def run_notebook(
     )
 
 
+def run_notebook_in_process(
+    notebook: Path, output_path: Path, parameters: dict[str, object]
+) -> nbformat.NotebookNode:
+    """Execute ``notebook`` with papermill in this process, without a kernel; write it to ``output_path``.
+
+    As :func:`run_notebook`, with :class:`kerslake_analysis.report.inprocess.InProcessEngine`:
+    the cells run in an IPython shell in this process, so call it only in a process that
+    runs this one notebook and then exits (:mod:`kerslake_analysis.report.warm`). The
+    output notebook is also saved after each cell, so a process killed mid-run leaves
+    the cells run so far on disk.
+
+    Parameters
+    ----------
+    notebook : pathlib.Path
+        The notebook; its folder is the working directory while it runs.
+    output_path : pathlib.Path
+        Where the executed notebook is written.
+    parameters : dict
+        Injected by papermill.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The executed notebook.
+
+    Raises
+    ------
+    papermill.PapermillExecutionError
+        A cell raised.
+    """
+    from kerslake_analysis.report import inprocess
+
+    return papermill.execute_notebook(
+        str(notebook),
+        str(output_path),
+        parameters=parameters,
+        kernel_name=KERNEL_NAME,
+        progress_bar=False,
+        cwd=str(notebook.parent),
+        engine_name=inprocess.ENGINE_NAME,
+    )
+
+
 def declared_parameters(notebook: Path) -> set[str]:
     """The parameters a notebook's ``parameters`` cell declares.
 

@@ -23,12 +23,10 @@ while the calling process alone writes into the reports folder.
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,8 +45,6 @@ if TYPE_CHECKING:
 
 #: Fixed id given to papermill's injected-parameters cell (papermill draws a random one).
 INJECTED_CELL_ID = "injected-parameters"
-#: Modules a ``--jobs`` worker needs, imported once by the server workers are forked from.
-WORKER_PRELOAD = ("kerslake_analysis.report.pages", "kerslake_analysis.report.notebook_run")
 
 
 class ReportError(RuntimeError):
@@ -265,12 +261,16 @@ def execute_notebook(
     title: str,
     label: str,
     stem: str = "report",
+    work: Path | None = None,
+    in_process: bool = False,
 ) -> Rendering:
     """Run a parameterised notebook with papermill and export its page, writing nothing.
 
-    The notebook runs in a fresh kernel (IPC transport) with its own folder as working
-    directory. If it declares an ``output_dir`` parameter it is given a private
-    temporary folder; the files it writes there are returned with the page.
+    The notebook runs with its own folder as working directory, in a fresh kernel (IPC
+    transport), or with ``in_process`` in this process (only in a process that runs
+    this one notebook and exits: :func:`execute_in_children`). If it declares an
+    ``output_dir`` parameter it is given a private temporary folder; the files it writes
+    there are returned with the page.
 
     Parameters
     ----------
@@ -284,37 +284,151 @@ def execute_notebook(
         Names the run in messages, e.g. ``"cgip-2018 2018-09"``.
     stem : str, default "report"
         File name stem of the page and notebook (``<stem>.html``, ``<stem>.ipynb``).
+    work : pathlib.Path, optional
+        An empty folder to work in (the executed notebook is written there as
+        ``<stem>.partial.ipynb``); by default a temporary folder, removed at the end.
+    in_process : bool, default False
+        Run the cells in this process
+        (:func:`kerslake_analysis.report.notebook_run.run_notebook_in_process`).
 
     Returns
     -------
     Rendering
         Never raises for a failing cell or a dying kernel: ``ok`` is then False.
     """
+    if work is None:
+        with tempfile.TemporaryDirectory(prefix=f"kerslake-{stem}-") as temporary:
+            return execute_notebook(
+                notebook, parameters, title, label, stem, Path(temporary), in_process
+            )
     import nbformat
 
     from kerslake_analysis.report import notebook_run
 
     notebook = Path(notebook).resolve()
-    with tempfile.TemporaryDirectory(prefix=f"kerslake-{stem}-") as work:
-        staging = Path(work) / "output"
-        staging.mkdir()
-        partial_path = Path(work) / f"{stem}.partial.ipynb"
-        injected = dict(parameters)
-        if "output_dir" in notebook_run.declared_parameters(notebook):
-            injected["output_dir"] = str(staging)
-        try:
-            nb = notebook_run.run_notebook(notebook, partial_path, injected)
-        except Exception as exc:  # noqa: BLE001 - every failure is reported, none is fatal
-            failed = None
-            if partial_path.exists() and partial_path.stat().st_size:
-                partial = fix_injected_cell_id(nbformat.read(partial_path, as_version=4))
-                failed = nbformat.writes(partial).encode("utf-8")
-            return Rendering(label, False, {}, failed, notebook_run.failure_reason(exc))
-        nb = fix_injected_cell_id(nb)
-        files = {p.name: p.read_bytes() for p in sorted(staging.iterdir()) if p.is_file()}
-        files[f"{stem}.ipynb"] = nbformat.writes(nb).encode("utf-8")
-        files[f"{stem}.html"] = notebook_to_html(nb, title=title).encode("utf-8")
-        return Rendering(label, True, files)
+    staging = Path(work) / "output"
+    staging.mkdir()
+    partial_path = _partial_path(Path(work), stem)
+    injected = dict(parameters)
+    if "output_dir" in notebook_run.declared_parameters(notebook):
+        injected["output_dir"] = str(staging)
+    run = notebook_run.run_notebook_in_process if in_process else notebook_run.run_notebook
+    try:
+        nb = run(notebook, partial_path, injected)
+    except Exception as exc:  # noqa: BLE001 - every failure is reported, none is fatal
+        return Rendering(
+            label, False, {}, _failed_notebook(partial_path), notebook_run.failure_reason(exc)
+        )
+    nb = fix_injected_cell_id(nb)
+    files = {p.name: p.read_bytes() for p in sorted(staging.iterdir()) if p.is_file()}
+    files[f"{stem}.ipynb"] = nbformat.writes(nb).encode("utf-8")
+    files[f"{stem}.html"] = notebook_to_html(nb, title=title).encode("utf-8")
+    return Rendering(label, True, files)
+
+
+def _partial_path(work: Path, stem: str) -> Path:
+    return work / f"{stem}.partial.ipynb"
+
+
+def _failed_notebook(partial_path: Path) -> bytes | None:
+    """The partly executed notebook saved at ``partial_path``, or None if none was saved."""
+    import nbformat
+
+    if not (partial_path.exists() and partial_path.stat().st_size):
+        return None
+    try:
+        partial = nbformat.read(partial_path, as_version=4)
+    except Exception:  # noqa: BLE001 - a notebook cut short by a killed process
+        return None
+    return nbformat.writes(fix_injected_cell_id(partial)).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class NotebookRun:
+    """One notebook to render: the arguments of :func:`execute_notebook`.
+
+    Attributes
+    ----------
+    notebook : pathlib.Path
+    parameters : dict
+    title : str
+    label : str
+    stem : str
+    """
+
+    notebook: Path
+    parameters: dict
+    title: str
+    label: str
+    stem: str = "report"
+
+
+def execute_in_children(
+    runs: Sequence[NotebookRun], jobs: int, done: Callable[[int, Rendering], None]
+) -> None:
+    """Render each notebook in its own fresh child of the warm server, up to ``jobs`` at once.
+
+    Each child is forked from a server that has imported pandas, matplotlib, papermill,
+    nbconvert and this package once (:mod:`kerslake_analysis.report.warm`), runs one
+    notebook in process (papermill, with its injected parameters cell and per-run
+    executed notebook, then nbconvert) and exits; no child is reused. A cell that raises
+    fails its notebook as with a kernel; a child that dies (killed, out of memory)
+    fails its notebook only, with the cells it had run kept.
+
+    Parameters
+    ----------
+    runs : sequence of NotebookRun
+        What to render, in order.
+    jobs : int
+        Children rendering at once.
+    done : callable
+        Called in this process as ``done(index, rendering)`` as each one ends.
+    """
+    from kerslake_analysis.report import warm
+
+    with tempfile.TemporaryDirectory(prefix="kerslake-runs-") as temporary:
+        works = [Path(temporary) / str(index) for index in range(len(runs))]
+        for work in works:
+            work.mkdir()
+
+        def finished(index: int, outcome) -> None:
+            run = runs[index]
+            if outcome.ok:
+                rendering = outcome.value
+            else:
+                failed = _failed_notebook(_partial_path(works[index], run.stem))
+                reason = (
+                    f"the kernel died while a cell ran ({outcome.error})"
+                    if failed is not None
+                    else f"the process rendering it failed ({outcome.error})"
+                )
+                rendering = Rendering(run.label, False, {}, failed, reason)
+            done(index, rendering)
+
+        calls = [
+            (
+                execute_notebook,
+                (run.notebook, run.parameters, run.title, run.label, run.stem, work, True),
+            )
+            for run, work in zip(runs, works, strict=True)
+        ]
+        warm.run_each(calls, jobs, finished)
+
+
+def execute_warm(run: NotebookRun) -> Rendering:
+    """Render one notebook in a fresh child of the warm server (:func:`execute_in_children`).
+
+    Parameters
+    ----------
+    run : NotebookRun
+
+    Returns
+    -------
+    Rendering
+    """
+    found: list[Rendering] = []
+    execute_in_children([run], 1, lambda index, rendering: found.append(rendering))
+    return found[0]
 
 
 def write_rendering(rendering: Rendering, out_dir: Path, stem: str = "report") -> ReportResult:
@@ -393,7 +507,7 @@ def render_notebook(
     -------
     ReportResult
     """
-    rendering = execute_notebook(notebook, parameters, title=title, label=label, stem=stem)
+    rendering = execute_warm(NotebookRun(Path(notebook).resolve(), parameters, title, label, stem))
     return write_rendering(rendering, out_dir, stem=stem)
 
 
@@ -419,15 +533,16 @@ def render_period(
         ``ok`` is False when a cell raised; ``error`` names the cell and the error,
         and the partly executed notebook is kept as ``report.failed.ipynb``.
     """
-    rendering = execute_period(period, notebook or paths.PERIOD_REPORT_NOTEBOOK)
+    rendering = execute_warm(_period_run(period, notebook or paths.PERIOD_REPORT_NOTEBOOK))
     return write_rendering(rendering, paths.report_dir(period.plan, period.period, reports_root))
 
 
 def execute_period(period: ReportPeriod, notebook: Path) -> Rendering:
-    """Run the period notebook for one (plan, period) and return the report in memory.
+    """Run the period notebook for one (plan, period) in a fresh kernel; return the report in memory.
 
-    This is the unit of work a worker process or a dask worker runs; it writes
-    nothing outside a private temporary folder.
+    This is the unit of work a dask worker runs (a dask worker serves many tasks, so
+    each report gets its own kernel there); it writes nothing outside a private
+    temporary folder. Locally, :func:`render_reports` uses :func:`execute_in_children`.
 
     Parameters
     ----------
@@ -442,6 +557,11 @@ def execute_period(period: ReportPeriod, notebook: Path) -> Rendering:
     """
     label = f"{period.plan} {period.period}"
     return execute_notebook(notebook, period.parameters(), title=period.title, label=label)
+
+
+def _period_run(period: ReportPeriod, notebook: Path) -> NotebookRun:
+    label = f"{period.plan} {period.period}"
+    return NotebookRun(Path(notebook).resolve(), period.parameters(), period.title, label)
 
 
 def render_index(reports_root: Path | None = None) -> Path:
@@ -565,19 +685,19 @@ def render_reports(
     reports_root: Path | None = None,
     notebook: Path | None = None,
     progress: bool = True,
-    jobs: int = 1,
+    jobs: int | None = None,
     executor: str = "local",
     scheduler: str | None = None,
 ) -> list[ReportResult]:
     """Render several period reports, one failure never stopping the others, then the index.
 
-    With ``jobs=1`` the reports run one after the other in this process (each in its
-    own kernel). With ``jobs > 1`` up to ``jobs`` reports run at once, each in its own
-    worker process (started by ``forkserver`` where the platform has it, else
-    ``spawn``); with ``executor="dask"`` they run as tasks on the dask.distributed
-    cluster at ``scheduler``. In every case the workers only render: this process
-    writes each report into its folder as it arrives, and the index once at the end,
-    so a failed or killed worker can never leave a half-written report.
+    Locally each report runs in its own fresh child process forked from a server that
+    has imported the rendering machinery once (:func:`execute_in_children`), up to
+    ``jobs`` at once; with ``executor="dask"`` they run as tasks on the dask.distributed
+    cluster at ``scheduler``, each in its own kernel. In every case the workers only
+    render: this process writes each report into its folder as it arrives, and the
+    index once at the end, so a failed or killed worker can never leave a half-written
+    report.
 
     Parameters
     ----------
@@ -589,8 +709,10 @@ def render_reports(
         Notebook to run; defaults to ``paths.PERIOD_REPORT_NOTEBOOK``.
     progress : bool, default True
         Show a progress bar across periods on stderr.
-    jobs : int, default 1
-        Reports rendered at once by local worker processes (``executor="local"``).
+    jobs : int, optional
+        Reports rendered at once by local child processes (``executor="local"``); by
+        default the cores this process may use
+        (:func:`kerslake_analysis.report.warm.default_jobs`).
     executor : {"local", "dask"}, default "local"
         Where the reports run.
     scheduler : str, optional
@@ -610,6 +732,10 @@ def render_reports(
         If ``jobs`` is below 1, ``executor`` is unknown, or dask is asked for without
         a scheduler address or without dask.distributed installed.
     """
+    if jobs is None:
+        from kerslake_analysis.report.warm import default_jobs
+
+        jobs = default_jobs()
     if jobs < 1:
         raise ReportError(f"jobs must be 1 or more, not {jobs}")
     if executor not in EXECUTORS:
@@ -648,12 +774,9 @@ def render_reports(
     try:
         if executor == "dask":
             _run_on_dask(periods, notebook, scheduler, write)
-        elif jobs > 1 and len(periods) > 1:
-            _run_in_processes(periods, notebook, jobs, write)
         else:
-            for index, period in enumerate(periods):
-                bar.set_postfix_str(f"{period.plan} {period.period}")
-                write(index, execute_period(period, notebook))
+            runs = [_period_run(period, notebook) for period in periods]
+            execute_in_children(runs, jobs, write)
     finally:
         bar.close()
     render_overviews(periods, root)
@@ -666,45 +789,6 @@ def _lost(period: ReportPeriod, exc: BaseException) -> Rendering:
     label = f"{period.plan} {period.period}"
     reason = f"the worker rendering it failed ({type(exc).__name__}: {exc})"
     return Rendering(label, False, {}, None, reason)
-
-
-def worker_context() -> multiprocessing.context.BaseContext:
-    """The start method of ``--jobs`` workers: ``forkserver``, or ``spawn`` where it is missing.
-
-    ``forkserver`` workers are forked from a clean server process that has imported
-    this module once (so no worker pays for importing papermill and nbconvert); never
-    plain ``fork``, which would copy the parent's threads mid-operation.
-
-    Returns
-    -------
-    multiprocessing.context.BaseContext
-
-    Examples
-    --------
-    >>> worker_context().get_start_method() in ("forkserver", "spawn")
-    True
-    """
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(list(WORKER_PRELOAD))
-        return context
-    return multiprocessing.get_context("spawn")
-
-
-def _run_in_processes(periods, notebook, jobs, write) -> None:
-    workers = min(jobs, len(periods))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
-        futures = {
-            pool.submit(execute_period, period, notebook): index
-            for index, period in enumerate(periods)
-        }
-        for future in as_completed(futures):
-            index = futures[future]
-            try:
-                rendering = future.result()
-            except Exception as exc:  # noqa: BLE001 - a lost worker fails its period only
-                rendering = _lost(periods[index], exc)
-            write(index, rendering)
 
 
 def _run_on_dask(periods, notebook, scheduler, write) -> None:
