@@ -195,7 +195,7 @@ def milestone_chart(milestones: pd.DataFrame, as_of: pd.Timestamp) -> Figure:
     Parameters
     ----------
     milestones : pandas.DataFrame
-        From :func:`kerslake_analysis.report.content.milestone_frame` (``theme``,
+        From :func:`kerslake_analysis.report.sections.milestone_frame` (``theme``,
         ``due_end``, ``marker``).
     as_of : pandas.Timestamp
         The report date, drawn as a vertical line.
