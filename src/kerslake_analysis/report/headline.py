@@ -316,7 +316,7 @@ def _published_rows_shown(view: PeriodView) -> list[tuple[str, str]]:
                 "months ahead (+) or behind (−) that its share complete "
                 f"({implied.published_complete} of {implied.published_total}) implies "
                 "against the plan's planned share (derivation under Trajectory)",
-                f"{implied.sv_months:+.1f}",
+                format_value(implied.sv_months, "months"),
             )
         )
     return shown

@@ -26,7 +26,7 @@ import pandas as pd
 from kerslake_analysis.base.periods import PLAN_TITLES, period_label
 from kerslake_analysis.measure.milestone_trend import milestone_moves, milestone_trend
 from kerslake_analysis.report.figures_file import FIGURES_VERSION
-from kerslake_analysis.report.formatting import format_value
+from kerslake_analysis.report.formatting import format_value, short_day_label
 from kerslake_analysis.report.headline import DIFFERENT_BASIS_NOTE, change_on_basis, different_bases
 from kerslake_analysis.report.templating import InlineImage, render
 from kerslake_analysis.report.trend_plots import (
@@ -186,7 +186,7 @@ def published_cells(figures: dict | None) -> dict[str, str]:
             cells[key] = f"{item['value']} ({_where(published, item)})"
     position = (figures.get("earned_schedule") or {}).get("published_position")
     if position and position.get("sv_months") is not None:
-        cells["position"] = f"{position['sv_months']:+.1f}"
+        cells["position"] = format_value(position["sv_months"], "months")
     return cells
 
 
@@ -395,10 +395,6 @@ class Milestones:
     rows: list[list[str]]
 
 
-def _day(value) -> str:
-    return pd.Timestamp(value).strftime("%d %b %Y")
-
-
 def milestone_section(observations: pd.DataFrame) -> Milestones:
     """The milestone trend of a register: chart, table of the largest moves and how to read them.
 
@@ -449,10 +445,10 @@ def milestone_section(observations: pd.DataFrame) -> Milestones:
         [
             str(r.commitment_id),
             str(r.snapshots),
-            f"{_day(r.first_due)} ({_day(r.first_reported_on)})",
-            f"{_day(r.latest_due)} ({_day(r.latest_reported_on)})",
+            f"{short_day_label(r.first_due)} ({short_day_label(r.first_reported_on)})",
+            f"{short_day_label(r.latest_due)} ({short_day_label(r.latest_reported_on)})",
             f"{r.move_days:+d}",
-            f"{r.move_months:+.1f}",
+            format_value(r.move_months, "months"),
             str(r.total_move_days),
             str(r.times_moved),
         ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kerslake_analysis.base.periods import period_label
+from kerslake_analysis.report.formatting import format_value
 from kerslake_analysis.report.plan_data import PeriodView, PlanData
 
 
@@ -36,7 +37,7 @@ def rating_table(view: PeriodView) -> pd.DataFrame:
         label = period_label(period)
         table[label] = table["Rating"].map(rows["projects"]).fillna(0).astype(int)
         table[f"{label} share"] = [
-            f"{x * 100:.1f}%" for x in table["Rating"].map(rows["share"]).fillna(0)
+            format_value(x, "share") for x in table["Rating"].map(rows["share"]).fillna(0)
         ]
     return table
 

@@ -11,6 +11,7 @@ import pandas as pd
 from kerslake_analysis.base.periods import period_end, period_label
 from kerslake_analysis.ingest import load
 from kerslake_analysis.measure import status
+from kerslake_analysis.report.formatting import format_value
 from kerslake_analysis.report.plan_data import PeriodView, UnsupportedPlanError
 
 #: Themes shown one by one in the status chart and the milestone map; the rest are
@@ -115,7 +116,7 @@ def status_table(view: PeriodView) -> pd.DataFrame:
             "Status": counts["status"].astype(str),
             "RAG": counts["status"].astype(str).map(status.STATUS_RAG).replace("none", "—"),
             "Commitments": counts["n"].astype(int),
-            "Share": [f"{s * 100:.1f}%" for s in counts["share"]],
+            "Share": [format_value(s, "share") for s in counts["share"]],
         }
     )
 
