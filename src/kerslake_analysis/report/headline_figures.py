@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kerslake_analysis.ingest.documents.consistency import DOUBTFUL
 from kerslake_analysis.measure import status
 from kerslake_analysis.measure.metrics import (
     Metrics,
@@ -58,10 +59,6 @@ def headline(view: PeriodView) -> dict:
     }
 
 
-#: Marks a transcription row whose reading of the text is doubtful (``transcription_note``).
-DOUBTFUL_MARK = "DOUBTFUL"
-
-
 def behind_caveats(view: PeriodView) -> dict[str, list[str]]:
     """Commitments behind schedule whose status rests on weak evidence, by kind.
 
@@ -69,7 +66,7 @@ def behind_caveats(view: PeriodView) -> dict[str, list[str]]:
     state (the one the status rests on) is dated before the due date, so the state
     carried forward past the due date was never observed after it.
     ``behind_on_doubtful_readings``: behind, and the observation that decided the status
-    has a ``transcription_note`` containing :data:`DOUBTFUL_MARK`.
+    has a ``transcription_note`` containing :data:`kerslake_analysis.ingest.documents.consistency.DOUBTFUL`.
 
     Parameters
     ----------
@@ -86,7 +83,7 @@ def behind_caveats(view: PeriodView) -> dict[str, list[str]]:
     decided = deciding_observations(view)
     obs = view.data.observations
     notes = obs.get("transcription_note", pd.Series("", index=obs.index)).fillna("").astype(str)
-    doubtful_ids = set(obs.loc[notes.str.contains(DOUBTFUL_MARK), "observation_id"])
+    doubtful_ids = set(obs.loc[notes.str.contains(DOUBTFUL), "observation_id"])
     doubtful = behind & decided.isin(doubtful_ids).reindex(st.index, fill_value=False)
     return {
         "behind_last_evidence_before_due": sorted(st.index[old.to_numpy()]),
