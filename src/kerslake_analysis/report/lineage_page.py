@@ -37,8 +37,8 @@ from kerslake_analysis.base import paths  # noqa: E402
 from kerslake_analysis.ingest.documents.lineage import DOCUMENT_DATES  # noqa: E402
 from kerslake_analysis.ingest.provenance import strip_markup  # noqa: E402
 from kerslake_analysis.measure.lineage import SUMMARY_COLUMNS  # noqa: E402
-from kerslake_analysis.report import page_summaries  # noqa: E402
-from kerslake_analysis.report.formatting import iso_day
+from kerslake_analysis.report import colours, page_summaries  # noqa: E402
+from kerslake_analysis.report.formatting import iso_day  # noqa: E402
 from kerslake_analysis.report.pages import ReportResult, render_notebook  # noqa: E402
 
 #: The page's opening paragraph, shared with the index
@@ -54,12 +54,12 @@ SUMMARY_FILE = "lineage.json"
 
 #: Colour and marker of each event on the timeline.
 EVENT_STYLE: dict[str, tuple[str, str, str]] = {
-    "promised": ("#1d70b8", "o", "first promised"),
-    "restated": ("#f47738", "o", "restated"),
-    "progress": ("#505a5f", "D", "progress / not yet done"),
-    "done": ("#00703c", "*", "evidence of completion"),
+    "promised": (colours.BLUE, "o", "first promised"),
+    "restated": (colours.ORANGE, "o", "restated"),
+    "progress": (colours.DARK_GREY, "D", "progress / not yet done"),
+    "done": (colours.GREEN, "*", "evidence of completion"),
 }
-_SLIP_COLOUR = "#d4351c"
+_SLIP_COLOUR = colours.RED
 _PRECISION_WORDS = {
     "day": "the day",
     "month": "by the month's end",
@@ -273,7 +273,7 @@ def timeline_chart(events: pd.DataFrame, row: pd.Series) -> Figure:
         start, end = sorted([row["first_due"], row["slip_end_on"]])
         ax.axvspan(_num(start), _num(end), color=_SLIP_COLOUR, alpha=0.08, lw=0)
     if pd.notna(row["first_due"]):
-        ax.axvline(_num(row["first_due"]), color="#505a5f", ls="--", lw=1)
+        ax.axvline(_num(row["first_due"]), color=colours.DARK_GREY, ls="--", lw=1)
     for y, event in zip(positions, events.itertuples(index=False), strict=True):
         colour, marker, _ = EVENT_STYLE[str(event.event)]
         if pd.notna(event.due):
@@ -306,7 +306,7 @@ def timeline_chart(events: pd.DataFrame, row: pd.Series) -> Figure:
     high = max(_num(d) for d in [*events["on"], *events["due"].dropna()])
     margin = max(60.0, 0.04 * (high - low))
     ax.set_xlim(low - margin, high + margin)
-    ax.grid(axis="x", color="#e5e5e5")
+    ax.grid(axis="x", color=colours.LIGHT_GREY)
     ax.set_axisbelow(True)
     ax.legend(
         handles=_legend_handles(events, row),
@@ -328,9 +328,11 @@ def _legend_handles(events: pd.DataFrame, row: pd.Series) -> list:
         if event in present
     ]
     if events["due"].notna().any():
-        handles.append(Line2D([], [], color="#0b0c0c", marker="|", ls="", mew=2, label="due date"))
+        handles.append(
+            Line2D([], [], color=colours.BLACK, marker="|", ls="", mew=2, label="due date")
+        )
     if pd.notna(row["first_due"]):
-        handles.append(Line2D([], [], color="#505a5f", ls="--", label="first due date"))
+        handles.append(Line2D([], [], color=colours.DARK_GREY, ls="--", label="first due date"))
         handles.append(Patch(color=_SLIP_COLOUR, alpha=0.15, label="total slip"))
     return handles
 
