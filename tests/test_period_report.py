@@ -11,6 +11,7 @@ import pytest
 from kerslake_analysis.base import paths
 from kerslake_analysis.base.periods import ReportPeriod, period_label
 from kerslake_analysis.report import figures_file, headline_figures, pages
+from kerslake_analysis.report.document_sections import document_sections
 from kerslake_analysis.report.headline import change_on_basis, different_bases, headline_sentence
 from kerslake_analysis.report.headline_figures import has_status_evidence
 from kerslake_analysis.report.plan_data import (
@@ -442,3 +443,21 @@ def test_changes_across_different_bases_are_not_subtracted():
     )
     # 23 complete in September, 15 in August: a count, subtracted
     assert change_on_basis(now, before, "complete", "count") == "+8"
+
+
+def test_document_sections_are_the_ones_that_apply_and_the_notebook_has_no_plan_branch(small):
+    ap15 = document_sections(period_view(embedded_plan("ap-2015"), "2015-12"))
+    cgip18 = document_sections(period_view(embedded_plan("cgip-2018"), "2018-09"))
+    register = document_sections(period_view(small, small.periods[-1]))
+    first_snapshot = document_sections(period_view(small, small.periods[0]))
+    assert ap15 == [] and first_snapshot == []
+    assert [s.title for s in cgip18] == ["Improvement aims and updates by section"]
+    assert list(cgip18[0].tables[0][0].columns)[-1] == "Updates dated September 2018"
+    assert [s.title for s in register] == ["Due dates moved since the previous snapshot"]
+    cells = json.loads(paths.PERIOD_REPORT_NOTEBOOK.read_text())["cells"]
+    code = "\n".join(
+        "".join(c["source"])
+        for c in cells
+        if c["cell_type"] == "code" and "parameters" not in c["metadata"].get("tags", [])
+    )
+    assert not re.search(r"^\s*(el)?if\b.*(plan|register|cgip|ap-2015)", code, re.MULTILINE)
