@@ -1,4 +1,16 @@
-"""A plan's data (embedded documents or a council's register) and its view at one period."""
+"""A plan's data (embedded documents or a council's register) and its view at one period.
+
+The report of a plan at a period is built in three steps:
+
+1. :func:`embedded_plan` (or :func:`register_plan` for a council's own tracker) gathers a
+   :class:`PlanData`: commitments, observations, the figures the documents published,
+   and the source files.
+2. :func:`period_view` computes the statuses at the period and at the previous one,
+   and every metric (:func:`kerslake_analysis.measure.metrics.metrics_as_of`).
+3. The other modules of :mod:`kerslake_analysis.report` turn a :class:`PeriodView` into
+   the tables, sentences and ``figures.json`` the page shows (``headline``,
+   ``sections``, ``published``, ``figures_file`` …).
+"""
 
 from __future__ import annotations
 

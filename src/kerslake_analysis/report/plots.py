@@ -270,9 +270,9 @@ def rating_chart(counts: pd.DataFrame, title: str) -> Figure:
     labels = [str(r) for r in counts["rating"]]
     fig = Figure(figsize=(7, 0.8 + 0.4 * len(labels)))
     ax = fig.subplots()
-    colours = [RATING_COLOURS.get(label, colours.MID_GREY) for label in labels]
+    bar_colours = [RATING_COLOURS.get(label, colours.MID_GREY) for label in labels]
     bars = ax.barh(
-        labels, counts["projects"], color=colours, edgecolor=colours.BLACK, linewidth=0.3
+        labels, counts["projects"], color=bar_colours, edgecolor=colours.BLACK, linewidth=0.3
     )
     ax.bar_label(bars, fontsize=8, padding=2)
     ax.invert_yaxis()
