@@ -60,7 +60,7 @@ from kerslake_analysis.base import paths
 from kerslake_analysis.base.periods import ReportPeriod
 from kerslake_analysis.ingest.register import load_register
 from kerslake_analysis.report import notebook_run, pages
-from kerslake_analysis.report.content import embedded_report_periods
+from kerslake_analysis.report.plan_data import embedded_report_periods
 
 SECTION = "bench_reports"
 SMALL = ROOT / "tests" / "data" / "registers" / "small"

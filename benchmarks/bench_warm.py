@@ -62,7 +62,7 @@ from bench_reports import _papermill_nbconvert, _ploomber, floor_notebook, quick
 
 from kerslake_analysis.base import paths
 from kerslake_analysis.report import pages
-from kerslake_analysis.report.content import embedded_report_periods
+from kerslake_analysis.report.plan_data import embedded_report_periods
 
 SECTION = "bench_warm"
 TARGET_FLOOR = 0.5

@@ -1214,21 +1214,27 @@ def _many_themes_register(folder: Path) -> tuple[Path, Path]:
 
 
 def test_many_themes_owners_and_long_texts_are_folded_and_the_page_stays_small(tmp_path):
-    from kerslake_analysis.report import content
+    from kerslake_analysis.report.plan_data import period_view, register_plan
+    from kerslake_analysis.report.sections import (
+        STATUS_CHART_FILE,
+        milestone_frame,
+        overdue_list,
+        status_by_theme,
+    )
 
     folder, mapping = _many_themes_register(tmp_path / "many")
-    view = content.period_view(content.register_plan(folder, mapping), "2018-08")
+    view = period_view(register_plan(folder, mapping), "2018-08")
 
-    by_theme = content.status_by_theme(view)
+    by_theme = status_by_theme(view)
     totals = by_theme.groupby("theme")["n"].sum()
     # The 15 themes with 3 commitments keep their names; 3,000 - 15 = 2,985 are folded,
     # 2,985 * 2 = 5,970 commitments.
     assert set(totals.index) == {*(f"Theme {t:04d}" for t in range(15)), "Others (2985 themes)"}
     assert totals["Others (2985 themes)"] == 5970
     assert totals.sum() == 6015
-    assert set(content.milestone_frame(view)["theme"]) == set(totals.index)
+    assert set(milestone_frame(view)["theme"]) == set(totals.index)
 
-    overdue = content.overdue_list(view)
+    overdue = overdue_list(view)
     assert len(overdue) == 201  # 200 listed and one row for the other 6,015 - 200 = 5,815
     assert overdue.iloc[-1]["Commitment"] == "and 5815 more commitments behind schedule, not listed"
     text = overdue.iloc[0]["Commitment"]
@@ -1240,7 +1246,7 @@ def test_many_themes_owners_and_long_texts_are_folded_and_the_page_stays_small(t
     [result] = pages.render_reports([period], reports_root=root, progress=False)
     assert result.ok, result.error
     assert result.html_path.stat().st_size < 1_000_000
-    chart = result.html_path.parent / content.STATUS_CHART_FILE
+    chart = result.html_path.parent / STATUS_CHART_FILE
     assert chart.stat().st_size < 200_000
 
 

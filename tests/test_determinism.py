@@ -20,7 +20,7 @@ import pytest
 from kerslake_analysis import cli
 from kerslake_analysis.base import paths
 from kerslake_analysis.report import pages
-from kerslake_analysis.report.content import embedded_report_periods
+from kerslake_analysis.report.plan_data import embedded_report_periods
 
 SMALL = paths.PROJ_ROOT / "tests" / "data" / "registers" / "small"
 COMPARED = (

@@ -10,7 +10,19 @@ import pytest
 
 from kerslake_analysis.base import paths
 from kerslake_analysis.base.periods import ReportPeriod, period_label
-from kerslake_analysis.report import content, pages
+from kerslake_analysis.report import figures_file, headline_figures, pages
+from kerslake_analysis.report.document_sections import document_sections
+from kerslake_analysis.report.headline import change_on_basis, different_bases, headline_sentence
+from kerslake_analysis.report.headline_figures import has_status_evidence
+from kerslake_analysis.report.plan_data import (
+    embedded_plan,
+    embedded_report_periods,
+    load_plan,
+    period_view,
+)
+from kerslake_analysis.report.published import published_against_recomputed
+from kerslake_analysis.report.schedule_readings import forecast_reading
+from kerslake_analysis.report.sections import changes_since_previous, lineage_links, overdue_list
 
 SMALL = paths.PROJ_ROOT / "tests" / "data" / "registers" / "small"
 SMALL_MAP = SMALL / "mapping.toml"
@@ -18,7 +30,7 @@ SMALL_MAP = SMALL / "mapping.toml"
 
 @pytest.fixture(scope="module")
 def small():
-    return content.load_plan("", str(SMALL), str(SMALL_MAP))
+    return load_plan("", str(SMALL), str(SMALL_MAP))
 
 
 def test_small_register_headline_worked_by_hand(small):
@@ -35,8 +47,8 @@ def test_small_register_headline_worked_by_hand(small):
     # Earned schedule: planned cumulative due is 2 by end Jan (A, B), 3 by end Feb (+D);
     # 2 dated completions -> ES = 1 month (end Jan); AT = 2 months (Jan, Feb) from the
     # plan's start on 1 Jan 2024 -> SV = 1 - 2 = -1 month, SPI = 1/2.
-    view = content.period_view(small, "2024-02")
-    h = content.headline(view)["now"]
+    view = period_view(small, "2024-02")
+    h = headline_figures.headline(view)["now"]
     assert (h["commitments"], h["complete"], h["due"], h["behind_schedule"]) == (4, 2, 3, 1)
     assert (h["past_due"], h["due_on_date_open"]) == (2, 0)
     assert h["slippage_rate"] == pytest.approx(1 / 2, abs=1e-6)
@@ -49,13 +61,13 @@ def test_small_register_headline_worked_by_hand(small):
 def test_small_register_changes_since_january(small):
     # January (31 Jan): A complete; B in progress and due that day (not slipped);
     # C not due; D in progress (due 29 Feb). February: D done, B slipped.
-    view = content.period_view(small, "2024-02")
-    before = content.headline(view)["previous"]
+    view = period_view(small, "2024-02")
+    before = headline_figures.headline(view)["previous"]
     assert (before["complete"], before["behind_schedule"]) == (1, 0)
-    changes = content.changes_since_previous(view)
+    changes = changes_since_previous(view)
     assert changes["newly_complete"]["ID"].tolist() == ["D"]
     assert changes["newly_slipped"]["ID"].tolist() == ["B"]
-    assert "complete +1, behind schedule +1" in content.headline_sentence(view)
+    assert "complete +1, behind schedule +1" in headline_sentence(view)
     assert changes["first_evidenced"].empty  # every commitment had evidence in January
 
 
@@ -69,34 +81,34 @@ def test_commitments_first_evidenced_are_not_newly_slipped_or_newly_complete():
     # August, so they slipped before August and are only newly evidenced in September.
     # CGIP18-1.3-2 (due "July 2018") likewise; CGIP18-5.1-1 ("Draft strategy for May
     # 2018") has its only observation on 2018-08-31 (complete), none in July.
-    cgip = content.embedded_plan("cgip-2018")
-    september = content.changes_since_previous(content.period_view(cgip, "2018-09"))
+    cgip = embedded_plan("cgip-2018")
+    september = changes_since_previous(period_view(cgip, "2018-09"))
     first = september["first_evidenced"].set_index("ID")
     for cid in ("CGIP18-1.6-1", "CGIP18-1.3-2", "CGIP18-4.3-1"):
         assert cid not in _ids(september["newly_slipped"])
         assert first.loc[cid, "Status now"] == "In progress – completion slipped"
         assert first.loc[cid, "Already overdue at August 2018"] == "yes"
-    august = content.changes_since_previous(content.period_view(cgip, "2018-08"))
+    august = changes_since_previous(period_view(cgip, "2018-08"))
     assert "CGIP18-5.1-1" not in _ids(august["newly_complete"])
     first = august["first_evidenced"].set_index("ID")
     assert first.loc["CGIP18-5.1-1", "Status now"] == "Complete"
     assert first.loc["CGIP18-5.1-1", "Already overdue at July 2018"] == ""  # complete now
     # AP15-1.25 (due 30 June 2015): its only observation is the gap analysis, dated
     # 2016-02-29, so it had no evidence in December 2015.
-    ap = content.embedded_plan("ap-2015")
-    march = content.changes_since_previous(content.period_view(ap, "2016-03"))
+    ap = embedded_plan("ap-2015")
+    march = changes_since_previous(period_view(ap, "2016-03"))
     assert "AP15-1.25" not in _ids(march["newly_slipped"])
     first = march["first_evidenced"].set_index("ID")
     assert first.loc["AP15-1.25", "Already overdue at December 2015"] == "yes"
     # Newly slipped lists only commitments with evidence at the previous period.
-    view = content.period_view(ap, "2016-03")
+    view = period_view(ap, "2016-03")
     before = view.previous_status.set_index("commitment_id")["status"]
     assert all(before[i] != "No evidence" for i in _ids(march["newly_slipped"]))
 
 
 def test_overdue_list_names_days_overdue_and_latest_evidence_with_source(small):
-    view = content.period_view(small, "2024-02")
-    overdue = content.overdue_list(view)
+    view = period_view(small, "2024-02")
+    overdue = overdue_list(view)
     assert overdue["ID"].tolist() == ["B"]
     assert overdue["Days overdue"].tolist() == [29]  # 29 Feb 2024 - 31 Jan 2024
     evidence = overdue["Latest evidence [source]"].item()
@@ -108,8 +120,8 @@ def test_published_figures_of_december_2015_beside_recomputed():
     # 000_e235c92a6776d4ac.txt line 147: "Of the 134 actions in the Improvement Plan,
     # 82 are complete, 17 are progressing to the original timescales ... 11 which aren't
     # due to have started yet"; line 59: "21 (16%) have seen some slippage", "3 (2%)".
-    view = content.period_view(content.embedded_plan("ap-2015"), "2015-12")
-    table = content.published_against_recomputed(view).set_index("Measure")
+    view = period_view(embedded_plan("ap-2015"), "2015-12")
+    table = published_against_recomputed(view).set_index("Measure")
     assert table["Published"].to_dict() == {
         "Complete": 82,
         "In progress": 17,
@@ -171,7 +183,7 @@ BEHIND_2016_03 = (BEHIND_2015_12 - {"AP15-1.21", "AP15-1.22", "AP15-2.3"}) | {
 def test_ap15_headline_from_the_hand_linked_observations(
     period, complete, behind, due, with_evidence
 ):
-    figures = content.figures(content.period_view(content.embedded_plan("ap-2015"), period))
+    figures = figures_file.figures(period_view(embedded_plan("ap-2015"), period))
     assert figures["headline"]["complete"] == complete
     assert set(figures["overdue"]["ids"]) == behind
     assert figures["headline"]["behind_schedule"] == len(behind)
@@ -180,7 +192,7 @@ def test_ap15_headline_from_the_hand_linked_observations(
 
 
 def test_embedded_periods_are_the_months_with_evidence():
-    listed = [(p.plan, p.period) for p in content.embedded_report_periods()]
+    listed = [(p.plan, p.period) for p in embedded_report_periods()]
     assert listed == [
         ("ap-2015", "2015-12"),
         ("ap-2015", "2016-03"),
@@ -225,20 +237,20 @@ def test_rendered_page_is_small_self_contained_and_escapes_register_text(small_r
 def test_gmpp_snapshot_reports_its_own_projects_and_ratings(gmpp_dir):
     # uk_2023.csv holds 244 projects (counted with the csv module in tests/test_gmpp.py);
     # the GMPP records no progress states, so the headline says so instead of slippage.
-    data = content.load_plan("", str(gmpp_dir), str(paths.GMPP_MAPPING))
-    view = content.period_view(data, "2023-03")
-    figures = content.figures(view)
+    data = load_plan("", str(gmpp_dir), str(paths.GMPP_MAPPING))
+    view = period_view(data, "2023-03")
+    figures = figures_file.figures(view)
     assert figures["headline"]["commitments"] == 244
     assert sum(figures["rating_counts"].values()) == 244
     assert "records no state of progress" in figures["headline_sentence"]
-    assert not content.has_status_evidence(view)
+    assert not has_status_evidence(view)
 
 
 def test_period_report_links_to_the_lineage_chains_of_its_commitments():
     # LC-whistleblowing starts at AP15-3.14 (data/transcriptions/lineage.csv, checked by
     # hand in tests/test_lineage.py); the 2015 plan's report must link to it.
-    view = content.period_view(content.embedded_plan("ap-2015"), "2015-12")
-    links = content.lineage_links(view).set_index("chain_id")
+    view = period_view(embedded_plan("ap-2015"), "2015-12")
+    links = lineage_links(view).set_index("chain_id")
     assert links.loc["LC-whistleblowing", "href"] == "../../lineage/lineage.html#LC-whistleblowing"
     assert "AP15-3.14" in links.loc["LC-whistleblowing", "label"]
 
@@ -329,20 +341,20 @@ def test_slippage_rate_counts_only_commitments_past_their_due_date(plan, period,
         len(hand[k]) for k in ("past_due", "due_on_date_open", "behind", "old", "doubtful")
     )
     assert counted == expected  # the CSVs still hold what the comments above say
-    view = content.period_view(content.embedded_plan(plan), period)
-    h = content.headline(view)["now"]
+    view = period_view(embedded_plan(plan), period)
+    h = headline_figures.headline(view)["now"]
     past, on_date, behind, old, doubtful = expected
     assert (h["past_due"], h["due_on_date_open"], h["behind_schedule"]) == (past, on_date, behind)
     assert h["slippage_rate"] == pytest.approx(behind / past, abs=1e-6)
     assert h["behind_last_evidence_before_due"] == old
     assert h["behind_on_doubtful_readings"] == doubtful
-    traced = content.figures(view)["trace"]
+    traced = figures_file.figures(view)["trace"]
     assert sorted(traced["past_due"]["evidence"]) == hand["past_due"]
     assert sorted(traced["due_on_date_open"]["evidence"]) == hand["due_on_date_open"]
     assert sorted(traced["behind_last_evidence_before_due"]["evidence"]) == hand["old"]
     assert sorted(traced["behind_on_doubtful_readings"]["evidence"]) == hand["doubtful"]
     assert traced["slippage_rate"]["denominator"] == "past_due"
-    sentence = content.headline_sentence(view)
+    sentence = headline_sentence(view)
     day = f"{int(as_of[-2:])} {period_label(period)}"
     assert (
         f"Of the {past} commitments with evidence whose due date had passed by {day}, "
@@ -356,7 +368,7 @@ def test_slippage_rate_counts_only_commitments_past_their_due_date(plan, period,
         assert f"{doubtful} of the {behind} behind rest on readings of the text declared" in (
             sentence
         )
-    overdue = content.overdue_list(view).set_index("ID")
+    overdue = overdue_list(view).set_index("ID")
     for cid in hand["old"]:  # the list shows the evidence's date, before the due date
         latest = pd.to_datetime(overdue.at[cid, "Latest evidence dated"], format="%d %b %Y")
         assert latest < pd.to_datetime(overdue.at[cid, "Due"], format="%d %b %Y")
@@ -377,8 +389,8 @@ def test_september_2018_says_how_many_newly_behind_had_no_evidence_in_august():
         new = set(september[what]) - set(august[what])
         assert len(new) == (7 if what == "behind" else 8)
         assert sorted(new - set(august["evidenced"])) == unseen
-    view = content.period_view(content.embedded_plan("cgip-2018"), "2018-09")
-    sentence = content.headline_sentence(view)
+    view = period_view(embedded_plan("cgip-2018"), "2018-09")
+    sentence = headline_sentence(view)
     assert "of the 7 newly behind, 4 had no evidence at the end of August 2018" in sentence
     assert "of the 8 newly complete, 3 had no evidence at the end of August 2018" in sentence
     assert "part of the change" not in sentence
@@ -389,8 +401,8 @@ def test_december_2015_no_forecast_names_the_completions_it_cannot_count():
     # 2015-10-28 (AP15-4.13, 000 line 483: "On 28th October, the shadow board submitted
     # to Government") and 8 on 2015-12-31; no earlier reading of any of them, so none
     # is seen happening and the forecast has no rate.
-    view = content.period_view(content.embedded_plan("ap-2015"), "2015-12")
-    text = content.forecast_reading(view)
+    view = period_view(embedded_plan("ap-2015"), "2015-12")
+    text = forecast_reading(view)
     assert text.startswith("No forecast:")
     assert "first reads 9 commitments complete in those 3 months" in text
     assert "(AP15-4.13 on 28 October 2015; 8 on 31 December 2015)" in text
@@ -401,8 +413,8 @@ def test_march_2016_forecast_says_which_open_commitments_have_no_evidence():
     # March 2016: 112 dated commitments, 15 of them complete, leave 97 not known to be
     # complete; 59 commitments have no evidence (headline), all dated and none complete,
     # so 97 - 59 = 38 have evidence and are still open.
-    view = content.period_view(content.embedded_plan("ap-2015"), "2016-03")
-    text = content.forecast_reading(view)
+    view = period_view(embedded_plan("ap-2015"), "2016-03")
+    text = forecast_reading(view)
     assert (
         "the 97 dated commitments not known to be complete (38 with evidence still open, "
         "59 with no evidence)"
@@ -415,19 +427,37 @@ def test_changes_across_different_bases_are_not_subtracted():
     # August 2018: 61 of 111 commitments with evidence, earned schedule over 55 dated
     # commitments with evidence; September 2018: all 111, earned schedule over all 100
     # dated ones. The BEI of August is a lower bound, September's a full figure.
-    view = content.period_view(content.embedded_plan("cgip-2018"), "2018-09")
-    h = content.headline(view)
+    view = period_view(embedded_plan("cgip-2018"), "2018-09")
+    h = headline_figures.headline(view)
     now, before = h["now"], h["previous"]
     assert (before["with_evidence"], now["with_evidence"]) == (61, 111)
     assert (before["schedule_basis_commitments"], now["schedule_basis_commitments"]) == (55, 100)
-    bases = content.different_bases(now, before)
+    bases = different_bases(now, before)
     assert bases["schedule_variance_months"] == "55 → 100 dated commitments with evidence"
     assert bases["baseline_execution_index"] == (
         "evidence for 61 → 111 of 111 commitments (a lower bound, then a full figure)"
     )
     assert "complete" not in bases and "behind_schedule" not in bases  # counts stay
-    assert content._change_on_basis(now, before, "schedule_variance_months", "months") == (
+    assert change_on_basis(now, before, "schedule_variance_months", "months") == (
         "— (different basis)"
     )
     # 23 complete in September, 15 in August: a count, subtracted
-    assert content._change_on_basis(now, before, "complete", "count") == "+8"
+    assert change_on_basis(now, before, "complete", "count") == "+8"
+
+
+def test_document_sections_are_the_ones_that_apply_and_the_notebook_has_no_plan_branch(small):
+    ap15 = document_sections(period_view(embedded_plan("ap-2015"), "2015-12"))
+    cgip18 = document_sections(period_view(embedded_plan("cgip-2018"), "2018-09"))
+    register = document_sections(period_view(small, small.periods[-1]))
+    first_snapshot = document_sections(period_view(small, small.periods[0]))
+    assert ap15 == [] and first_snapshot == []
+    assert [s.title for s in cgip18] == ["Improvement aims and updates by section"]
+    assert list(cgip18[0].tables[0][0].columns)[-1] == "Updates dated September 2018"
+    assert [s.title for s in register] == ["Due dates moved since the previous snapshot"]
+    cells = json.loads(paths.PERIOD_REPORT_NOTEBOOK.read_text())["cells"]
+    code = "\n".join(
+        "".join(c["source"])
+        for c in cells
+        if c["cell_type"] == "code" and "parameters" not in c["metadata"].get("tags", [])
+    )
+    assert not re.search(r"^\s*(el)?if\b.*(plan|register|cgip|ap-2015)", code, re.MULTILINE)

@@ -22,8 +22,11 @@ from kerslake_analysis.base.periods import ReportPeriod
 from kerslake_analysis.deliver.key_figures import key_figures
 from kerslake_analysis.deliver.message import FIGURES_VERSION, build_message
 from kerslake_analysis.deliver.panel import MailSettings, Recipient
-from kerslake_analysis.report import content
+from kerslake_analysis.report import figures_file
+from kerslake_analysis.report.headline import headline_sentence, headline_table
 from kerslake_analysis.report.pages import render_period
+from kerslake_analysis.report.plan_data import embedded_plan, period_view
+from kerslake_analysis.report.published import published_against_recomputed, published_figures
 
 EMBEDDED = [
     ("ap-2015", "2015-12"),
@@ -48,9 +51,9 @@ def figures_of():
 
     def get(plan: str, period: str) -> dict:
         if (plan, period) not in cache:
-            view = content.period_view(content.embedded_plan(plan), period)
+            view = period_view(embedded_plan(plan), period)
             # Through JSON, as figures.json is written and read.
-            cache[plan, period] = json.loads(json.dumps(content.figures(view)))
+            cache[plan, period] = json.loads(json.dumps(figures_file.figures(view)))
         return cache[plan, period]
 
     return get
@@ -68,8 +71,8 @@ def test_december_2015_sentence_opens_with_the_councils_82_of_134():
     # are complete and 17 are progressing to the original timescales expected. There are
     # 11 which aren't due to have started yet"; line 59: "21 (16%) have seen some
     # slippage and 3 (2%) that were due to start have not yet started" -> 21 + 3 = 24.
-    view = content.period_view(content.embedded_plan("ap-2015"), "2015-12")
-    sentence = content.headline_sentence(view)
+    view = period_view(embedded_plan("ap-2015"), "2015-12")
+    sentence = headline_sentence(view)
     assert sentence.startswith(
         f"The council's own figures for December 2015, in {NAMED_2015}, state that"
     )
@@ -88,8 +91,8 @@ def test_december_2015_sentence_opens_with_the_councils_82_of_134():
 
 
 def test_december_2015_table_starts_with_the_published_rows():
-    view = content.period_view(content.embedded_plan("ap-2015"), "2015-12")
-    table = content.headline_table(view)
+    view = period_view(embedded_plan("ap-2015"), "2015-12")
+    table = headline_table(view)
     measures = table["Measure"].tolist()
     values = table["December 2015"].tolist()
     published = [i for i, m in enumerate(measures) if m.startswith("Published by the council")]
@@ -128,11 +131,11 @@ def test_december_2015_table_starts_with_the_published_rows():
 
 
 def test_a_period_without_published_figures_is_unchanged(figures_of):
-    view = content.period_view(content.embedded_plan("cgip-2018"), "2018-09")
-    assert content.published_figures(view) is None
-    table = content.headline_table(view)
+    view = period_view(embedded_plan("cgip-2018"), "2018-09")
+    assert published_figures(view) is None
+    table = headline_table(view)
     assert not table["Measure"].str.contains("Published|From the evidence").any()
-    sentence = content.headline_sentence(view)
+    sentence = headline_sentence(view)
     assert sentence.startswith("At the end of September 2018")
     assert "council's own figures" not in sentence
     figures = figures_of("cgip-2018", "2018-09")
@@ -144,11 +147,11 @@ def test_a_period_without_published_figures_is_unchanged(figures_of):
 def test_july_2018_evidence_under_half_is_said_in_sentence_table_and_mail(figures_of):
     # 41 of 111 commitments have evidence at the end of July 2018 (38 + 1.4-1, 1.7-3, 4.5-1,
     # tests/test_source_cgip_2018.py): 41 * 2 = 82 < 111.
-    view = content.period_view(content.embedded_plan("cgip-2018"), "2018-07")
-    sentence = content.headline_sentence(view)
+    view = period_view(embedded_plan("cgip-2018"), "2018-07")
+    sentence = headline_sentence(view)
     assert "evidence for 41 of the 111 commitments" in sentence
     assert "describe only the commitments with evidence" in sentence
-    measures = content.headline_table(view)["Measure"].tolist()
+    measures = headline_table(view)["Measure"].tolist()
     caution = "evidence covers only 41 of 111 commitments"
     assert sum(caution in m for m in measures) == 2  # slippage rate and earned schedule
     rows = dict(key_figures(figures_of("cgip-2018", "2018-07")["headline"]))
@@ -285,8 +288,8 @@ def test_december_2015_published_trace_cites_the_snapshots(figures_of):
 def test_december_2015_published_against_recomputed_never_says_they_agree():
     # The council counts 134 actions (line 147), the plan 115 commitments: different
     # lists, so 3 against 3 (not started – completion slipped, line 59) is no agreement.
-    view = content.period_view(content.embedded_plan("ap-2015"), "2015-12")
-    table = content.published_against_recomputed(view).set_index("Measure")
+    view = period_view(embedded_plan("ap-2015"), "2015-12")
+    table = published_against_recomputed(view).set_index("Measure")
     reasons = table["Why they differ"]
     assert not reasons.str.contains("agree").any()
     slipped = reasons["Not started – completion slipped"]

@@ -33,7 +33,8 @@ from kerslake_analysis.ingest.register import (
 )
 from kerslake_analysis.ingest.register.encoding import detect_encoding
 from kerslake_analysis.ingest.register.headers import find_header_row
-from kerslake_analysis.report import content
+from kerslake_analysis.report.footer import footer_table
+from kerslake_analysis.report.plan_data import register_plan
 
 MAPPING = """
 name = "demo"
@@ -132,8 +133,8 @@ def test_cp1252_is_refused_unless_pinned_and_the_footer_shows_how_it_was_read(tm
     pinned = mapping(tmp_path, MAPPING.replace("[files]", '[files]\nencoding = "cp1252"'))
     register = load_register(folder, pinned)
     assert register.commitments["text"].tolist() == [r[1] for r in ACCENTED[1:]]
-    data = content.register_plan(folder, pinned)
-    footer = content.footer_table(ReportPeriod("demo", "2018-09", str(folder), str(pinned)), data)
+    data = register_plan(folder, pinned)
+    footer = footer_table(ReportPeriod("demo", "2018-09", str(folder), str(pinned)), data)
     rows = dict(zip(footer["item"], footer["value"], strict=True))
     assert rows["encoding 2018-09.csv"] == "cp1252 (set in the mapping)"
 
@@ -141,9 +142,9 @@ def test_cp1252_is_refused_unless_pinned_and_the_footer_shows_how_it_was_read(tm
 def test_a_detected_encoding_is_recorded_in_the_footer(tmp_path):
     folder = tmp_path / "register"
     write(folder, "2018-09.csv", ACCENTED, "utf-8")
-    data = content.register_plan(folder, mapping(tmp_path))
+    data = register_plan(folder, mapping(tmp_path))
     period = ReportPeriod("demo", "2018-09", str(folder), str(tmp_path / "MAP.toml"))
-    footer = content.footer_table(period, data)
+    footer = footer_table(period, data)
     rows = dict(zip(footer["item"], footer["value"], strict=True))
     assert rows["encoding 2018-09.csv"] == "utf-8 (detected, confidence 1.00)"
 

@@ -7,19 +7,22 @@ import re
 import pytest
 
 from kerslake_analysis.base import paths
-from kerslake_analysis.report import content
+from kerslake_analysis.report import figures_file, headline_figures
+from kerslake_analysis.report.headline import headline_sentence, headline_table
+from kerslake_analysis.report.plan_data import embedded_plan, load_plan, period_view
+from kerslake_analysis.report.schedule_readings import earned_schedule_reading
 
 SMALL = paths.PROJ_ROOT / "tests" / "data" / "registers" / "small"
 
 
 @pytest.fixture(scope="module")
 def ap_2015():
-    return content.embedded_plan("ap-2015")
+    return embedded_plan("ap-2015")
 
 
 @pytest.fixture(scope="module")
 def cgip_2018():
-    return content.embedded_plan("cgip-2018")
+    return embedded_plan("cgip-2018")
 
 
 def test_july_2018_bei_and_earned_schedule_against_a_hand_count(cgip_2018):
@@ -32,8 +35,8 @@ def test_july_2018_bei_and_earned_schedule_against_a_hand_count(cgip_2018):
     # 4.1-1, 4.2-1) and one undated (1.7-4, "July 2018 onwards").
     # DCMA BEI = dated completed, whenever due (11) / due by t (23) = 0.478; not the old
     # 4 of 4 = 1.00.
-    view = content.period_view(cgip_2018, "2018-07")
-    h = content.headline(view)["now"]
+    view = period_view(cgip_2018, "2018-07")
+    h = headline_figures.headline(view)["now"]
     assert h["baseline_execution_index"] == pytest.approx(11 / 23, abs=1e-6)
     # Earned schedule over the 36 dated commitments with evidence (33 before the second
     # reading of 2026 added July evidence for 1.4-1 and 1.7-3, due September 2018, and
@@ -51,7 +54,7 @@ def test_july_2018_bei_and_earned_schedule_against_a_hand_count(cgip_2018):
     assert es["at_months"] == pytest.approx(7.0)
     assert h["schedule_variance_months"] == pytest.approx(6 + 3 / 9 - 7)
     assert h["schedule_performance_index"] == pytest.approx((6 + 3 / 9) / 7)
-    sentence = content.headline_sentence(view)
+    sentence = headline_sentence(view)
     assert (
         "the 36 of the 100 dated commitments that have evidence are 0.7 months behind" in sentence
     )
@@ -66,9 +69,9 @@ def test_july_2018_bei_and_earned_schedule_against_a_hand_count(cgip_2018):
 def test_the_headline_never_states_the_bound_as_a_point_figure(ap_2015, cgip_2018):
     for data in (ap_2015, cgip_2018):
         for period in data.periods:
-            view = content.period_view(data, period)
-            h = content.headline(view)["now"]
-            sentence = content.headline_sentence(view)
+            view = period_view(data, period)
+            h = headline_figures.headline(view)["now"]
+            sentence = headline_sentence(view)
             bound = h["schedule_variance_bound_months"]
             if bound is None:
                 assert "at most" not in sentence and "at least" not in sentence
@@ -90,14 +93,14 @@ def test_december_2015_reading_shows_the_published_position_with_its_derivation(
     # December 2014) 66/115 = 57.4%, June 2015 71/115 = 61.7%: 6 + (61.2 - 57.4) /
     # (61.7 - 57.4) = 6.87 months (6 + (82 * 115 / 134 - 66) / 5 = 6.8746); AT 13, so
     # SV = -6.13 and SPI = 0.53. See tests/test_metrics.py for the full hand count.
-    view = content.period_view(ap_2015, "2015-12")
-    reading = content.earned_schedule_reading(view)
+    view = period_view(ap_2015, "2015-12")
+    reading = earned_schedule_reading(view)
     assert "82 of 134 complete is 61.2%" in reading
     assert "month 6 (2015-05)" in reading and "month 7 (2015-06)" in reading
     assert "6 + (61.2 − 57.4) / (61.7 − 57.4) = 6.87 months" in reading
     assert "schedule variance is -6.13 months" in reading
     assert re.search(r"at most \d+\.\d months behind", reading)
-    figures = content.figures(view)
+    figures = figures_file.figures(view)
     position = figures["earned_schedule"]["published_position"]
     assert position["position_months"] == pytest.approx(6 + (82 * 115 / 134 - 66) / 5, abs=1e-6)
     assert (position["month_before_label"], position["month_after_label"]) == (
@@ -106,19 +109,19 @@ def test_december_2015_reading_shows_the_published_position_with_its_derivation(
     )
     assert figures["earned_schedule"]["basis"] == "dated commitments with evidence"
     # No published count for March 2016: no position.
-    later = content.figures(content.period_view(ap_2015, "2016-03"))
+    later = figures_file.figures(period_view(ap_2015, "2016-03"))
     assert later["earned_schedule"]["published_position"] is None
 
 
 def test_full_evidence_gives_the_point_figure_without_a_bound():
     # The small register (tests/test_period_report.py): every commitment has evidence,
     # ES = 1, AT = 2, SV = -1 month; there is no bound to state.
-    small = content.load_plan("", str(SMALL), str(SMALL / "mapping.toml"))
-    view = content.period_view(small, "2024-02")
-    sentence = content.headline_sentence(view)
+    small = load_plan("", str(SMALL), str(SMALL / "mapping.toml"))
+    view = period_view(small, "2024-02")
+    sentence = headline_sentence(view)
     assert "by earned schedule the plan is 1.0 months behind." in sentence
     assert "at most" not in sentence
-    table = content.headline_table(view).set_index("Measure")
+    table = headline_table(view).set_index("Measure")
     bound_row = [m for m in table.index if "over all dated commitments" in m]
     assert table.loc[bound_row[0], "February 2024"] == "—"
 

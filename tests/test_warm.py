@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from kerslake_analysis.report import pages, warm
-from kerslake_analysis.report.content import embedded_report_periods
+from kerslake_analysis.report.plan_data import embedded_report_periods
 
 LEAKY = """\
 import json, os, sys

@@ -114,7 +114,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_periods(args: argparse.Namespace) -> int:
-    from kerslake_analysis.report.content import embedded_report_periods
+    from kerslake_analysis.report.plan_data import embedded_report_periods
 
     if not args.register:
         _require_checkout("kerslake periods")

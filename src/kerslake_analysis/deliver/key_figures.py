@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from kerslake_analysis.base import paths
+from kerslake_analysis.report.formatting import NOT_COMPUTABLE, format_months, format_value
 
 #: The key figures read from the evidence: label, ``figures.json`` headline key, kind.
 #: The earned-schedule label gets its basis (N of M) from the headline; the slippage
@@ -36,16 +37,12 @@ KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _show(value: float | int | None, kind: str) -> str:
-    if value is None:
-        return "not computable"
-    if kind == "share":
-        return f"{value * 100:.1f}%"
+def _shown(value: float | int | None, kind: str) -> str:
+    """A key figure in the page's wording: a schedule variance in words (as the headline
+    sentence), a share or a count as the headline table shows it."""
     if kind == "months":
-        if abs(value) < 0.05:
-            return "on schedule"
-        return f"{abs(value):.1f} months {'behind' if value < 0 else 'ahead'}"
-    return f"{int(value):d}"
+        return format_months(value)
+    return format_value(value if value is None or kind != "count" else int(value), kind)
 
 
 def key_figures(
@@ -100,9 +97,9 @@ def key_figures(
             label = label[:-1] + caution + ")"
         value = headline.get(key)
         if kind == "coverage":
-            shown = "not computable" if value is None or not total else f"{value} of {total}"
+            shown = NOT_COMPUTABLE if value is None or not total else f"{value} of {total}"
         else:
-            shown = _show(value, kind)
+            shown = _shown(value, kind)
         rows.append((prefix + label, shown))
     return rows
 
@@ -131,7 +128,7 @@ def _published_key_figures(published: Mapping, position: Mapping | None) -> list
                 "Estimated by this project from the council's count (not a council figure): "
                 "months ahead (+) or behind (−) implied by its share complete "
                 f"({position['published_complete']} of {position['published_total']})",
-                _show(position["sv_months"], "months"),
+                _shown(position["sv_months"], "months"),
             )
         )
     return rows

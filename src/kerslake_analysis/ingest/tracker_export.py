@@ -41,6 +41,7 @@ from kerslake_analysis.base import paths
 from kerslake_analysis.base.files import atomic_write
 from kerslake_analysis.base.periods import period_end
 from kerslake_analysis.ingest import load
+from kerslake_analysis.ingest.documents import cgip_2018
 
 #: The council's column names in the exported tracker, by curated column.
 TRACKER_COLUMNS: dict[str, str] = {
@@ -189,7 +190,7 @@ def export_tracker(
 
 #: The trackers shipped in ``data/registers/``: plan and the periods to write.
 SHIPPED_TRACKERS: dict[str, tuple[str, ...]] = {
-    "cgip-2018": ("2018-07", "2018-08", "2018-09"),
+    cgip_2018.PLAN: cgip_2018.PERIODS,
 }
 
 

@@ -27,7 +27,7 @@ from kerslake_analysis.audit.findings import (  # noqa: E402
 )
 from kerslake_analysis.audit.prepared import document_name  # noqa: E402
 from kerslake_analysis.base import paths  # noqa: E402
-from kerslake_analysis.report import page_summaries, pages  # noqa: E402
+from kerslake_analysis.report import colours, page_summaries, pages  # noqa: E402
 
 #: The page's opening sentence and the kinds of inconsistency it counts, shared with the
 #: index (:mod:`kerslake_analysis.report.page_summaries`).
@@ -41,9 +41,9 @@ AUDIT_NOTEBOOK: Path = paths.AUDIT_NOTEBOOK
 
 #: Colours of the statuses (GOV.UK palette: red, green, mid grey).
 STATUS_COLOURS: dict[str, str] = {
-    INCONSISTENT: "#d4351c",
-    "consistent": "#00703c",
-    "unverifiable": "#b1b4b6",
+    INCONSISTENT: colours.RED,
+    "consistent": colours.GREEN,
+    "unverifiable": colours.MID_GREY,
 }
 
 #: What each check does, in one sentence, for the page.
@@ -136,7 +136,7 @@ def status_chart(findings: Sequence[Finding]) -> Figure:
         labels,
         [counts[status] for status in order],
         color=[STATUS_COLOURS[status] for status in order],
-        edgecolor="#0b0c0c",
+        edgecolor=colours.BLACK,
         linewidth=0.3,
     )
     ax.bar_label(bars, fontsize=9, padding=3)

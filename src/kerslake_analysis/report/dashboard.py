@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from kerslake_analysis.audit.findings import read_findings
-from kerslake_analysis.report.content import _show, _under_half
+from kerslake_analysis.report.formatting import format_value
+from kerslake_analysis.report.headline import under_half
 from kerslake_analysis.report.overview import (
     OVERVIEW_FILE,
     ROWS,
@@ -85,10 +86,13 @@ def latest_figures(entries) -> dict | None:
     kinds = {key: kind for _, key, kind in ROWS}
     for key, label in DASHBOARD_ROWS:
         shown.append(
-            (prefix + label, _show(headline.get(key), kinds[key]) + _basis(latest.figures, key))
+            (
+                prefix + label,
+                format_value(headline.get(key), kinds[key]) + _basis(latest.figures, key),
+            )
         )
     caution = ""
-    if _under_half(headline):
+    if under_half(headline):
         caution = (
             f"Evidence covers only {headline['with_evidence']} of the "
             f"{headline['commitments']} commitments: the slippage rate and the earned-schedule "

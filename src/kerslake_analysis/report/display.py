@@ -210,3 +210,13 @@ def link_list_html(links: pd.DataFrame, text: str, href: str) -> str:
 def show_link_list(links: pd.DataFrame, text: str, href: str) -> None:
     """Display :func:`link_list_html`."""
     display(HTML(link_list_html(links, text, href)))
+
+
+def show_document_section(section) -> None:
+    """Display one :class:`~kerslake_analysis.report.document_sections.DocumentSection`:
+    its heading, its paragraph if any, then its tables with their captions."""
+    show_heading(section.title)
+    if section.intro:
+        show_paragraph(section.intro)
+    for frame, caption in section.tables:
+        show_table(frame, caption=caption)

@@ -37,7 +37,8 @@ from kerslake_analysis.base import paths  # noqa: E402
 from kerslake_analysis.ingest.documents.lineage import DOCUMENT_DATES  # noqa: E402
 from kerslake_analysis.ingest.provenance import strip_markup  # noqa: E402
 from kerslake_analysis.measure.lineage import SUMMARY_COLUMNS  # noqa: E402
-from kerslake_analysis.report import page_summaries  # noqa: E402
+from kerslake_analysis.report import colours, page_summaries  # noqa: E402
+from kerslake_analysis.report.formatting import iso_day  # noqa: E402
 from kerslake_analysis.report.pages import ReportResult, render_notebook  # noqa: E402
 
 #: The page's opening paragraph, shared with the index
@@ -53,22 +54,18 @@ SUMMARY_FILE = "lineage.json"
 
 #: Colour and marker of each event on the timeline.
 EVENT_STYLE: dict[str, tuple[str, str, str]] = {
-    "promised": ("#1d70b8", "o", "first promised"),
-    "restated": ("#f47738", "o", "restated"),
-    "progress": ("#505a5f", "D", "progress / not yet done"),
-    "done": ("#00703c", "*", "evidence of completion"),
+    "promised": (colours.BLUE, "o", "first promised"),
+    "restated": (colours.ORANGE, "o", "restated"),
+    "progress": (colours.DARK_GREY, "D", "progress / not yet done"),
+    "done": (colours.GREEN, "*", "evidence of completion"),
 }
-_SLIP_COLOUR = "#d4351c"
+_SLIP_COLOUR = colours.RED
 _PRECISION_WORDS = {
     "day": "the day",
     "month": "by the month's end",
     "season": "by the season's end",
     "document": "by the document's date",
 }
-
-
-def _day(value) -> str:
-    return "" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
 def _number(value: float, decimals: int = 0) -> str:
@@ -85,7 +82,7 @@ def _slip_words(row: pd.Series) -> str:
 def _latest_due(row: pd.Series) -> str:
     """A chain's latest due date, or the range a relative timescale gives, marked derived."""
     derived = row.get("latest_due_derived")
-    return derived if isinstance(derived, str) and derived else _day(row["latest_due"])
+    return derived if isinstance(derived, str) and derived else iso_day(row["latest_due"])
 
 
 def chain_sentence(row: pd.Series) -> str:
@@ -102,9 +99,9 @@ def chain_sentence(row: pd.Series) -> str:
         Plain text (escape it when rendering).
     """
     document = paths.DOCUMENT_LABELS[row["first_source"]]
-    due = f"due {_day(row['first_due'])}" if pd.notna(row["first_due"]) else "with no due date"
+    due = f"due {iso_day(row['first_due'])}" if pd.notna(row["first_due"]) else "with no due date"
     if pd.notna(row["first_due"]) and row["first_due_ref"] != row["first_commitment_id"]:
-        due = f"with no due date until {row['first_due_ref']} set {_day(row['first_due'])}"
+        due = f"with no due date until {row['first_due_ref']} set {iso_day(row['first_due'])}"
     parts = [f"First promised in the {document} ({row['first_commitment_id']}), {due}."]
     if row["restatements"]:
         times = "once" if row["restatements"] == 1 else f"{row['restatements']} times"
@@ -113,11 +110,9 @@ def chain_sentence(row: pd.Series) -> str:
             if pd.notna(row["latest_due"])
             else ", the latest with no date"
         )
-        parts.append(f"Restated {times}, last on {_day(row['last_restated_on'])}{latest}.")
+        parts.append(f"Restated {times}, last on {iso_day(row['last_restated_on'])}{latest}.")
     if row["status"] == "complete":
-        done = (
-            f"First evidence of completion: {_day(row['first_done_on'])} ({row['first_done_ref']})"
-        )
+        done = f"First evidence of completion: {iso_day(row['first_done_on'])} ({row['first_done_ref']})"
         if pd.isna(row["slip_days"]):
             parts.append(f"{done}; with no due date, no slip can be measured.")
         elif row["slip_days"] < 0:
@@ -131,7 +126,7 @@ def chain_sentence(row: pd.Series) -> str:
             )
     else:
         parts.append(
-            f"No evidence of completion by {_day(row['last_seen_on'])}, the last document that "
+            f"No evidence of completion by {iso_day(row['last_seen_on'])}, the last document that "
             f"mentions it: total slip {_slip_words(row)} so far."
         )
     return " ".join(parts)
@@ -157,18 +152,18 @@ def slip_table(summary: pd.DataFrame) -> pd.DataFrame:
     days = summary["slip_days"].map(lambda d: "" if pd.isna(d) else _number(int(d)))
     months = summary["slip_months"].map(lambda m: "" if pd.isna(m) else _number(m, 1))
     slip = (sign + days + " days (" + months + " months)").where(days != "", "no due date")
-    done = summary["first_done_on"].map(_day) + " (" + summary["first_done_ref"].fillna("") + ")"
+    done = summary["first_done_on"].map(iso_day) + " (" + summary["first_done_ref"].fillna("") + ")"
     times = summary["restatements"].map(lambda n: "once" if n == 1 else f"{n} times")
     latest = summary.apply(_latest_due, axis=1) if len(summary) else summary["latest_due"]
     restated = times + "; latest due " + latest.replace("", "none")
     return pd.DataFrame(
         {
             "Chain": summary["chain_title"] + " [" + summary["chain_id"] + "]",
-            "First promised, due": summary["first_promised_on"].map(_day)
+            "First promised, due": summary["first_promised_on"].map(iso_day)
             + " ("
             + summary["first_commitment_id"]
             + "), due "
-            + summary["first_due"].map(_day).replace("", "none (TBC)"),
+            + summary["first_due"].map(iso_day).replace("", "none (TBC)"),
             "Restated": restated.where(summary["restatements"] > 0, "no"),
             "First evidence of completion": done.where(summary["first_done_on"].notna(), "none"),
             "Total slip": slip,
@@ -198,7 +193,7 @@ def events_table(events: pd.DataFrame, derived: pd.Series | None = None) -> pd.D
     line = "line " + events["source_line"].astype(str)
     return pd.DataFrame(
         {
-            "Date": events["on"].map(_day),
+            "Date": events["on"].map(iso_day),
             "Date known": events["precision"].map(_PRECISION_WORDS),
             "Event": events["event"].astype(str),
             "Due": _due_words(events, derived),
@@ -212,7 +207,7 @@ def events_table(events: pd.DataFrame, derived: pd.Series | None = None) -> pd.D
 
 def _due_words(events: pd.DataFrame, derived: pd.Series | None) -> pd.Series:
     """Each event's due date, or the range of a derived one (:func:`events_table`)."""
-    due = events["due"].map(_day)
+    due = events["due"].map(iso_day)
     if derived is None or not len(derived):
         return due
     words = events["ref"].map(derived)
@@ -234,7 +229,7 @@ def timeline_alt(events: pd.DataFrame, row: pd.Series) -> str:
     str
     """
     points = "; ".join(
-        f"{event} {_day(on)}" + (f" (due {_day(due)})" if pd.notna(due) else "")
+        f"{event} {iso_day(on)}" + (f" (due {iso_day(due)})" if pd.notna(due) else "")
         for event, on, due in zip(events["event"], events["on"], events["due"], strict=True)
     )
     return f"Timeline of {row['chain_title']}: {points}. {chain_sentence(row)}"
@@ -278,7 +273,7 @@ def timeline_chart(events: pd.DataFrame, row: pd.Series) -> Figure:
         start, end = sorted([row["first_due"], row["slip_end_on"]])
         ax.axvspan(_num(start), _num(end), color=_SLIP_COLOUR, alpha=0.08, lw=0)
     if pd.notna(row["first_due"]):
-        ax.axvline(_num(row["first_due"]), color="#505a5f", ls="--", lw=1)
+        ax.axvline(_num(row["first_due"]), color=colours.DARK_GREY, ls="--", lw=1)
     for y, event in zip(positions, events.itertuples(index=False), strict=True):
         colour, marker, _ = EVENT_STYLE[str(event.event)]
         if pd.notna(event.due):
@@ -311,7 +306,7 @@ def timeline_chart(events: pd.DataFrame, row: pd.Series) -> Figure:
     high = max(_num(d) for d in [*events["on"], *events["due"].dropna()])
     margin = max(60.0, 0.04 * (high - low))
     ax.set_xlim(low - margin, high + margin)
-    ax.grid(axis="x", color="#e5e5e5")
+    ax.grid(axis="x", color=colours.LIGHT_GREY)
     ax.set_axisbelow(True)
     ax.legend(
         handles=_legend_handles(events, row),
@@ -333,9 +328,11 @@ def _legend_handles(events: pd.DataFrame, row: pd.Series) -> list:
         if event in present
     ]
     if events["due"].notna().any():
-        handles.append(Line2D([], [], color="#0b0c0c", marker="|", ls="", mew=2, label="due date"))
+        handles.append(
+            Line2D([], [], color=colours.BLACK, marker="|", ls="", mew=2, label="due date")
+        )
     if pd.notna(row["first_due"]):
-        handles.append(Line2D([], [], color="#505a5f", ls="--", label="first due date"))
+        handles.append(Line2D([], [], color=colours.DARK_GREY, ls="--", label="first due date"))
         handles.append(Patch(color=_SLIP_COLOUR, alpha=0.15, label="total slip"))
     return handles
 

@@ -4,7 +4,7 @@
 plan have rendered. It shows each period's headline figures exactly as that period's
 ``figures.json`` states them (with the council's own published figures, labelled with
 document and line as the period report labels them), the change between periods with
-the headline table's "different basis" rule (:func:`kerslake_analysis.report.content.different_bases`),
+the headline table's "different basis" rule (:func:`kerslake_analysis.report.headline.different_bases`),
 a trend chart, the latest headline sentence and a link to each period. A period whose
 last run failed is listed as failed, never dropped. For a council's register whose due
 dates move between snapshots, it adds the milestone trend
@@ -25,13 +25,9 @@ import pandas as pd
 
 from kerslake_analysis.base.periods import PLAN_TITLES, period_label
 from kerslake_analysis.measure.milestone_trend import milestone_moves, milestone_trend
-from kerslake_analysis.report.content import (
-    DIFFERENT_BASIS_NOTE,
-    FIGURES_VERSION,
-    _change_on_basis,
-    _show,
-    different_bases,
-)
+from kerslake_analysis.report.figures_file import FIGURES_VERSION
+from kerslake_analysis.report.formatting import format_value, short_day_label
+from kerslake_analysis.report.headline import DIFFERENT_BASIS_NOTE, change_on_basis, different_bases
 from kerslake_analysis.report.templating import InlineImage, render
 from kerslake_analysis.report.trend_plots import (
     TOP_MOVES,
@@ -190,7 +186,7 @@ def published_cells(figures: dict | None) -> dict[str, str]:
             cells[key] = f"{item['value']} ({_where(published, item)})"
     position = (figures.get("earned_schedule") or {}).get("published_position")
     if position and position.get("sv_months") is not None:
-        cells["position"] = f"{position['sv_months']:+.1f}"
+        cells["position"] = format_value(position["sv_months"], "months")
     return cells
 
 
@@ -233,7 +229,7 @@ def figures_table(entries: list[PeriodEntry]) -> tuple[Table, list[str]]:
 
     A period's change row compares its ``headline`` with the ``previous`` its own
     ``figures.json`` states, by the headline table's rule: a figure whose basis changed
-    shows "— (different basis)" (:func:`~kerslake_analysis.report.content.different_bases`),
+    shows "— (different basis)" (:func:`~kerslake_analysis.report.headline.different_bases`),
     and a note says which bases differ.
 
     Parameters
@@ -253,8 +249,8 @@ def figures_table(entries: list[PeriodEntry]) -> tuple[Table, list[str]]:
         if figures is None:
             return entry.reason
         if change:
-            return _change_on_basis(figures["headline"], figures["previous"], key, kind)
-        return _show(figures["headline"].get(key), kind)
+            return change_on_basis(figures["headline"], figures["previous"], key, kind)
+        return format_value(figures["headline"].get(key), kind)
 
     table = Table("Period", [label for label, _, _ in ROWS], _change_rows(entries, ROWS, cell))
     notes = []
@@ -399,10 +395,6 @@ class Milestones:
     rows: list[list[str]]
 
 
-def _day(value) -> str:
-    return pd.Timestamp(value).strftime("%d %b %Y")
-
-
 def milestone_section(observations: pd.DataFrame) -> Milestones:
     """The milestone trend of a register: chart, table of the largest moves and how to read them.
 
@@ -453,10 +445,10 @@ def milestone_section(observations: pd.DataFrame) -> Milestones:
         [
             str(r.commitment_id),
             str(r.snapshots),
-            f"{_day(r.first_due)} ({_day(r.first_reported_on)})",
-            f"{_day(r.latest_due)} ({_day(r.latest_reported_on)})",
+            f"{short_day_label(r.first_due)} ({short_day_label(r.first_reported_on)})",
+            f"{short_day_label(r.latest_due)} ({short_day_label(r.latest_reported_on)})",
             f"{r.move_days:+d}",
-            f"{r.move_months:+.1f}",
+            format_value(r.move_months, "months"),
             str(r.total_move_days),
             str(r.times_moved),
         ]

@@ -38,7 +38,7 @@ from kerslake_analysis.base.files import atomic_write
 from kerslake_analysis.base.periods import ReportPeriod
 from kerslake_analysis.ingest.register.mapping import SLUG
 from kerslake_analysis.report import templating
-from kerslake_analysis.report.content import embedded_report_periods
+from kerslake_analysis.report.plan_data import embedded_report_periods
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode

@@ -17,6 +17,7 @@ import seaborn as sns  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from kerslake_analysis.measure.status import STATUS_COLOURS, STATUS_ORDER  # noqa: E402
+from kerslake_analysis.report import colours  # noqa: E402
 
 
 def _wrap(text: str, width: int = 28) -> str:
@@ -54,7 +55,9 @@ def section_counts_chart(counts: pd.DataFrame, month_label: str) -> Figure:
     )
     fig = Figure(figsize=(7, 1.0 + 0.6 * len(counts)))
     ax = fig.subplots()
-    sns.barplot(long, y="label", x="count", hue="measure", ax=ax, palette=["#1d70b8", "#f47738"])
+    sns.barplot(
+        long, y="label", x="count", hue="measure", ax=ax, palette=[colours.BLUE, colours.ORANGE]
+    )
     ax.set_xlabel("count")
     ax.set_ylabel("")
     ax.legend(title="", loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False)
@@ -142,7 +145,7 @@ def trajectory_chart(monthly: pd.DataFrame, as_of: pd.Timestamp, forecast_date=N
         monthly["month_end"],
         monthly["planned_due_cum"],
         where="post",
-        color="#1d70b8",
+        color=colours.BLUE,
         label="Planned: due by month end",
     )
     actual = monthly[monthly["actual_complete_cum"].notna()]
@@ -151,10 +154,10 @@ def trajectory_chart(monthly: pd.DataFrame, as_of: pd.Timestamp, forecast_date=N
         actual["actual_complete_cum"].astype(float),
         marker="o",
         markersize=3,
-        color="#00703c",
+        color=colours.GREEN,
         label="Actual: complete (with evidence)",
     )
-    ax.axvline(as_of, color="#505a5f", linestyle="--", linewidth=1, label="Report date")
+    ax.axvline(as_of, color=colours.DARK_GREY, linestyle="--", linewidth=1, label="Report date")
     if forecast_date is not None and not pd.isna(forecast_date) and len(actual):
         # Draw the forecast at most a year past the plan's last month, so a distant
         # forecast does not squash the plan; the legend gives the forecast month.
@@ -168,7 +171,7 @@ def trajectory_chart(monthly: pd.DataFrame, as_of: pd.Timestamp, forecast_date=N
         ax.plot(
             [last["month_end"], end],
             [done, reached],
-            color="#00703c",
+            color=colours.GREEN,
             linestyle=":",
             label=f"Forecast at recent rate (all complete {forecast:%b %Y})",
         )
@@ -195,7 +198,7 @@ def milestone_chart(milestones: pd.DataFrame, as_of: pd.Timestamp) -> Figure:
     Parameters
     ----------
     milestones : pandas.DataFrame
-        From :func:`kerslake_analysis.report.content.milestone_frame` (``theme``,
+        From :func:`kerslake_analysis.report.sections.milestone_frame` (``theme``,
         ``due_end``, ``marker``).
     as_of : pandas.Timestamp
         The report date, drawn as a vertical line.
@@ -220,11 +223,11 @@ def milestone_chart(milestones: pd.DataFrame, as_of: pd.Timestamp) -> Figure:
             marker=shape,
             color=colour,
             s=28,
-            edgecolor="#0b0c0c",
+            edgecolor=colours.BLACK,
             linewidth=0.3,
             label=marker_name.capitalize(),
         )
-    ax.axvline(as_of, color="#505a5f", linestyle="--", linewidth=1, label="Report date")
+    ax.axvline(as_of, color=colours.DARK_GREY, linestyle="--", linewidth=1, label="Report date")
     ax.set_yticks(range(len(themes)), [_wrap(t, 32) for t in themes])
     ax.set_xlabel("due date")
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, frameon=False, fontsize=8)
@@ -236,11 +239,11 @@ def milestone_chart(milestones: pd.DataFrame, as_of: pd.Timestamp) -> Figure:
 
 #: Colours of five-point delivery-confidence or RAG ratings; other categories are grey.
 RATING_COLOURS: dict[str, str] = {
-    "Green": "#00703c",
-    "Amber/Green": "#85994b",
-    "Amber": "#ffbf00",
-    "Amber/Red": "#f47738",
-    "Red": "#d4351c",
+    "Green": colours.GREEN,
+    "Amber/Green": colours.AMBER_GREEN,
+    "Amber": colours.AMBER,
+    "Amber/Red": colours.ORANGE,
+    "Red": colours.RED,
 }
 
 
@@ -267,8 +270,10 @@ def rating_chart(counts: pd.DataFrame, title: str) -> Figure:
     labels = [str(r) for r in counts["rating"]]
     fig = Figure(figsize=(7, 0.8 + 0.4 * len(labels)))
     ax = fig.subplots()
-    colours = [RATING_COLOURS.get(label, "#b1b4b6") for label in labels]
-    bars = ax.barh(labels, counts["projects"], color=colours, edgecolor="#0b0c0c", linewidth=0.3)
+    bar_colours = [RATING_COLOURS.get(label, colours.MID_GREY) for label in labels]
+    bars = ax.barh(
+        labels, counts["projects"], color=bar_colours, edgecolor=colours.BLACK, linewidth=0.3
+    )
     ax.bar_label(bars, fontsize=8, padding=2)
     ax.invert_yaxis()
     ax.set_xlabel("count")

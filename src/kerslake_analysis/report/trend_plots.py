@@ -16,18 +16,19 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from kerslake_analysis.report import colours  # noqa: E402
 from kerslake_analysis.report.display import figure_png  # noqa: E402
 from kerslake_analysis.report.templating import InlineImage  # noqa: E402
 
 #: Series of the count chart: label → (colour, marker, line style). GOV.UK palette.
 COUNT_SERIES: dict[str, tuple[str, str, str]] = {
-    "Complete": ("#00703c", "o", "-"),
-    "Behind schedule": ("#d4351c", "X", "--"),
+    "Complete": (colours.GREEN, "o", "-"),
+    "Behind schedule": (colours.RED, "X", "--"),
 }
 #: Series of the share chart.
 SHARE_SERIES: dict[str, tuple[str, str, str]] = {
-    "Slippage rate": ("#d4351c", "X", "--"),
-    "Evidence coverage": ("#1d70b8", "s", ":"),
+    "Slippage rate": (colours.RED, "X", "--"),
+    "Evidence coverage": (colours.BLUE, "s", ":"),
 }
 #: Lines drawn in the milestone trend chart (the commitments whose dates moved most).
 TOP_MOVES = 10
@@ -177,14 +178,14 @@ def milestone_trend_chart(trend: pd.DataFrame, moves: pd.DataFrame) -> InlineIma
         ax=ax,
     )
     low, high = trend["reported_on"].min(), trend["reported_on"].max()
-    ax.plot([low, high], [low, high], color="#505a5f", linewidth=1, linestyle=":")
+    ax.plot([low, high], [low, high], color=colours.DARK_GREY, linewidth=1, linestyle=":")
     span = (high - low) * 0.03 or pd.Timedelta(days=15)
     ax.set_xlim(low - span, high + span)
     ax.annotate(
         "due date = report date",
         xy=(trend["reported_on"].max(), trend["reported_on"].max()),
         fontsize=8,
-        color="#505a5f",
+        color=colours.DARK_GREY,
         ha="right",
         va="bottom",
     )

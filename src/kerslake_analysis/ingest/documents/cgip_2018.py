@@ -106,6 +106,7 @@ from pathlib import Path
 import pandas as pd
 
 from kerslake_analysis.base import paths
+from kerslake_analysis.base.periods import period_end
 from kerslake_analysis.ingest.provenance import SourceDocument, is_bold, strip_markup
 
 #: Key of this document in ``paths.SOURCE_FILES``.
@@ -116,6 +117,8 @@ PLAN = "cgip-2018"
 DOCUMENT_DATE = "2018-09-30"
 #: The reporting month of this edition.
 DOCUMENT_PERIOD = "2018-09"
+#: The months its updates are dated in (July to this edition's month).
+PERIODS: tuple[str, ...] = ("2018-07", "2018-08", DOCUMENT_PERIOD)
 
 #: Hand transcription: what each update says happened to each output (see its README).
 READINGS_FILE: Path = paths.TRANSCRIPTIONS_DIR / "cgip18_readings.csv"
@@ -143,7 +146,6 @@ _PROMISE_COLUMNS = (
     "reason",
 )
 _MONTH_NUMBERS = {"jul": "07", "aug": "08", "sep": "09"}
-_PERIOD_END = {"2018-07": "2018-07-31", "2018-08": "2018-08-31", "2018-09": "2018-09-30"}
 
 # ---------------------------------------------------------------------------- patterns
 
@@ -1024,7 +1026,7 @@ def _observations_frame(
             {
                 "commitment_id": match["commitment_id"].item(),
                 "period": period,
-                "observed_on": _PERIOD_END[period],
+                "observed_on": period_end(period).isoformat(),
                 "state": reading.state,
                 "evidence": update.text,
                 "source": doc.name,
@@ -1098,12 +1100,12 @@ def _text_readings(doc: SourceDocument, commitments: pd.DataFrame, path: Path) -
             raise bad("commitment_id", f"no commitment {record['commitment_id']!r}")
         if record["state"] not in ("complete", "in_progress", "not_started"):
             raise bad("state", f"{record['state']!r} is not complete, in_progress or not_started")
-        if record["period"] not in _PERIOD_END:
-            raise bad("period", f"{record['period']!r} is not one of {sorted(_PERIOD_END)}")
+        if record["period"] not in PERIODS:
+            raise bad("period", f"{record['period']!r} is not one of {list(PERIODS)}")
         observed = pd.to_datetime(record["observed_on"], format="%Y-%m-%d", errors="coerce")
         if pd.isna(observed):
             raise bad("observed_on", f"{record['observed_on']!r} is not an ISO date")
-        if record["observed_on"] > _PERIOD_END[record["period"]]:
+        if record["observed_on"] > period_end(record["period"]).isoformat():
             raise bad("observed_on", f"{record['observed_on']} is after period {record['period']}")
         _check_quote(doc, path, row, record)
         if not record["transcription_note"].strip():

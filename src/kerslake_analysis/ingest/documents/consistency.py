@@ -91,6 +91,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kerslake_analysis.base.periods import period_end
+from kerslake_analysis.ingest.documents.cgip_2018 import DOCUMENT_PERIOD
 from kerslake_analysis.ingest.load import Problem, spreadsheet_row
 
 #: States that say a commitment is not (yet) done.
@@ -99,9 +100,6 @@ NOT_DONE: frozenset[str] = frozenset({"in_progress", "not_started"})
 #: The word a ``transcription_note`` uses to declare that a reading of the text is
 #: doubtful, so the observation is deliberately not counted complete.
 DOUBTFUL = "DOUBTFUL"
-
-#: The period of the 2018 edition, for updates without a month tag.
-CGIP18_DOCUMENT_PERIOD = "2018-09"
 
 #: The claim key of each snapshot measure: ``{plan}`` is the plan's claim prefix
 #: (``ap15`` for ``ap-2015``), ``{period}`` the snapshot's period. The key grammar is
@@ -457,7 +455,7 @@ def _check_lineage_references(tables: dict[str, pd.DataFrame]) -> list[Contradic
         )
         if kind == "update":
             update = frame.loc[matches[0]]
-            month = update["month"] or CGIP18_DOCUMENT_PERIOD
+            month = update["month"] or DOCUMENT_PERIOD
             if not pd.isna(link["to_on"]) and link["to_on"].date() > period_end(month):
                 found.append(
                     Contradiction(
@@ -488,7 +486,7 @@ def _check_update_markers(tables: dict[str, pd.DataFrame]) -> list[Contradiction
     updates, observations = tables["cgip18_updates"], tables["observations"]
     found = []
     for index, update in updates[updates["complete"].astype(bool)].iterrows():
-        month = update["month"] or CGIP18_DOCUMENT_PERIOD
+        month = update["month"] or DOCUMENT_PERIOD
         read_complete = observations[
             observations["commitment_id"].str.startswith(f"{update['aim_id']}-")
             & (observations["source"] == update["source"])

@@ -1,0 +1,92 @@
+"""The sections only some reports have: what one document or one kind of tracker records.
+
+The period notebook shows :func:`document_sections` in order, so it holds no condition
+on a plan's name or on where the data came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from kerslake_analysis.base.periods import period_label
+from kerslake_analysis.report.plan_data import PeriodView
+from kerslake_analysis.report.ratings import due_date_changes, due_date_summary_table
+from kerslake_analysis.report.sections import section_counts
+
+#: The embedded plans whose document counts improvement aims and updates by section.
+SECTIONED_PLANS = ("cgip-2018",)
+
+
+@dataclass(frozen=True)
+class DocumentSection:
+    """One section of a period page that only some plans or trackers have.
+
+    Attributes
+    ----------
+    title : str
+        The section heading.
+    intro : str
+        A paragraph shown under the heading; empty for none.
+    tables : list of (pandas.DataFrame, str or None)
+        Each table with its caption (None for none), in the order shown.
+    """
+
+    title: str
+    intro: str = ""
+    tables: list[tuple[pd.DataFrame, str | None]] = field(default_factory=list)
+
+
+def document_sections(view: PeriodView) -> list[DocumentSection]:
+    """The document- or tracker-specific sections that apply to a period, in page order.
+
+    A register with a previous snapshot gets the due dates moved since it; an embedded
+    plan whose document is organised by section (:data:`SECTIONED_PLANS`) gets its
+    improvement aims and updates by section.
+
+    Parameters
+    ----------
+    view : PeriodView
+
+    Returns
+    -------
+    list of DocumentSection
+        Empty when none applies.
+    """
+    found: list[DocumentSection] = []
+    if view.data.register is not None and view.previous:
+        found.append(_due_dates_moved(view))
+    if view.data.register is None and view.data.plan in SECTIONED_PLANS:
+        found.append(_aims_and_updates_by_section(view))
+    return found
+
+
+def _due_dates_moved(view: PeriodView) -> DocumentSection:
+    moved, furthest = due_date_changes(view)
+    return DocumentSection(
+        title="Due dates moved since the previous snapshot",
+        intro=(
+            "Items present in both snapshots are linked by ID (or, failing that, by a name "
+            "that occurs once in each); a positive number of days means the end date moved "
+            "later."
+        ),
+        tables=[
+            (due_date_summary_table(moved), None),
+            (furthest, "The ten items whose end dates moved furthest later"),
+        ],
+    )
+
+
+def _aims_and_updates_by_section(view: PeriodView) -> DocumentSection:
+    counts = section_counts(view.data.plan, view.period)
+    columns = {
+        "section": "Section",
+        "section_title": "Title",
+        "aims": "Improvement aims",
+        "updates": f"Updates dated {period_label(view.period)}",
+    }
+    return DocumentSection(
+        title="Improvement aims and updates by section",
+        tables=[(counts.rename(columns=columns), None)],
+    )
