@@ -109,6 +109,9 @@ DATE_FIELDS: tuple[str, ...] = ("due_start", "due_end", "completed_on")
 DEFAULT_INCLUDE: tuple[str, ...] = ("*.csv", "*.xlsx", "*.xlsm")
 DEFAULT_PERIOD_PATTERN = r"(?<!\d)(?P<year>\d{4})[-_ .]?(?P<month>0[1-9]|1[0-2])(?!\d)"
 DEFAULT_DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d", "%d/%m/%Y")
+#: Named groups a ``period_pattern`` may have: year with month or quarter; day, hour
+#: and minute order the files of one period (``same_period = "latest-date"``).
+PERIOD_GROUPS: frozenset[str] = frozenset({"year", "month", "quarter", "day", "hour", "minute"})
 DEFAULT_MAX_ROWS = 100_000
 DEFAULT_MAX_COLUMNS = 1_000
 DEFAULT_MAX_CELLS = 2_000_000
@@ -278,22 +281,72 @@ class FileOptions(_Model):
 
 
 class FileSettings(FileOptions):
-    """``[files]``: the file options for every file, plus which files to read."""
+    """``[files]``: the file options for every file, plus which files to read and how
+    each file gives its period.
+
+    ``layout`` is ``"files"`` (one file per period, the period in the file name by
+    ``period_pattern``) or ``"long"`` (the period in a column, ``period_column``, read
+    with ``period_formats`` or else ``date_formats``). ``same_period`` says what to do
+    when several files are for one period: ``"error"``, or read only the latest by
+    name (``"latest-name"``) or by the day, hour and minute in the name
+    (``"latest-date"``), listing the others as skipped.
+    """
 
     include: list[str] = Field(default=list(DEFAULT_INCLUDE), min_length=1)
     period_pattern: str = DEFAULT_PERIOD_PATTERN
+    layout: Literal["files", "long"] = "files"
+    period_column: Column | None = None
+    period_formats: list[str] | None = Field(default=None, min_length=1)
+    same_period: Literal["error", "latest-name", "latest-date"] = "error"
 
     @field_validator("period_pattern")
     @classmethod
     def _period_pattern(cls, value: str) -> str:
-        compiled = re.compile(_check_pattern(value))
-        missing = {"year", "month"} - set(compiled.groupindex)
-        if missing:
+        groups = set(re.compile(_check_pattern(value)).groupindex)
+        if "year" not in groups or not groups & {"month", "quarter"}:
             raise ValueError(
-                "the period pattern needs named groups (?P<year>…) and (?P<month>…); "
-                f"missing: {', '.join(sorted(missing))}"
+                "the period pattern needs named groups (?P<year>…) and (?P<month>…) or "
+                "(?P<quarter>…); it has: " + (", ".join(sorted(groups)) or "none")
+            )
+        if {"month", "quarter"} <= groups:
+            raise ValueError("the period pattern has both (?P<month>…) and (?P<quarter>…)")
+        unknown = groups - PERIOD_GROUPS
+        if unknown:
+            raise ValueError(
+                f"unknown named groups in the period pattern: {', '.join(sorted(unknown))} "
+                f"(allowed: {', '.join(sorted(PERIOD_GROUPS))})"
             )
         return value
+
+    @field_validator("period_formats")
+    @classmethod
+    def _period_formats(cls, value: list[str] | None) -> list[str] | None:
+        for fmt in value or []:
+            _check_date_format(fmt)
+        return value
+
+    @model_validator(mode="after")
+    def _layout(self) -> FileSettings:
+        if self.layout == "long" and self.period_column is None:
+            raise ValueError('layout = "long" needs period_column = "<the period\'s header>"')
+        if self.layout != "long" and self.period_column is not None:
+            raise ValueError('period_column is read only with layout = "long"')
+        if self.layout != "long" and self.period_formats is not None:
+            raise ValueError('period_formats is read only with layout = "long"')
+        if self.same_period == "latest-date" and self.layout == "files":
+            groups = set(re.compile(self.period_pattern).groupindex)
+            if not groups & {"day", "hour", "minute"}:
+                raise ValueError(
+                    'same_period = "latest-date" needs (?P<day>…), (?P<hour>…) or '
+                    "(?P<minute>…) in period_pattern"
+                )
+        return self
+
+    @property
+    def period_kind(self) -> str:
+        """``"quarter"`` when the period pattern reads quarters, else ``"month"``."""
+        groups = re.compile(self.period_pattern).groupindex
+        return "quarter" if self.layout == "files" and "quarter" in groups else "month"
 
 
 class Columns(_Model):

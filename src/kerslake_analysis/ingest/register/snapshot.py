@@ -60,6 +60,11 @@ STATE_DTYPE = pd.CategoricalDtype(list(schema.OBSERVATION_STATES))
 TEXT_FIELDS: tuple[str, ...] = ("text", "theme", "sub_theme", "ref", "owner", "update")
 #: Years outside this range are taken as typing mistakes.
 PLAUSIBLE_YEARS = (1900, 2100)
+#: The ``period`` to pass to :func:`read_snapshot` for a long file (``layout = "long"``),
+#: whose rows carry their own period in ``files.period_column``.
+LONG = "long"
+#: The field name under which a long file's period column is read (and named in problems).
+PERIOD_FIELD = "period_column"
 
 _SPACE = re.compile(r"\s+")
 _LOOKS_LIKE_DATE = re.compile(r"\d{1,4}[./ -]\d{1,2}[./ -]\d{1,4}")
@@ -154,7 +159,8 @@ def read_snapshot(path, mapping: Mapping, plan: FilePlan, period: str) -> Snapsh
     plan : FilePlan
         The mapping resolved for this file (:meth:`Mapping.plan_for`).
     period : str
-        The file's period ``YYYY-MM``; its last day is the observation date.
+        The file's period ``YYYY-MM``; its last day is the observation date. For a long
+        file, :data:`LONG`: each row's period is read from ``files.period_column``.
 
     Returns
     -------
@@ -188,6 +194,7 @@ def read_snapshot(path, mapping: Mapping, plan: FilePlan, period: str) -> Snapsh
     result.encoding, result.encoding_confidence = sheet.encoding, sheet.encoding_confidence
     result.notices = _hidden(sheet, plan.hidden)
     fields = {
+        **({PERIOD_FIELD: mapping.files.period_column} if period == LONG else {}),
         **plan.columns,
         **{f"rating.{n}": s for n, s in plan.ratings.items()},
         **{f"extra.{n}": s for n, s in plan.extra.items()},
@@ -617,19 +624,29 @@ def _convert(
 ) -> pd.DataFrame:
     sheet, plan = context.sheet, context.plan
     index = raw["id"].index
-    observed_on = pd.Timestamp(period).to_period("M").to_timestamp(how="end").normalize()
     missing = {name: _missing(values, plan) for name, values in raw.items()}
     errors = _formula_errors(context, raw, missing)
+    if period == LONG:
+        periods = _long_periods(context, mapping, raw, missing)
+    else:
+        periods = pd.Series(period, index=index, dtype=object)
+    observed_on = (
+        pd.to_datetime(periods.where(periods != ""), format="%Y-%m")
+        .dt.to_period("M")
+        .dt.to_timestamp(how="end")
+        .dt.normalize()
+        .astype(DATE)
+    )
 
     ids = _one_line(raw["id"])
     _required(context, "id", missing["id"] & ~errors["id"], "the ID is empty", "empty_id")
-    _duplicates(context, ids.where(~missing["id"]))
+    _duplicates(context, ids.where(~missing["id"]), periods if period == LONG else None)
     _required(context, "text", missing["text"] & ~errors["text"], "the text is empty", "empty_text")
 
     rows = pd.DataFrame(index=index)
     rows["commitment_id"] = ids.where(~missing["id"], "")
-    rows["period"] = period
-    rows["observed_on"] = pd.Series(observed_on, index=index).astype(DATE)
+    rows["period"] = periods.astype(str)
+    rows["observed_on"] = observed_on
     rows["source"] = sheet.file
     rows["source_line"] = (index.to_numpy() + 1).astype("int64")
     rows["source_cell"] = [sheet.cell_ref(int(i), context.columns["id"]) for i in index]
@@ -705,7 +722,54 @@ def _required(context: _Context, name: str, missing: pd.Series, message: str, ki
         context.report(name, missing[missing].index, message, kind=kind)
 
 
-def _duplicates(context: _Context, ids: pd.Series) -> None:
+def _long_periods(
+    context: _Context, mapping: Mapping, raw: dict[str, pd.Series], missing: dict[str, pd.Series]
+) -> pd.Series:
+    """The period ``YYYY-MM`` of each row of a long file, from its period column.
+
+    The column's values are read with ``period_formats`` (else ``date_formats``) and
+    the month is taken (``05/01/2014 12:00:00 AM`` is 2014-05). A blank or unreadable
+    value is a problem naming the cell; the row's period is then "".
+    """
+    text = raw[PERIOD_FIELD].astype(str).str.strip()
+    formats = mapping.files.period_formats or context.plan.date_formats
+    periods = pd.Series("", index=text.index, dtype=object)
+    remaining = ~missing[PERIOD_FIELD]
+    for fmt in formats:
+        if not remaining.any():
+            break
+        parsed = pd.to_datetime(text.where(remaining), format=fmt, errors="coerce")
+        ok = remaining & parsed.notna()
+        periods[ok] = parsed[ok].dt.strftime("%Y-%m")
+        remaining &= ~ok
+    if remaining.any():
+        context.report(
+            PERIOD_FIELD,
+            remaining[remaining].index,
+            text[remaining].map(lambda v: "the period: " + _bad_date(v, formats)),
+            kind="bad_period",
+        )
+    blank = missing[PERIOD_FIELD]
+    if blank.any():
+        context.report(PERIOD_FIELD, blank[blank].index, "the period is empty", kind="no_period")
+    return periods
+
+
+def _duplicates(context: _Context, ids: pd.Series, periods: pd.Series | None = None) -> None:
+    if periods is not None:  # a long file: an ID once per period
+        keys = ids.where(ids.isna(), ids.astype(object) + "\x00" + periods.astype(str))
+        repeated = keys[keys.notna() & keys.duplicated(keep=False)]
+        for _, group in repeated.groupby(repeated, sort=False):
+            where = [context.sheet.where(int(i), context.columns["id"])[0] for i in group.index]
+            value, when = ids[group.index[0]], periods[group.index[0]]
+            places = ", ".join(str(n) for n in where)
+            context.report(
+                "id",
+                group.index,
+                f"duplicate ID {value!r} for period {when} (rows {places})",
+                kind="duplicate_id",
+            )
+        return
     repeated = ids[ids.notna() & ids.duplicated(keep=False)]
     for value, group in repeated.groupby(repeated, sort=False):
         where = [context.sheet.where(int(i), context.columns["id"])[0] for i in group.index]
@@ -864,7 +928,7 @@ def _due(
     return frame[["timescale", "timescale_reference", "timescale_kind", "due_start", "due_end"]]
 
 
-def _date_order(context: _Context, rows: pd.DataFrame, observed_on: pd.Timestamp) -> None:
+def _date_order(context: _Context, rows: pd.DataFrame, observed_on: pd.Series) -> None:
     """Report end before start, completion before start and completion after the snapshot."""
     start, end, done = rows["due_start"], rows["due_end"], rows["completed_on"]
     mapped = context.columns
@@ -894,7 +958,8 @@ def _date_order(context: _Context, rows: pd.DataFrame, observed_on: pd.Timestamp
             late[late].index,
             "the completion date "
             + _iso(done[late])
-            + f" is after the snapshot date {observed_on:%Y-%m-%d}",
+            + " is after the snapshot date "
+            + _iso(observed_on[late]),
             kind="date_order",
         )
 
