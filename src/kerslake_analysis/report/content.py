@@ -1545,6 +1545,8 @@ def footer_table(report: ReportPeriod, data: PlanData | None = None) -> pd.DataF
     )
     rows = [(f"source {p.name}", f"SHA-256 {sha256_file(p)}") for p in sources]
     if data is not None and data.register is not None:
+        if data.register.period_kind == "quarter":  # file names give quarters
+            rows.append(("period", f"quarter ending {period_label(report.period)}"))
         rows += _encoding_rows(data.register.files)
         rows += [(f"notice {n.file}", n.message) for n in data.register.notices]
     rows.append(("kerslake-analysis version", _package_version()))
