@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from kerslake_analysis import cli
@@ -301,3 +302,66 @@ def test_validate_lists_the_skipped_files(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "scrape_20240701_0900.csv: skipped" in out
     assert "scrape_20240701_2359.csv: skipped" in out
+
+
+# --------------------------------------------------------------------------- [baseline]
+
+BASELINE = """
+[baseline]
+file = "baseline.csv"
+[baseline.columns]
+id = "Ref"
+text = "Promise"
+due_end = "Agreed date"
+"""
+
+
+def baseline_register(tmp_path: Path, baseline_rows: list[list[str]]) -> tuple[Path, Path]:
+    folder = tmp_path / "register"
+    # the snapshots re-plan action 1 from 31/12/2024 to 31/03/2025
+    write_csv(folder / "2024-07.csv", [HEADER, ["1", "Publish", "31/03/2025", "On track"]])
+    write_csv(
+        folder / "2024-08.csv",
+        [HEADER, ["1", "Publish", "31/03/2025", "Late"], ["2", "Train", "30/06/2025", "On track"]],
+    )
+    write_csv(folder / "baseline.csv", baseline_rows)
+    path = tmp_path / "MAP.toml"
+    path.write_text(MAPPING.format(files="") + BASELINE, encoding="utf-8")
+    return folder, path
+
+
+def test_baseline_values_come_from_the_baseline_file_joined_on_id(tmp_path):
+    rows = [
+        ["Promise", "Ref", "Agreed date"],
+        ["Publish the plan", "1", "31/12/2024"],
+        ["Train every councillor", "2", ""],
+    ]
+    folder, path = baseline_register(tmp_path, rows)
+    register = load_register(folder, path)
+    assert register.periods == ["2024-07", "2024-08"]  # baseline.csv is not a snapshot
+    c = register.commitments.set_index("commitment_id")
+    assert c.loc["1", "text"] == "Publish the plan"
+    assert str(c.loc["1", "due_end"].date()) == "2024-12-31"  # not the snapshot's 2025
+    assert c.loc["2", "due_end"] is pd.NaT or pd.isna(c.loc["2", "due_end"])  # blank stays
+    assert c.loc["1", "source"] == "baseline.csv" and c.loc["1", "source_line"] == 2
+    assert c.loc["2", "first_period"] == "2024-08"
+    # each observation keeps its own snapshot's due date
+    obs = register.observations.set_index("observation_id")
+    assert str(obs.loc["2024-07/1", "due_end"].date()) == "2025-03-31"
+
+
+def test_ids_missing_from_the_baseline_or_never_seen_are_problems(tmp_path):
+    rows = [["Promise", "Ref", "Agreed date"], ["Publish", "1", "31/12/2024"], ["Old", "9", ""]]
+    folder, path = baseline_register(tmp_path, rows)
+    problems = validate_register(folder, path)
+    assert sorted((p.file, p.row, p.kind) for p in problems) == [
+        ("2024-08.csv", 3, "not_in_baseline"),  # ID 2, first listed in August, row 3
+        ("baseline.csv", 3, "baseline_never_seen"),  # ID 9
+    ]
+
+
+def test_a_missing_baseline_file_is_a_problem(tmp_path):
+    folder, path = baseline_register(tmp_path, [["Promise", "Ref", "Agreed date"]])
+    (folder / "baseline.csv").unlink()
+    (problem,) = validate_register(folder, path)
+    assert (problem.file, problem.kind) == ("baseline.csv", "missing_file")

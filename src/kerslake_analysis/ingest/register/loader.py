@@ -57,7 +57,12 @@ import pandera.pandas as pa
 
 from kerslake_analysis.base.periods import PERIOD
 from kerslake_analysis.ingest import schema
-from kerslake_analysis.ingest.register.mapping import Mapping, read_mapping
+from kerslake_analysis.ingest.register.mapping import (
+    BASELINE_FIELDS,
+    Columns,
+    Mapping,
+    read_mapping,
+)
 from kerslake_analysis.ingest.register.problems import (
     MappingError,
     Problem,
@@ -97,6 +102,8 @@ BROKEN_KINDS: frozenset[str] = frozenset(
         "value_beyond_header",
     }
 )
+#: The period a baseline file is read with (its rows are not observations).
+BASELINE_PERIOD = "2000-01"
 #: Columns of :attr:`Register.commitments`, in order (the curated columns, then two more).
 COMMITMENT_COLUMNS: tuple[str, ...] = (
     *schema.commitments.columns,
@@ -354,10 +361,13 @@ def _read(path: Path, mapping_path: Path) -> tuple[Register | None, list[Problem
         problems += _clashing_periods(snapshots)
     if path.is_dir():  # one file of a folder is checked without the others
         problems += _stray_corrections(mapping, [f.name for f in files])
+    baseline = None
+    if mapping.baseline is not None:
+        baseline = _read_baseline(path, mapping, snapshots, problems)
     notices = sort_problems(notices + skipped)
     if problems:
         return None, sort_problems(problems), notices
-    register = _assemble(path, mapping, snapshots)
+    register = _assemble(path, mapping, snapshots, baseline)
     return (
         replace(register, notices=tuple(notices), skipped=tuple(sort_problems(skipped))),
         [],
@@ -471,6 +481,8 @@ def _snapshot_files(path: Path, mapping: Mapping) -> tuple[list[Path], list[Prob
                     Problem(name, message="not a regular file: not read", kind="not_a_regular_file")
                 )
             continue
+        if mapping.baseline is not None and name == mapping.baseline.file:
+            continue  # the baseline, read by _read_baseline, is not a snapshot
         if any(fnmatch.fnmatchcase(name.casefold(), p) for p in include):
             files.append(file)
         elif file.suffix.casefold() in UNSUPPORTED_SUFFIXES:
@@ -557,6 +569,89 @@ def _clashing_periods(snapshots: list[SnapshotFile]) -> list[Problem]:
     ]
 
 
+def _read_baseline(
+    path: Path, mapping: Mapping, snapshots: list[SnapshotFile], problems: list[Problem]
+) -> pd.DataFrame | None:
+    """Read ``[baseline]``'s file and check its IDs against the snapshots'.
+
+    Returns its rows (one per ID) or None. Adds a problem for a missing or unreadable
+    file, for each snapshot ID the baseline lacks (``not_in_baseline``, at the ID's
+    first snapshot row) and for each baseline ID no snapshot lists
+    (``baseline_never_seen``, at its baseline row).
+    """
+    spec = mapping.baseline
+    assert spec is not None
+    folder = path if path.is_dir() else path.parent
+    file = folder / spec.file
+    if not file.is_file() or file.is_symlink():
+        problems.append(
+            Problem(
+                spec.file,
+                message=f"the baseline file named in the mapping is not a file in {folder}",
+                kind="missing_file",
+            )
+        )
+        return None
+    given = {k: v for k, v in spec.columns if v is not None}
+    # the specs are already checked; without a text column the ID stands in (never copied)
+    columns = Columns.model_construct(**{"text": given["id"], **given})
+    overrides = [
+        o.model_copy(update={"columns": None, "rating_columns": None, "extra": None})
+        for o in mapping.override
+    ]
+    reading = mapping.model_copy(
+        update={
+            "columns": columns,
+            "status": None,
+            "rating": None,
+            "extra": {},
+            "override": overrides,
+            "correction": [],
+            "baseline": None,
+        }
+    )
+    plan = reading.plan_for(spec.file)
+    try:
+        read = read_snapshot(file, reading, plan, BASELINE_PERIOD)
+    except MemoryError:
+        problems.append(Problem(spec.file, message=OUT_OF_MEMORY, kind="out_of_memory"))
+        return None
+    problems += read.problems
+    if read.rows is None:
+        return None
+    rows = read.rows.assign(mapped=[tuple(given)] * len(read.rows))
+    known = set(rows["commitment_id"])
+    seen: dict[str, tuple[str, int]] = {}
+    for snapshot in sorted(snapshots, key=lambda s: s.period):
+        if snapshot.rows is None:
+            continue
+        for cid, line in zip(
+            snapshot.rows["commitment_id"], snapshot.rows["source_line"], strict=True
+        ):
+            seen.setdefault(cid, (snapshot.file, int(line)))
+    problems += [
+        Problem(
+            file_name,
+            line,
+            message=f"ID {cid!r} is not in the baseline file {spec.file}",
+            kind="not_in_baseline",
+        )
+        for cid, (file_name, line) in seen.items()
+        if cid and cid not in known
+    ]
+    problems += [
+        Problem(
+            spec.file,
+            int(line),
+            message=f"baseline ID {cid!r} is in no snapshot",
+            kind="baseline_never_seen",
+        )
+        for cid, line in zip(rows["commitment_id"], rows["source_line"], strict=True)
+        if cid and cid not in seen
+    ]
+    return rows
+
+
 def _clashing_long_rows(snapshots: list[SnapshotFile]) -> list[Problem]:
     """Problems for an (ID, period) given by two long files."""
     seen: dict[tuple[str, str], str] = {}
@@ -579,6 +674,28 @@ def _clashing_long_rows(snapshots: list[SnapshotFile]) -> list[Problem]:
     return problems
 
 
+def _with_baseline(first: pd.DataFrame, baseline: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
+    """The commitments' baseline fields from the baseline file, joined on ID.
+
+    Each field ``[baseline.columns]`` maps replaces the first snapshot's (the due
+    dates bring their ``timescale`` and ``timescale_kind``); ``source``,
+    ``source_line``, ``source_cell`` and ``quote`` then point at the baseline row.
+    """
+    assert mapping.baseline is not None
+    mapped = {k for k, v in mapping.baseline.columns if v is not None}
+    fields = [f for f in BASELINE_FIELDS if f in mapped]
+    if mapped & {"due_start", "due_end", "timescale"}:
+        fields += ["due_start", "due_end", "timescale", "timescale_kind", "timescale_reference"]
+    fields += ["source", "source_line", "source_cell", "quote", "transcription_note"]
+    fields = list(dict.fromkeys(fields))
+    by_id = baseline.drop_duplicates("commitment_id").set_index("commitment_id")[fields]
+    joined = first.set_index("commitment_id")
+    for name in fields:  # every snapshot ID is in the baseline (checked before); a
+        # blank baseline cell stays blank, never filled from a snapshot
+        joined[name] = by_id[name].reindex(joined.index).astype(first[name].dtype)
+    return joined.reset_index()[first.columns]
+
+
 def _stray_corrections(mapping: Mapping, names: list[str]) -> list[Problem]:
     return [
         Problem(
@@ -592,13 +709,20 @@ def _stray_corrections(mapping: Mapping, names: list[str]) -> list[Problem]:
     ]
 
 
-def _assemble(path: Path, mapping: Mapping, snapshots: list[SnapshotFile]) -> Register:
+def _assemble(
+    path: Path,
+    mapping: Mapping,
+    snapshots: list[SnapshotFile],
+    baseline: pd.DataFrame | None = None,
+) -> Register:
     frames = [s.rows for s in snapshots if s.rows is not None]
     rows = pd.concat(frames, ignore_index=True)
     rows = rows.sort_values(["period", "source"], kind="stable").reset_index(drop=True)
     rows["observation_id"] = rows["period"] + "/" + rows["commitment_id"]
 
     first = rows.drop_duplicates("commitment_id", keep="first").reset_index(drop=True)
+    if baseline is not None:
+        first = _with_baseline(first, baseline, mapping)
     commitments = first.assign(
         plan=mapping.name, kerslake_refs="", measures="", first_period=first["period"]
     )[list(COMMITMENT_COLUMNS)]

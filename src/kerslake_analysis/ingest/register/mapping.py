@@ -366,6 +366,40 @@ class Columns(_Model):
     update: Column | None = None
 
 
+#: Fields a ``[baseline.columns]`` may map beside ``id``: the commitment's baseline.
+BASELINE_FIELDS: tuple[str, ...] = ("text", "owner", "theme", "timescale", "due_start", "due_end")
+
+
+class BaselineColumns(_Model):
+    """``[baseline.columns]``: ``id`` and any of :data:`BASELINE_FIELDS`."""
+
+    id: Column
+    text: Column | None = None
+    owner: Column | None = None
+    theme: Column | None = None
+    timescale: Column | None = None
+    due_start: Column | None = None
+    due_end: Column | None = None
+
+
+class Baseline(_Model):
+    """``[baseline]``: a file in the folder giving each commitment's baseline, by ID.
+
+    The file is read with the ``[files]`` options (and any ``[[override]]`` matching
+    its name); it is not a snapshot.
+    """
+
+    file: str = Field(min_length=1)
+    columns: BaselineColumns
+
+    @field_validator("file")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        if "/" in value or "\\" in value or value in {".", ".."}:
+            raise ValueError(f"the baseline file is a name in the tracker's folder: {value!r}")
+        return value
+
+
 class ColumnsOverride(_Model):
     """``[override.columns]``: like ``[columns]``, every key optional; ``false`` = absent."""
 
@@ -615,6 +649,7 @@ class Mapping(_Model):
     extra: dict[str, Column] = {}
     override: list[Override] = []
     correction: list[Correction] = []
+    baseline: Baseline | None = None
 
     @field_validator("name")
     @classmethod
