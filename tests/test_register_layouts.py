@@ -365,3 +365,53 @@ def test_a_missing_baseline_file_is_a_problem(tmp_path):
     (folder / "baseline.csv").unlink()
     (problem,) = validate_register(folder, path)
     assert (problem.file, problem.kind) == ("baseline.csv", "missing_file")
+
+
+# --------------------------------------------------------------------------- sheets layout
+
+
+def test_sheets_layout_reads_one_sheet_per_period(tmp_path):
+    from openpyxl import Workbook
+
+    folder = tmp_path / "register"
+    folder.mkdir()
+    workbook = Workbook()
+    workbook.active.title = "Notes"  # matches no pattern: listed, not read
+    for title, status, extra in (
+        ("Jul 2024", "On track", []),
+        ("Aug 2024", "Done", [["2", "Train", "30/06/2025", "On track"]]),
+    ):
+        sheet = workbook.create_sheet(title)
+        for row in [HEADER, ["1", "Publish", "31/12/2024", status], *extra]:
+            sheet.append(row)
+    workbook.save(folder / "tracker.xlsx")
+    files = 'layout = "sheets"\nsheets = ["* 2024"]\nperiod_pattern = \'(?P<month>[A-Z][a-z]{2}) (?P<year>\\d{4})\''
+    register = load_register(folder, mapping(tmp_path, files))
+    # hand count: July 1 row, August 2 rows
+    assert register.files[["source", "period", "records"]].values.tolist() == [
+        ["tracker.xlsx", "2024-07", 1],
+        ["tracker.xlsx", "2024-08", 2],
+    ]
+    obs = register.observations.set_index("observation_id")
+    assert obs.loc["2024-08/1", "status_raw"] == "Done"
+    assert obs.loc["2024-08/2", "source_cell"] == "'Aug 2024'!A3"
+    (notice,) = [n for n in register.notices if n.kind == "sheet_not_read"]
+    assert "Notes" in notice.message
+
+
+def test_sheets_layout_names_the_sheet_in_problems(tmp_path):
+    from openpyxl import Workbook
+
+    folder = tmp_path / "register"
+    folder.mkdir()
+    workbook = Workbook()
+    workbook.active.title = "2024-07"
+    workbook.active.append(HEADER)
+    workbook.active.append(["1", "Publish", "31/13/2024", "On track"])
+    workbook.create_sheet("2024 07 copy").append(HEADER)
+    workbook.save(folder / "tracker.xlsx")
+    problems = validate_register(folder, mapping(tmp_path, 'layout = "sheets"'))
+    assert sorted((p.file, p.kind) for p in problems) == [
+        ("tracker.xlsx [2024 07 copy]", "period_clash"),
+        ("tracker.xlsx [2024-07]", "bad_date"),
+    ]

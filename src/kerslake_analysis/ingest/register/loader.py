@@ -69,7 +69,7 @@ from kerslake_analysis.ingest.register.problems import (
     RegisterError,
     sort_problems,
 )
-from kerslake_analysis.ingest.register.sheets import UNSUPPORTED_SUFFIXES
+from kerslake_analysis.ingest.register.sheets import UNSUPPORTED_SUFFIXES, sheet_names
 from kerslake_analysis.ingest.register.snapshot import (
     DATE,
     LONG,
@@ -340,6 +340,12 @@ def _read(path: Path, mapping_path: Path) -> tuple[Register | None, list[Problem
                 notices += snapshot.notices
                 snapshots.append(snapshot)
         problems += _clashing_long_rows(snapshots)
+    elif mapping.files.layout == "sheets":
+        for file in files:
+            read, sheet_problems, sheet_notices = _read_sheets(file, mapping)
+            problems += sheet_problems
+            notices += sheet_notices
+            snapshots += read
     else:
         by_period: dict[str, list[tuple[tuple, Path]]] = {}
         for file in files:
@@ -384,6 +390,80 @@ def _read_one(
     except MemoryError:  # within every limit, but more than this computer can hold
         problems.append(Problem(file.name, message=OUT_OF_MEMORY, kind="out_of_memory"))
         return None
+
+
+def _read_sheets(
+    file: Path, mapping: Mapping
+) -> tuple[list[SnapshotFile], list[Problem], list[Problem]]:
+    """Read one workbook of ``layout = "sheets"``: each sheet matching ``files.sheets``
+    is a snapshot, its period read from the sheet's name by ``period_pattern``.
+
+    Problems and notices name the sheet (``tracker.xlsx [Jul 2024]``) and each row's
+    ``source_cell`` carries it (``'Jul 2024'!A2``). Sheets not matching ``files.sheets``
+    are listed in a notice; two sheets for one period are a ``period_clash``.
+    """
+    plan = mapping.plan_for(file.name)
+    names, problem = sheet_names(file, plan.max_megabytes)
+    if problem is not None:
+        return [], [problem], []
+    globs = mapping.files.sheets or ["*"]
+    chosen = [
+        n for n in names if any(fnmatch.fnmatchcase(n.casefold(), g.casefold()) for g in globs)
+    ]
+    notices = []
+    left = [n for n in names if n not in chosen]
+    if left:
+        notices.append(
+            Problem(
+                file.name,
+                message=f"sheets not read (not matching files.sheets): {', '.join(left)}",
+                kind="sheet_not_read",
+            )
+        )
+    problems: list[Problem] = []
+    snapshots: list[SnapshotFile] = []
+    by_period: dict[str, str] = {}
+    for name in chosen:
+        label = f"{file.name} [{name}]"
+        period, _, period_problem = _period(name, None, mapping.files.period_pattern)
+        if period_problem is not None:
+            problems.append(
+                Problem(
+                    label,
+                    message="no period in the sheet's name; rename the sheet or narrow "
+                    "files.sheets",
+                    kind="no_period",
+                )
+            )
+            continue
+        if period in by_period:
+            problems.append(
+                Problem(
+                    label,
+                    message=f"sheet {by_period[period]!r} is also for period {period}",
+                    kind="period_clash",
+                )
+            )
+            continue
+        by_period[period] = name
+        try:
+            snapshot = read_snapshot(file, mapping, replace(plan, sheet=name), period)
+        except MemoryError:
+            problems.append(Problem(label, message=OUT_OF_MEMORY, kind="out_of_memory"))
+            continue
+        problems += [replace(p, file=label) for p in snapshot.problems]
+        # "the workbook has hidden worksheets, not read" does not hold here: each sheet
+        # is either read (a notice says if it is hidden) or listed as not read above
+        notices += [
+            replace(p, file=label)
+            for p in snapshot.notices
+            if not p.message.startswith("the workbook has hidden worksheets")
+        ]
+        if snapshot.rows is not None:
+            quoted = name.replace("'", "''")
+            snapshot.rows["source_cell"] = f"'{quoted}'!" + snapshot.rows["source_cell"]
+        snapshots.append(snapshot)
+    return snapshots, problems, notices
 
 
 def _broken(snapshot: SnapshotFile) -> bool:

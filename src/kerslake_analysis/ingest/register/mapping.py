@@ -294,7 +294,8 @@ class FileSettings(FileOptions):
 
     include: list[str] = Field(default=list(DEFAULT_INCLUDE), min_length=1)
     period_pattern: str = DEFAULT_PERIOD_PATTERN
-    layout: Literal["files", "long"] = "files"
+    layout: Literal["files", "long", "sheets"] = "files"
+    sheets: list[str] | None = Field(default=None, min_length=1)
     period_column: Column | None = None
     period_formats: list[str] | None = Field(default=None, min_length=1)
     same_period: Literal["error", "latest-name", "latest-date"] = "error"
@@ -333,7 +334,9 @@ class FileSettings(FileOptions):
             raise ValueError('period_column is read only with layout = "long"')
         if self.layout != "long" and self.period_formats is not None:
             raise ValueError('period_formats is read only with layout = "long"')
-        if self.same_period == "latest-date" and self.layout == "files":
+        if self.layout != "sheets" and self.sheets is not None:
+            raise ValueError('sheets (sheet-name patterns) is read only with layout = "sheets"')
+        if self.same_period == "latest-date" and self.layout != "long":
             groups = set(re.compile(self.period_pattern).groupindex)
             if not groups & {"day", "hour", "minute"}:
                 raise ValueError(
@@ -346,7 +349,7 @@ class FileSettings(FileOptions):
     def period_kind(self) -> str:
         """``"quarter"`` when the period pattern reads quarters, else ``"month"``."""
         groups = re.compile(self.period_pattern).groupindex
-        return "quarter" if self.layout == "files" and "quarter" in groups else "month"
+        return "quarter" if self.layout != "long" and "quarter" in groups else "month"
 
 
 class Columns(_Model):
