@@ -46,7 +46,6 @@ Examples
 
 from __future__ import annotations
 
-import calendar
 import fnmatch
 import re
 from dataclasses import dataclass, replace
@@ -55,7 +54,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from kerslake_analysis.base.periods import PERIOD
+from kerslake_analysis.base.periods import PERIOD, period_from_groups
 from kerslake_analysis.ingest import schema
 from kerslake_analysis.ingest.register.mapping import (
     BASELINE_FIELDS,
@@ -122,12 +121,6 @@ OBSERVATION_COLUMNS: tuple[str, ...] = (
     "due_start",
     "due_end",
 )
-
-_MONTHS = {
-    name.casefold(): number
-    for number in range(1, 13)
-    for name in (calendar.month_name[number], calendar.month_abbr[number])
-} | {"sept": 9}
 
 _TEXT = pa.Column(str, nullable=False)
 _DATE = pa.Column(DATE, nullable=True)
@@ -603,23 +596,16 @@ def _period(name: str, fixed: str | None, pattern: str) -> tuple[str, tuple, Pro
     if fixed is not None:
         return fixed, (0, 0, 0), None
     match = re.search(pattern, name, flags=re.IGNORECASE)
-    year, month = None, None
+    period = None
     order = (0, 0, 0)
     if match:
         groups = match.groupdict()
-        year_text = groups.get("year") or ""
-        year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
-        if "quarter" in groups:
-            quarter = re.fullmatch(r"[QT]?([1-4])", (groups["quarter"] or "").upper())
-            month = 3 * int(quarter.group(1)) if quarter else None
-        else:
-            month_text = (groups.get("month") or "").casefold()
-            month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text)
+        period = period_from_groups(groups)
         order = tuple(
             int(groups[g]) if (groups.get(g) or "").isdigit() else 0
             for g in ("day", "hour", "minute")
         )
-    if year is None or month is None or not 1 <= month <= 12:
+    if period is None:
         return (
             "",
             order,
@@ -630,7 +616,7 @@ def _period(name: str, fixed: str | None, pattern: str) -> tuple[str, tuple, Pro
                 kind="no_period",
             ),
         )
-    return f"{year:04d}-{month:02d}", order, None
+    return period, order, None
 
 
 def _clashing_periods(snapshots: list[SnapshotFile]) -> list[Problem]:
