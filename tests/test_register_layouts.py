@@ -415,3 +415,61 @@ def test_sheets_layout_names_the_sheet_in_problems(tmp_path):
         ("tracker.xlsx [2024 07 copy]", "period_clash"),
         ("tracker.xlsx [2024-07]", "bad_date"),
     ]
+
+
+# --------------------------------------------------------------------------- wide layout
+
+WIDE = """
+name = "demo"
+
+[files]
+layout = "wide"
+date_formats = ["%d/%m/%Y"]
+
+[columns]
+id = "Ref"
+text = "Action"
+
+[wide]
+status = 'Status (?P<month>[A-Z][a-z]{2}) (?P<year>\\d{4})'
+due_end = 'Due (?P<year>\\d{4}) (?P<quarter>Q[1-4])'
+
+[status.values]
+"Done" = "Complete"
+"On track" = "In progress"
+"Late" = "In progress - completion slipped"
+"""
+
+
+def test_wide_layout_gives_one_observation_per_item_and_period_column(tmp_path):
+    folder = tmp_path / "register"
+    header = ["Ref", "Action", "Status Jun 2024", "Due 2024 Q2", "Status Sep 2024", "Due 2024 Q3"]
+    rows = [
+        header,
+        ["1", "Publish", "On track", "31/12/2024", "Done", "31/12/2024"],
+        ["2", "Train", "", "", "Late", "30/06/2024"],  # not reported in June
+    ]
+    write_csv(folder / "tracker.csv", rows)
+    path = tmp_path / "MAP.toml"
+    path.write_text(WIDE, encoding="utf-8")
+    register = load_register(folder, path)
+    # hand count: June 1 (item 2 blank), September 2
+    assert register.files[["period", "records"]].values.tolist() == [["2024-06", 1], ["2024-09", 2]]
+    obs = register.observations.set_index("observation_id")
+    assert obs.loc["2024-06/1", "status_raw"] == "On track"
+    assert obs.loc["2024-09/1", "state"] == "complete"
+    assert obs.loc["2024-09/2", "status_raw"] == "Late"
+    assert str(obs.loc["2024-09/2", "due_end"].date()) == "2024-06-30"
+    assert obs.loc["2024-09/2", "source_cell"] == "A3"
+
+
+def test_wide_layout_reports_a_pattern_no_header_matches(tmp_path):
+    folder = tmp_path / "register"
+    write_csv(folder / "tracker.csv", [["Ref", "Action", "Status Jun 2024"], ["1", "A", "Done"]])
+    path = tmp_path / "MAP.toml"
+    path.write_text(WIDE, encoding="utf-8")
+    (problem,) = validate_register(folder, path)
+    assert problem.kind == "missing_column" and "wide.due_end" in problem.message
+    path.write_text(WIDE.replace('layout = "wide"', ""), encoding="utf-8")
+    with pytest.raises(MappingError, match="wide"):
+        read_mapping(path)

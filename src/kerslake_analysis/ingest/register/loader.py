@@ -325,7 +325,7 @@ def _read(path: Path, mapping_path: Path) -> tuple[Register | None, list[Problem
     skipped: list[Problem] = []
 
     snapshots: list[SnapshotFile] = []
-    if mapping.files.layout == "long":
+    if mapping.files.layout in ("long", "wide"):
         for file in files:
             snapshot = _read_one(file, mapping, LONG, problems)
             if snapshot is not None:

@@ -294,7 +294,7 @@ class FileSettings(FileOptions):
 
     include: list[str] = Field(default=list(DEFAULT_INCLUDE), min_length=1)
     period_pattern: str = DEFAULT_PERIOD_PATTERN
-    layout: Literal["files", "long", "sheets"] = "files"
+    layout: Literal["files", "long", "sheets", "wide"] = "files"
     sheets: list[str] | None = Field(default=None, min_length=1)
     period_column: Column | None = None
     period_formats: list[str] | None = Field(default=None, min_length=1)
@@ -401,6 +401,41 @@ class Baseline(_Model):
         if "/" in value or "\\" in value or value in {".", ".."}:
             raise ValueError(f"the baseline file is a name in the tracker's folder: {value!r}")
         return value
+
+
+def _period_header_pattern(value: str) -> str:
+    groups = set(re.compile(_check_pattern(value)).groupindex)
+    if "year" not in groups or not groups & {"month", "quarter"}:
+        raise ValueError(
+            "a [wide] pattern needs named groups (?P<year>…) and (?P<month>…) or "
+            f"(?P<quarter>…): {value!r}"
+        )
+    return value
+
+
+class Wide(_Model):
+    """``[wide]``: regexes over the headers of a wide file (one row per item, columns
+    per period); each named group set ``year`` + ``month`` or ``quarter`` gives the
+    column's period."""
+
+    status: str | None = None
+    update: str | None = None
+    due_end: str | None = None
+
+    @field_validator("status", "update", "due_end")
+    @classmethod
+    def _pattern(cls, value: str | None) -> str | None:
+        return None if value is None else _period_header_pattern(value)
+
+    @model_validator(mode="after")
+    def _some(self) -> Wide:
+        if self.status is None and self.update is None and self.due_end is None:
+            raise ValueError("[wide] needs at least one of status, update, due_end")
+        return self
+
+    def patterns(self) -> dict[str, str]:
+        """Field name to header regex, for the fields given."""
+        return {k: v for k, v in self if v is not None}
 
 
 class ColumnsOverride(_Model):
@@ -653,6 +688,7 @@ class Mapping(_Model):
     override: list[Override] = []
     correction: list[Correction] = []
     baseline: Baseline | None = None
+    wide: Wide | None = None
 
     @field_validator("name")
     @classmethod
@@ -687,9 +723,21 @@ class Mapping(_Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> Mapping:
-        status_mapped = self.columns.status is not None or any(
-            o.columns is not None and o.columns.status is not None and not o.columns.status.absent
-            for o in self.override
+        if (self.files.layout == "wide") != (self.wide is not None):
+            raise ValueError('layout = "wide" and a [wide] table go together')
+        if self.wide is not None:
+            both = [k for k in self.wide.patterns() if getattr(self.columns, k) is not None]
+            if both:
+                raise ValueError(f"{', '.join(both)} given in both [columns] and [wide]; keep one")
+        status_mapped = (
+            (self.wide is not None and self.wide.status is not None)
+            or self.columns.status is not None
+            or any(
+                o.columns is not None
+                and o.columns.status is not None
+                and not o.columns.status.absent
+                for o in self.override
+            )
         )
         if status_mapped and self.status is None:
             raise ValueError("a status column is mapped but there is no [status] table")

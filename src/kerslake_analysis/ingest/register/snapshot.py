@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from kerslake_analysis.base.periods import period_from_groups
 from kerslake_analysis.ingest import schema
 from kerslake_analysis.ingest.register.headers import (
     HEADER_SEARCH_ROWS,
@@ -194,7 +195,11 @@ def read_snapshot(path, mapping: Mapping, plan: FilePlan, period: str) -> Snapsh
     result.encoding, result.encoding_confidence = sheet.encoding, sheet.encoding_confidence
     result.notices = _hidden(sheet, plan.hidden)
     fields = {
-        **({PERIOD_FIELD: mapping.files.period_column} if period == LONG else {}),
+        **(
+            {PERIOD_FIELD: mapping.files.period_column}
+            if period == LONG and mapping.files.layout == "long"
+            else {}
+        ),
         **plan.columns,
         **{f"rating.{n}": s for n, s in plan.ratings.items()},
         **{f"extra.{n}": s for n, s in plan.extra.items()},
@@ -237,12 +242,91 @@ def read_snapshot(path, mapping: Mapping, plan: FilePlan, period: str) -> Snapsh
     if "id" not in columns or "text" not in columns:
         return result  # the missing column is already reported; nothing to key rows on
 
+    if mapping.wide is not None:
+        result.rows = _wide_rows(sheet, mapping, plan, header, body, columns, labels, result)
+        return result
     context = _Context(sheet, plan, columns, labels, result.problems)
     raw = {name: body[col] for name, col in columns.items()}
     notes = _apply_corrections(context, raw, body.index)
     _read_colours(context, mapping, raw)
     result.rows = _convert(context, mapping, raw, notes, period)
     return result
+
+
+def _wide_rows(
+    sheet: Sheet,
+    mapping: Mapping,
+    plan: FilePlan,
+    header: list[str],
+    body: pd.DataFrame,
+    columns: dict[str, int],
+    labels: dict[str, str],
+    result: SnapshotFile,
+) -> pd.DataFrame | None:
+    """The observations of a wide file: one per item and period that its headers give.
+
+    Each ``[wide]`` regex is searched in every header; a match's groups give the
+    column's period (:func:`~kerslake_analysis.base.periods.period_from_groups`). For
+    each period, the item's row is read with that period's columns; a row whose every
+    wide cell of the period is blank is not observed then.
+    """
+    assert mapping.wide is not None
+    by_period: dict[str, dict[str, int]] = {}
+    for name, pattern in mapping.wide.patterns().items():
+        compiled = re.compile(pattern)
+        found = False
+        for j, text in enumerate(header):
+            match = compiled.search(text)
+            period = period_from_groups(match.groupdict()) if match else None
+            if period is None:
+                continue
+            found = True
+            if name in by_period.setdefault(period, {}):
+                result.problems.append(
+                    Problem(
+                        sheet.file,
+                        None if sheet.transposed else 1,
+                        header_label(text),
+                        f"a second {name} column for period {period} (wide.{name})",
+                        kind="ambiguous_column",
+                    )
+                )
+                continue
+            by_period[period][name] = j
+        if not found:
+            result.problems.append(
+                Problem(
+                    sheet.file,
+                    message=f"no header matches wide.{name} = {pattern!r}",
+                    kind="missing_column",
+                )
+            )
+    if plan.corrections:
+        result.problems.append(
+            Problem(
+                sheet.file,
+                message="[[correction]] is not applied to a wide file; fix the cell instead",
+                kind="correction",
+            )
+        )
+    if not by_period:
+        return None
+    frames = []
+    for period in sorted(by_period):
+        wide = by_period[period]
+        cols = {**columns, **wide}
+        names = {**labels, **{k: header_label(header[j]) for k, j in wide.items()}}
+        cells = body[[*wide.values()]]
+        observed = cells.apply(lambda c: c.str.strip() != "").any(axis=1)
+        part = body.loc[observed]
+        if part.empty:
+            continue
+        context = _Context(sheet, plan, cols, names, result.problems)
+        raw = {name: part[col] for name, col in cols.items()}
+        notes = pd.Series("", index=part.index, dtype=str)
+        _read_colours(context, mapping, raw)
+        frames.append(_convert(context, mapping, raw, notes, period))
+    return pd.concat(frames) if frames else None
 
 
 # --------------------------------------------------------------------------- layout
@@ -626,7 +710,7 @@ def _convert(
     index = raw["id"].index
     missing = {name: _missing(values, plan) for name, values in raw.items()}
     errors = _formula_errors(context, raw, missing)
-    if period == LONG:
+    if PERIOD_FIELD in raw:
         periods = _long_periods(context, mapping, raw, missing)
     else:
         periods = pd.Series(period, index=index, dtype=object)
@@ -640,7 +724,7 @@ def _convert(
 
     ids = _one_line(raw["id"])
     _required(context, "id", missing["id"] & ~errors["id"], "the ID is empty", "empty_id")
-    _duplicates(context, ids.where(~missing["id"]), periods if period == LONG else None)
+    _duplicates(context, ids.where(~missing["id"]), periods if PERIOD_FIELD in raw else None)
     _required(context, "text", missing["text"] & ~errors["text"], "the text is empty", "empty_text")
 
     rows = pd.DataFrame(index=index)
