@@ -348,6 +348,13 @@ def test_baseline_values_come_from_the_baseline_file_joined_on_id(tmp_path):
     # each observation keeps its own snapshot's due date
     obs = register.observations.set_index("observation_id")
     assert str(obs.loc["2024-07/1", "due_end"].date()) == "2025-03-31"
+    data = content.register_plan(folder, path)
+    assert [p.name for p in data.sources] == [
+        "2024-07.csv",
+        "2024-08.csv",
+        "baseline.csv",
+        "MAP.toml",
+    ]
 
 
 def test_ids_missing_from_the_baseline_or_never_seen_are_problems(tmp_path):

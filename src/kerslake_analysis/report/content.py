@@ -168,6 +168,8 @@ def register_plan(register_path: str | Path, mapping_path: str | Path) -> PlanDa
     folder = Path(register_path)
     folder = folder if folder.is_dir() else folder.parent
     names = dict.fromkeys(register.files["source"])  # a long file holds several periods
+    if register.mapping.baseline is not None:  # the commitments' baseline, by ID
+        names[register.mapping.baseline.file] = None
     sources = tuple(folder / name for name in names) + (Path(mapping_path),)
     return PlanData(
         plan=register.name,
