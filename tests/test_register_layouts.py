@@ -8,6 +8,7 @@ is made in ``tmp_path``; every expected count is a hand count of the rows writte
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -480,3 +481,20 @@ def test_wide_layout_reports_a_pattern_no_header_matches(tmp_path):
     path.write_text(WIDE.replace('layout = "wide"', ""), encoding="utf-8")
     with pytest.raises(MappingError, match="wide"):
         read_mapping(path)
+
+
+def test_the_documented_layout_examples_are_valid_mappings():
+    from kerslake_analysis.base import paths
+    from kerslake_analysis.ingest.register.mapping import parse_mapping
+
+    text = (paths.PROJ_ROOT / "docs" / "register-mapping.md").read_text(encoding="utf-8")
+    section = text[text.index("## Layouts and period rules") :]
+    blocks = re.findall(r"```toml\n(.*?)```", section, flags=re.DOTALL)
+    assert len(blocks) == 6  # quarters, day/hour/minute, long, sheets, wide, baseline
+    base = 'name = "demo"\n'
+    for block in blocks:
+        if "[columns]" not in block:
+            block += '\n[columns]\nid = "Ref"\ntext = "Action"\n'
+        if "[status.values]" not in block and "status =" in block and "[wide]" in block:
+            block += '\n[status.values]\n"Done" = "Complete"\n'
+        parse_mapping(base + block, "register-mapping.md")
