@@ -142,3 +142,32 @@ def test_srp_broken_files_are_listed_by_validate_not_fatal(srp_dir, capsys):
     out = capsys.readouterr().out
     assert "BusinessPlans_20120730_2047.csv: skipped: the latest file for 2012-07" in out
     assert "BusinessPlans_20120721_1407.csv: skipped" in out
+
+
+# --------------------------------------------------------------------------- example data
+
+
+@pytest.mark.example_data  # its fixture is looked up by name, so mark it here
+@pytest.mark.parametrize(
+    ("name", "fixture", "repository"),
+    [
+        ("uk-srp-2012", "srp_dir", "instituteforgov/ukgov-businessplans/9f9ffa6fd85eecff579f475ecce275eb11fb3fe8/output/"),
+        ("nyc-capital-projects", "nyc_dir", "sedelmeyer/nyc-capital-projects/64474223a6d5218393675f8171681d4ff130584f/data/raw/"),
+    ],
+)  # fmt: skip
+def test_the_pins_are_the_shared_copies_and_fetch_copies_them(
+    request, tmp_path, name, fixture, repository
+):
+    import hashlib
+
+    from kerslake_analysis.ingest import example_data
+
+    folder = request.getfixturevalue(fixture)
+    example = example_data.get_example(name)
+    # PROVENANCE.md: the repository and commit each copy was taken from
+    assert example.base_url == "https://raw.githubusercontent.com/" + repository
+    for file, pinned in example.files.items():
+        assert hashlib.sha256((folder / file).read_bytes()).hexdigest() == pinned, file
+    dest = example_data.fetch(name, tmp_path / name, base_url=folder.as_uri(), progress=False)
+    for file in example.files:
+        assert (dest / file).read_bytes() == (folder / file).read_bytes()
