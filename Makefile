@@ -30,16 +30,21 @@ data: $(STAMP)
 	$(BIN)/python -m kerslake_analysis.ingest.documents.build
 	$(BIN)/python -m kerslake_analysis.ingest.tracker_export
 
-## report: render every period report, the lineage and audit pages (open reports/index.html), and the GMPP example when its data is here
+## report: render every period report, the lineage and audit pages (open reports/index.html), and the GMPP, UK SRP 2012 and NYC capital-projects examples when their data is here
 report: $(STAMP)
 	$(BIN)/kerslake report --all
 	$(BIN)/kerslake lineage
 	$(BIN)/kerslake audit
 	$(if $(GMPP_DATA),$(BIN)/kerslake report --register $(GMPP_DATA) --mapping examples/gmpp/mapping.toml --out examples/gmpp/reports,@$(BIN)/kerslake examples path gmpp >/dev/null || true)
+	$(if $(SRP_DATA),$(BIN)/kerslake report --register $(SRP_DATA) --mapping examples/uk-srp-2012/mapping.toml --out examples/uk-srp-2012/reports,@$(BIN)/kerslake examples path uk-srp-2012 >/dev/null || true)
+	$(if $(NYC_DATA),$(BIN)/kerslake report --register $(NYC_DATA) --mapping examples/nyc-capital-projects/mapping.toml --out examples/nyc-capital-projects/reports,@$(BIN)/kerslake examples path nyc-capital-projects >/dev/null || true)
 
 # The GMPP example data: ../shared/external/gmpp, else examples/gmpp/data (kerslake examples
 # fetch gmpp); empty when absent. Expanded when the recipe runs, after .venv is installed.
 GMPP_DATA = $(shell $(BIN)/kerslake examples path gmpp 2>/dev/null)
+# The two real trackers (examples/uk-srp-2012, examples/nyc-capital-projects): the same way.
+SRP_DATA = $(shell $(BIN)/kerslake examples path uk-srp-2012 2>/dev/null)
+NYC_DATA = $(shell $(BIN)/kerslake examples path nyc-capital-projects 2>/dev/null)
 
 ## screenshots: the README's screenshots of the dashboard and an overview (docs/img/, needs chromium)
 screenshots: report

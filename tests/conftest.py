@@ -60,8 +60,24 @@ def gmpp_dir() -> Path:
     return example_data_folder("gmpp")
 
 
+@pytest.fixture(scope="session")
+def srp_dir() -> Path:
+    """The UK Structural Reform Plan scrapes of July-August 2012 (``uk-srp-2012``)."""
+    return example_data_folder("uk-srp-2012")
+
+
+@pytest.fixture(scope="session")
+def nyc_dir() -> Path:
+    """New York City's capital projects, one long file (``nyc-capital-projects``)."""
+    return example_data_folder("nyc-capital-projects")
+
+
+#: Fixtures that need third-party example data; their tests are marked ``example_data``.
+EXAMPLE_DATA_FIXTURES = ("gmpp_dir", "srp_dir", "nyc_dir")
+
+
 def pytest_collection_modifyitems(config, items):
     """Mark every test that uses an example-data fixture ``example_data``."""
     for item in items:
-        if "gmpp_dir" in getattr(item, "fixturenames", ()):
+        if set(EXAMPLE_DATA_FIXTURES) & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.example_data)

@@ -4,10 +4,10 @@ Trackers are made in ``tmp_path``; every expectation comes from the made rows (o
 hand count of them). Tests on the real trackers in ``../shared/external`` skip with a
 reason on a bare clone and fail under ``CI=true`` (tests/conftest.py).
 
-The long layout and ``same_period`` keys are read by the loader only once the
-layouts work (branch h15-layouts) is merged: the tests that validate such drafts
-(``test_long_file_draft_validates``, ``test_srp_tracker_draft_validates``,
-``test_nyc_capital_projects_draft_validates``) fail on a branch without it, by design.
+The long layout and ``same_period`` keys the drafts emit are read by the loader
+(docs/register-mapping.md, "Layouts and period rules"); the tests that validate such
+drafts are ``test_long_file_draft_validates``, ``test_srp_tracker_draft_validates`` and
+``test_nyc_capital_projects_draft_validates``.
 """
 
 from __future__ import annotations
@@ -231,7 +231,7 @@ def test_long_file_is_detected(tmp_path):
 
 
 def test_long_file_draft_validates(tmp_path):
-    """Needs the loader's long layout (h15-layouts): fails on a branch without it."""
+    """A draft with layout = "long" validates (the loader's long layout)."""
     folder = tmp_path / "long"
     folder.mkdir()
     write_csv(folder / "projects.csv", long_rows())
@@ -289,7 +289,7 @@ def test_gmpp_folder_draft_validates_without_edits(tmp_path):
 
 
 def test_srp_tracker_draft_validates(tmp_path):
-    """Needs same_period = "latest-date" (h15-layouts): fails on a branch without it."""
+    """A draft with same_period = "latest-date" validates."""
     folder = shared_folder("trackers", "uk-srp-business-plans-2012")
     out = draft_to(tmp_path, folder)
     text = out.read_text(encoding="utf-8")
@@ -341,7 +341,7 @@ def test_nothing_to_read_is_one_line_and_no_file(tmp_path, capsys):
 
 
 def test_nyc_capital_projects_draft_validates(tmp_path):
-    """Needs the loader's long layout (h15-layouts): fails on a branch without it."""
+    """A draft with layout = "long" validates (the loader's long layout)."""
     folder = shared_folder("trackers", "nyc-capital-projects")
     out = draft_to(tmp_path, folder)
     problems = validate_register(folder, out)

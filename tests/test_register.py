@@ -676,7 +676,7 @@ def test_mapping_errors_name_the_file_and_key(tmp_path):
         "separator, sheet, header_row, header_rows, hidden, transposed, missing, missing_patterns, "
         "date_formats, "
         "period, max_rows, max_columns, max_cells, max_megabytes, max_unpacked_megabytes, include, "
-        "period_pattern)",
+        "period_pattern, layout, sheets, period_column, period_formats, same_period)",
     ]
     # validate_register reports the mapping's problems instead of raising.
     folder, _ = make_register(tmp_path / "x", {"2018-08.csv": [HEADER, *AUGUST]})

@@ -61,6 +61,52 @@ def parse_period(period: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+_MONTH_NAMES = {
+    name.casefold(): number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number], calendar.month_abbr[number])
+} | {"sept": 9}
+
+
+def period_from_groups(groups: dict[str, str | None]) -> str | None:
+    """The period ``YYYY-MM`` that a regex match's named groups give, or None.
+
+    ``year`` (four digits) with ``month`` (a number or an English month name) or
+    ``quarter`` (``Q1``-``Q4``, ``T1``-``T4`` or ``1``-``4``: the quarter's last month).
+    Other groups (``day``, ``hour``, ``minute``) are ignored.
+
+    Parameters
+    ----------
+    groups : dict
+        ``match.groupdict()``.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> period_from_groups({"year": "2024", "quarter": "Q3"})
+    '2024-09'
+    >>> period_from_groups({"year": "2012", "month": "Sept", "day": "30"})
+    '2012-09'
+    >>> period_from_groups({"year": "12", "month": "07"}) is None
+    True
+    """
+    year_text = groups.get("year") or ""
+    if not (year_text.isdigit() and len(year_text) == 4):
+        return None
+    if "quarter" in groups:
+        quarter = re.fullmatch(r"[QT]?([1-4])", (groups["quarter"] or "").strip().upper())
+        month = 3 * int(quarter.group(1)) if quarter else None
+    else:
+        month_text = (groups.get("month") or "").strip().casefold()
+        month = int(month_text) if month_text.isdigit() else _MONTH_NAMES.get(month_text)
+    if month is None or not 1 <= month <= 12:
+        return None
+    return f"{int(year_text):04d}-{month:02d}"
+
+
 def period_end(period: str) -> dt.date:
     """Return the date of a period: the last day of its month.
 

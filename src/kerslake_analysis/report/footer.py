@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kerslake_analysis.base import paths
-from kerslake_analysis.base.periods import ReportPeriod
+from kerslake_analysis.base.periods import ReportPeriod, period_label
 from kerslake_analysis.base.run_info import git_commit, package_versions, sha256_file
 from kerslake_analysis.report.plan_data import PLAN_SOURCES, PlanData
 
@@ -42,6 +42,8 @@ def footer_table(report: ReportPeriod, data: PlanData | None = None) -> pd.DataF
     )
     rows = [(f"source {p.name}", f"SHA-256 {sha256_file(p)}") for p in sources]
     if data is not None and data.register is not None:
+        if data.register.period_kind == "quarter":  # file names give quarters
+            rows.append(("period", f"quarter ending {period_label(report.period)}"))
         rows += _encoding_rows(data.register.files)
         rows += [(f"notice {n.file}", n.message) for n in data.register.notices]
     rows.append(("kerslake-analysis version", package_version()))

@@ -160,7 +160,10 @@ def register_plan(register_path: str | Path, mapping_path: str | Path) -> PlanDa
     register = load_register(register_path, mapping_path)
     folder = Path(register_path)
     folder = folder if folder.is_dir() else folder.parent
-    sources = tuple(folder / name for name in register.files["source"]) + (Path(mapping_path),)
+    names = dict.fromkeys(register.files["source"])  # a long file holds several periods
+    if register.mapping.baseline is not None:  # the commitments' baseline, by ID
+        names[register.mapping.baseline.file] = None
+    sources = tuple(folder / name for name in names) + (Path(mapping_path),)
     return PlanData(
         plan=register.name,
         title=register.title or register.name,

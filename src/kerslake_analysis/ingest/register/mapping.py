@@ -109,6 +109,9 @@ DATE_FIELDS: tuple[str, ...] = ("due_start", "due_end", "completed_on")
 DEFAULT_INCLUDE: tuple[str, ...] = ("*.csv", "*.xlsx", "*.xlsm")
 DEFAULT_PERIOD_PATTERN = r"(?<!\d)(?P<year>\d{4})[-_ .]?(?P<month>0[1-9]|1[0-2])(?!\d)"
 DEFAULT_DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d", "%d/%m/%Y")
+#: Named groups a ``period_pattern`` may have: year with month or quarter; day, hour
+#: and minute order the files of one period (``same_period = "latest-date"``).
+PERIOD_GROUPS: frozenset[str] = frozenset({"year", "month", "quarter", "day", "hour", "minute"})
 DEFAULT_MAX_ROWS = 100_000
 DEFAULT_MAX_COLUMNS = 1_000
 DEFAULT_MAX_CELLS = 2_000_000
@@ -278,22 +281,75 @@ class FileOptions(_Model):
 
 
 class FileSettings(FileOptions):
-    """``[files]``: the file options for every file, plus which files to read."""
+    """``[files]``: the file options for every file, plus which files to read and how
+    each file gives its period.
+
+    ``layout`` is ``"files"`` (one file per period, the period in the file name by
+    ``period_pattern``) or ``"long"`` (the period in a column, ``period_column``, read
+    with ``period_formats`` or else ``date_formats``). ``same_period`` says what to do
+    when several files are for one period: ``"error"``, or read only the latest by
+    name (``"latest-name"``) or by the day, hour and minute in the name
+    (``"latest-date"``), listing the others as skipped.
+    """
 
     include: list[str] = Field(default=list(DEFAULT_INCLUDE), min_length=1)
     period_pattern: str = DEFAULT_PERIOD_PATTERN
+    layout: Literal["files", "long", "sheets", "wide"] = "files"
+    sheets: list[str] | None = Field(default=None, min_length=1)
+    period_column: Column | None = None
+    period_formats: list[str] | None = Field(default=None, min_length=1)
+    same_period: Literal["error", "latest-name", "latest-date"] = "error"
 
     @field_validator("period_pattern")
     @classmethod
     def _period_pattern(cls, value: str) -> str:
-        compiled = re.compile(_check_pattern(value))
-        missing = {"year", "month"} - set(compiled.groupindex)
-        if missing:
+        groups = set(re.compile(_check_pattern(value)).groupindex)
+        if "year" not in groups or not groups & {"month", "quarter"}:
             raise ValueError(
-                "the period pattern needs named groups (?P<year>…) and (?P<month>…); "
-                f"missing: {', '.join(sorted(missing))}"
+                "the period pattern needs named groups (?P<year>…) and (?P<month>…) or "
+                "(?P<quarter>…); it has: " + (", ".join(sorted(groups)) or "none")
+            )
+        if {"month", "quarter"} <= groups:
+            raise ValueError("the period pattern has both (?P<month>…) and (?P<quarter>…)")
+        unknown = groups - PERIOD_GROUPS
+        if unknown:
+            raise ValueError(
+                f"unknown named groups in the period pattern: {', '.join(sorted(unknown))} "
+                f"(allowed: {', '.join(sorted(PERIOD_GROUPS))})"
             )
         return value
+
+    @field_validator("period_formats")
+    @classmethod
+    def _period_formats(cls, value: list[str] | None) -> list[str] | None:
+        for fmt in value or []:
+            _check_date_format(fmt)
+        return value
+
+    @model_validator(mode="after")
+    def _layout(self) -> FileSettings:
+        if self.layout == "long" and self.period_column is None:
+            raise ValueError('layout = "long" needs period_column = "<the period\'s header>"')
+        if self.layout != "long" and self.period_column is not None:
+            raise ValueError('period_column is read only with layout = "long"')
+        if self.layout != "long" and self.period_formats is not None:
+            raise ValueError('period_formats is read only with layout = "long"')
+        if self.layout != "sheets" and self.sheets is not None:
+            raise ValueError('sheets (sheet-name patterns) is read only with layout = "sheets"')
+        if self.same_period == "latest-date" and self.layout != "long":
+            groups = set(re.compile(self.period_pattern).groupindex)
+            if not groups & {"day", "hour", "minute"}:
+                raise ValueError(
+                    'same_period = "latest-date" needs (?P<day>…), (?P<hour>…) or '
+                    "(?P<minute>…) in period_pattern"
+                )
+        return self
+
+    @property
+    def period_kind(self) -> str:
+        """``"quarter"`` when the period pattern reads quarters, else ``"month"``."""
+        groups = re.compile(self.period_pattern).groupindex
+        return "quarter" if self.layout != "long" and "quarter" in groups else "month"
 
 
 class Columns(_Model):
@@ -311,6 +367,75 @@ class Columns(_Model):
     status: Column | None = None
     completed_on: Column | None = None
     update: Column | None = None
+
+
+#: Fields a ``[baseline.columns]`` may map beside ``id``: the commitment's baseline.
+BASELINE_FIELDS: tuple[str, ...] = ("text", "owner", "theme", "timescale", "due_start", "due_end")
+
+
+class BaselineColumns(_Model):
+    """``[baseline.columns]``: ``id`` and any of :data:`BASELINE_FIELDS`."""
+
+    id: Column
+    text: Column | None = None
+    owner: Column | None = None
+    theme: Column | None = None
+    timescale: Column | None = None
+    due_start: Column | None = None
+    due_end: Column | None = None
+
+
+class Baseline(_Model):
+    """``[baseline]``: a file in the folder giving each commitment's baseline, by ID.
+
+    The file is read with the ``[files]`` options (and any ``[[override]]`` matching
+    its name); it is not a snapshot.
+    """
+
+    file: str = Field(min_length=1)
+    columns: BaselineColumns
+
+    @field_validator("file")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        if "/" in value or "\\" in value or value in {".", ".."}:
+            raise ValueError(f"the baseline file is a name in the tracker's folder: {value!r}")
+        return value
+
+
+def _period_header_pattern(value: str) -> str:
+    groups = set(re.compile(_check_pattern(value)).groupindex)
+    if "year" not in groups or not groups & {"month", "quarter"}:
+        raise ValueError(
+            "a [wide] pattern needs named groups (?P<year>…) and (?P<month>…) or "
+            f"(?P<quarter>…): {value!r}"
+        )
+    return value
+
+
+class Wide(_Model):
+    """``[wide]``: regexes over the headers of a wide file (one row per item, columns
+    per period); each named group set ``year`` + ``month`` or ``quarter`` gives the
+    column's period."""
+
+    status: str | None = None
+    update: str | None = None
+    due_end: str | None = None
+
+    @field_validator("status", "update", "due_end")
+    @classmethod
+    def _pattern(cls, value: str | None) -> str | None:
+        return None if value is None else _period_header_pattern(value)
+
+    @model_validator(mode="after")
+    def _some(self) -> Wide:
+        if self.status is None and self.update is None and self.due_end is None:
+            raise ValueError("[wide] needs at least one of status, update, due_end")
+        return self
+
+    def patterns(self) -> dict[str, str]:
+        """Field name to header regex, for the fields given."""
+        return {k: v for k, v in self if v is not None}
 
 
 class ColumnsOverride(_Model):
@@ -562,6 +687,8 @@ class Mapping(_Model):
     extra: dict[str, Column] = {}
     override: list[Override] = []
     correction: list[Correction] = []
+    baseline: Baseline | None = None
+    wide: Wide | None = None
 
     @field_validator("name")
     @classmethod
@@ -596,9 +723,21 @@ class Mapping(_Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> Mapping:
-        status_mapped = self.columns.status is not None or any(
-            o.columns is not None and o.columns.status is not None and not o.columns.status.absent
-            for o in self.override
+        if (self.files.layout == "wide") != (self.wide is not None):
+            raise ValueError('layout = "wide" and a [wide] table go together')
+        if self.wide is not None:
+            both = [k for k in self.wide.patterns() if getattr(self.columns, k) is not None]
+            if both:
+                raise ValueError(f"{', '.join(both)} given in both [columns] and [wide]; keep one")
+        status_mapped = (
+            (self.wide is not None and self.wide.status is not None)
+            or self.columns.status is not None
+            or any(
+                o.columns is not None
+                and o.columns.status is not None
+                and not o.columns.status.absent
+                for o in self.override
+            )
         )
         if status_mapped and self.status is None:
             raise ValueError("a status column is mapped but there is no [status] table")

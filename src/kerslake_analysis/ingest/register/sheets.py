@@ -326,6 +326,57 @@ def read_sheet(
 # --------------------------------------------------------------------------- CSV
 
 
+#: The largest ``xl/workbook.xml`` read to list a workbook's sheets (bytes, unzipped).
+MAX_WORKBOOK_PART_BYTES = 1_000_000
+
+
+def sheet_names(path: Path, max_megabytes: float) -> tuple[list[str], Problem | None]:
+    """List an XLSX workbook's worksheet names, in order, without reading any cell.
+
+    Only ``xl/workbook.xml`` is read (at most :data:`MAX_WORKBOOK_PART_BYTES`
+    unzipped), after the file's size is checked against ``max_megabytes``.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The workbook.
+    max_megabytes : float
+        The file-size limit (``files.max_megabytes``).
+
+    Returns
+    -------
+    tuple of (list of str, Problem or None)
+        The names, or ``[]`` and a problem naming the file.
+    """
+    name = path.name
+    if path.stat().st_size > max_megabytes * 1_000_000:
+        return [], Problem(
+            name,
+            message=f"the file is over {max_megabytes:g} MB; raise files.max_megabytes",
+            kind="too_large",
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("xl/workbook.xml")
+            if info.file_size > MAX_WORKBOOK_PART_BYTES:
+                return [], Problem(
+                    name,
+                    message="its workbook part is too large to list the sheets",
+                    kind="too_large",
+                )
+            data = archive.read(info)
+        names = [
+            element.get("name", "")
+            for _, element in iterparse(io.BytesIO(data), events=("end",))
+            if element.tag.rsplit("}", 1)[-1] == "sheet"
+        ]
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
+        return [], Problem(
+            name, message=f"cannot list the workbook's sheets ({error})", kind="unreadable"
+        )
+    return names, None
+
+
 def _read_csv(
     name: str,
     data: bytes,

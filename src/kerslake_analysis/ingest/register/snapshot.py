@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from kerslake_analysis.base.periods import period_from_groups
 from kerslake_analysis.ingest import schema
 from kerslake_analysis.ingest.register.headers import (
     HEADER_SEARCH_ROWS,
@@ -60,6 +61,11 @@ STATE_DTYPE = pd.CategoricalDtype(list(schema.OBSERVATION_STATES))
 TEXT_FIELDS: tuple[str, ...] = ("text", "theme", "sub_theme", "ref", "owner", "update")
 #: Years outside this range are taken as typing mistakes.
 PLAUSIBLE_YEARS = (1900, 2100)
+#: The ``period`` to pass to :func:`read_snapshot` for a long file (``layout = "long"``),
+#: whose rows carry their own period in ``files.period_column``.
+LONG = "long"
+#: The field name under which a long file's period column is read (and named in problems).
+PERIOD_FIELD = "period_column"
 
 _SPACE = re.compile(r"\s+")
 _LOOKS_LIKE_DATE = re.compile(r"\d{1,4}[./ -]\d{1,2}[./ -]\d{1,4}")
@@ -154,7 +160,8 @@ def read_snapshot(path, mapping: Mapping, plan: FilePlan, period: str) -> Snapsh
     plan : FilePlan
         The mapping resolved for this file (:meth:`Mapping.plan_for`).
     period : str
-        The file's period ``YYYY-MM``; its last day is the observation date.
+        The file's period ``YYYY-MM``; its last day is the observation date. For a long
+        file, :data:`LONG`: each row's period is read from ``files.period_column``.
 
     Returns
     -------
@@ -188,6 +195,11 @@ def read_snapshot(path, mapping: Mapping, plan: FilePlan, period: str) -> Snapsh
     result.encoding, result.encoding_confidence = sheet.encoding, sheet.encoding_confidence
     result.notices = _hidden(sheet, plan.hidden)
     fields = {
+        **(
+            {PERIOD_FIELD: mapping.files.period_column}
+            if period == LONG and mapping.files.layout == "long"
+            else {}
+        ),
         **plan.columns,
         **{f"rating.{n}": s for n, s in plan.ratings.items()},
         **{f"extra.{n}": s for n, s in plan.extra.items()},
@@ -230,12 +242,91 @@ def read_snapshot(path, mapping: Mapping, plan: FilePlan, period: str) -> Snapsh
     if "id" not in columns or "text" not in columns:
         return result  # the missing column is already reported; nothing to key rows on
 
+    if mapping.wide is not None:
+        result.rows = _wide_rows(sheet, mapping, plan, header, body, columns, labels, result)
+        return result
     context = _Context(sheet, plan, columns, labels, result.problems)
     raw = {name: body[col] for name, col in columns.items()}
     notes = _apply_corrections(context, raw, body.index)
     _read_colours(context, mapping, raw)
     result.rows = _convert(context, mapping, raw, notes, period)
     return result
+
+
+def _wide_rows(
+    sheet: Sheet,
+    mapping: Mapping,
+    plan: FilePlan,
+    header: list[str],
+    body: pd.DataFrame,
+    columns: dict[str, int],
+    labels: dict[str, str],
+    result: SnapshotFile,
+) -> pd.DataFrame | None:
+    """The observations of a wide file: one per item and period that its headers give.
+
+    Each ``[wide]`` regex is searched in every header; a match's groups give the
+    column's period (:func:`~kerslake_analysis.base.periods.period_from_groups`). For
+    each period, the item's row is read with that period's columns; a row whose every
+    wide cell of the period is blank is not observed then.
+    """
+    assert mapping.wide is not None
+    by_period: dict[str, dict[str, int]] = {}
+    for name, pattern in mapping.wide.patterns().items():
+        compiled = re.compile(pattern)
+        found = False
+        for j, text in enumerate(header):
+            match = compiled.search(text)
+            period = period_from_groups(match.groupdict()) if match else None
+            if period is None:
+                continue
+            found = True
+            if name in by_period.setdefault(period, {}):
+                result.problems.append(
+                    Problem(
+                        sheet.file,
+                        None if sheet.transposed else 1,
+                        header_label(text),
+                        f"a second {name} column for period {period} (wide.{name})",
+                        kind="ambiguous_column",
+                    )
+                )
+                continue
+            by_period[period][name] = j
+        if not found:
+            result.problems.append(
+                Problem(
+                    sheet.file,
+                    message=f"no header matches wide.{name} = {pattern!r}",
+                    kind="missing_column",
+                )
+            )
+    if plan.corrections:
+        result.problems.append(
+            Problem(
+                sheet.file,
+                message="[[correction]] is not applied to a wide file; fix the cell instead",
+                kind="correction",
+            )
+        )
+    if not by_period:
+        return None
+    frames = []
+    for period in sorted(by_period):
+        wide = by_period[period]
+        cols = {**columns, **wide}
+        names = {**labels, **{k: header_label(header[j]) for k, j in wide.items()}}
+        cells = body[[*wide.values()]]
+        observed = cells.apply(lambda c: c.str.strip() != "").any(axis=1)
+        part = body.loc[observed]
+        if part.empty:
+            continue
+        context = _Context(sheet, plan, cols, names, result.problems)
+        raw = {name: part[col] for name, col in cols.items()}
+        notes = pd.Series("", index=part.index, dtype=str)
+        _read_colours(context, mapping, raw)
+        frames.append(_convert(context, mapping, raw, notes, period))
+    return pd.concat(frames) if frames else None
 
 
 # --------------------------------------------------------------------------- layout
@@ -617,19 +708,29 @@ def _convert(
 ) -> pd.DataFrame:
     sheet, plan = context.sheet, context.plan
     index = raw["id"].index
-    observed_on = pd.Timestamp(period).to_period("M").to_timestamp(how="end").normalize()
     missing = {name: _missing(values, plan) for name, values in raw.items()}
     errors = _formula_errors(context, raw, missing)
+    if PERIOD_FIELD in raw:
+        periods = _long_periods(context, mapping, raw, missing)
+    else:
+        periods = pd.Series(period, index=index, dtype=object)
+    observed_on = (
+        pd.to_datetime(periods.where(periods != ""), format="%Y-%m")
+        .dt.to_period("M")
+        .dt.to_timestamp(how="end")
+        .dt.normalize()
+        .astype(DATE)
+    )
 
     ids = _one_line(raw["id"])
     _required(context, "id", missing["id"] & ~errors["id"], "the ID is empty", "empty_id")
-    _duplicates(context, ids.where(~missing["id"]))
+    _duplicates(context, ids.where(~missing["id"]), periods if PERIOD_FIELD in raw else None)
     _required(context, "text", missing["text"] & ~errors["text"], "the text is empty", "empty_text")
 
     rows = pd.DataFrame(index=index)
     rows["commitment_id"] = ids.where(~missing["id"], "")
-    rows["period"] = period
-    rows["observed_on"] = pd.Series(observed_on, index=index).astype(DATE)
+    rows["period"] = periods.astype(str)
+    rows["observed_on"] = observed_on
     rows["source"] = sheet.file
     rows["source_line"] = (index.to_numpy() + 1).astype("int64")
     rows["source_cell"] = [sheet.cell_ref(int(i), context.columns["id"]) for i in index]
@@ -705,7 +806,54 @@ def _required(context: _Context, name: str, missing: pd.Series, message: str, ki
         context.report(name, missing[missing].index, message, kind=kind)
 
 
-def _duplicates(context: _Context, ids: pd.Series) -> None:
+def _long_periods(
+    context: _Context, mapping: Mapping, raw: dict[str, pd.Series], missing: dict[str, pd.Series]
+) -> pd.Series:
+    """The period ``YYYY-MM`` of each row of a long file, from its period column.
+
+    The column's values are read with ``period_formats`` (else ``date_formats``) and
+    the month is taken (``05/01/2014 12:00:00 AM`` is 2014-05). A blank or unreadable
+    value is a problem naming the cell; the row's period is then "".
+    """
+    text = raw[PERIOD_FIELD].astype(str).str.strip()
+    formats = mapping.files.period_formats or context.plan.date_formats
+    periods = pd.Series("", index=text.index, dtype=object)
+    remaining = ~missing[PERIOD_FIELD]
+    for fmt in formats:
+        if not remaining.any():
+            break
+        parsed = pd.to_datetime(text.where(remaining), format=fmt, errors="coerce")
+        ok = remaining & parsed.notna()
+        periods[ok] = parsed[ok].dt.strftime("%Y-%m")
+        remaining &= ~ok
+    if remaining.any():
+        context.report(
+            PERIOD_FIELD,
+            remaining[remaining].index,
+            text[remaining].map(lambda v: "the period: " + _bad_date(v, formats)),
+            kind="bad_period",
+        )
+    blank = missing[PERIOD_FIELD]
+    if blank.any():
+        context.report(PERIOD_FIELD, blank[blank].index, "the period is empty", kind="no_period")
+    return periods
+
+
+def _duplicates(context: _Context, ids: pd.Series, periods: pd.Series | None = None) -> None:
+    if periods is not None:  # a long file: an ID once per period
+        keys = ids.where(ids.isna(), ids.astype(object) + "\x00" + periods.astype(str))
+        repeated = keys[keys.notna() & keys.duplicated(keep=False)]
+        for _, group in repeated.groupby(repeated, sort=False):
+            where = [context.sheet.where(int(i), context.columns["id"])[0] for i in group.index]
+            value, when = ids[group.index[0]], periods[group.index[0]]
+            places = ", ".join(str(n) for n in where)
+            context.report(
+                "id",
+                group.index,
+                f"duplicate ID {value!r} for period {when} (rows {places})",
+                kind="duplicate_id",
+            )
+        return
     repeated = ids[ids.notna() & ids.duplicated(keep=False)]
     for value, group in repeated.groupby(repeated, sort=False):
         where = [context.sheet.where(int(i), context.columns["id"])[0] for i in group.index]
@@ -864,7 +1012,7 @@ def _due(
     return frame[["timescale", "timescale_reference", "timescale_kind", "due_start", "due_end"]]
 
 
-def _date_order(context: _Context, rows: pd.DataFrame, observed_on: pd.Timestamp) -> None:
+def _date_order(context: _Context, rows: pd.DataFrame, observed_on: pd.Series) -> None:
     """Report end before start, completion before start and completion after the snapshot."""
     start, end, done = rows["due_start"], rows["due_end"], rows["completed_on"]
     mapped = context.columns
@@ -894,7 +1042,8 @@ def _date_order(context: _Context, rows: pd.DataFrame, observed_on: pd.Timestamp
             late[late].index,
             "the completion date "
             + _iso(done[late])
-            + f" is after the snapshot date {observed_on:%Y-%m-%d}",
+            + " is after the snapshot date "
+            + _iso(observed_on[late]),
             kind="date_order",
         )
 
