@@ -22,7 +22,8 @@ from kerslake_analysis.ingest.register import (
     read_mapping,
     validate_register,
 )
-from kerslake_analysis.report import content
+from kerslake_analysis.report.footer import footer_table
+from kerslake_analysis.report.plan_data import register_plan
 
 HEADER = ["Ref", "Action", "Due", "Status"]
 
@@ -168,8 +169,8 @@ def test_quarters_in_file_names_give_the_quarters_last_month(tmp_path):
     register = load_register(folder, path)
     assert register.periods == ["2024-03", "2024-06", "2024-12"]
     assert register.period_kind == "quarter"
-    data = content.register_plan(folder, path)
-    footer = content.footer_table(ReportPeriod("demo", "2024-06", str(folder), str(path)), data)
+    data = register_plan(folder, path)
+    footer = footer_table(ReportPeriod("demo", "2024-06", str(folder), str(path)), data)
     rows = dict(zip(footer["item"], footer["value"], strict=True))
     assert rows["period"] == "quarter ending June 2024"
 
@@ -349,7 +350,7 @@ def test_baseline_values_come_from_the_baseline_file_joined_on_id(tmp_path):
     # each observation keeps its own snapshot's due date
     obs = register.observations.set_index("observation_id")
     assert str(obs.loc["2024-07/1", "due_end"].date()) == "2025-03-31"
-    data = content.register_plan(folder, path)
+    data = register_plan(folder, path)
     assert [p.name for p in data.sources] == [
         "2024-07.csv",
         "2024-08.csv",
