@@ -26,14 +26,15 @@ from pathlib import Path
 
 import axe_playwright_python
 import numpy as np
+import pandas as pd
 import pytest
 from playwright.sync_api import sync_playwright
 
 from kerslake_analysis.base.periods import ReportPeriod
 from kerslake_analysis.deliver.message import build_message
 from kerslake_analysis.deliver.panel import MailSettings, Recipient
-from kerslake_analysis.measure.status import STATUS_COLOURS
-from kerslake_analysis.report import pages
+from kerslake_analysis.measure.status import STATUS_COLOURS, STATUS_HATCHES, STATUS_ORDER
+from kerslake_analysis.report import pages, plots
 from kerslake_analysis.report.audit_page import render_audit
 from kerslake_analysis.report.lineage_page import render_lineage
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SMALL
@@ -259,3 +260,23 @@ def test_a_too_close_palette_is_caught(monkeypatch):
     monkeypatch.setitem(globals(), "STATUS_COLOURS", {"red": "#e0301e", "olive": "#8c7d00"})
     assert _closest_pair(None)[0] > MIN_DELTA_E
     assert _closest_pair(MACHADO_2009["deuteranopia"])[0] < MIN_DELTA_E
+
+
+def test_status_chart_carries_each_status_by_pattern_as_well_as_colour():
+    # Every status in the chart: each legend entry has its own hatch pattern, so a reader
+    # who cannot tell the colours apart can still match bars to the key.
+    frame = pd.DataFrame(
+        {
+            "theme": ["Finance"] * len(STATUS_ORDER),
+            "status": pd.Categorical(STATUS_ORDER, categories=STATUS_ORDER, ordered=True),
+            "n": [1] * len(STATUS_ORDER),
+        }
+    )
+    legend = plots.status_by_theme_chart(frame).axes[0].get_legend()
+    hatches = {
+        t.get_text(): h.get_hatch() or ""
+        for t, h in zip(legend.get_texts(), legend.legend_handles, strict=True)
+    }
+    assert set(hatches) == set(STATUS_ORDER)
+    assert len(set(hatches.values())) == len(STATUS_ORDER), hatches
+    assert set(STATUS_HATCHES) == set(STATUS_COLOURS)
