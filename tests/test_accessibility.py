@@ -46,6 +46,11 @@ EMBEDDED = ReportPeriod("ap-2015", "2015-12")
 REGISTER = ReportPeriod(
     "small-council", "2024-02", register=str(SMALL), mapping=str(SMALL / "mapping.toml")
 )
+#: The register's earlier period too, so the overview and dashboard list several links
+#: one under another (where WCAG 2.2's target-size rule bites).
+REGISTER_EARLIER = ReportPeriod(
+    "small-council", "2024-01", register=str(SMALL), mapping=str(SMALL / "mapping.toml")
+)
 
 
 def _email_body(report_dir: Path, out: Path) -> Path:
@@ -73,6 +78,7 @@ def page_files(tmp_path_factory) -> dict[str, Path]:
     for name, period in (
         ("embedded period report", EMBEDDED),
         ("register period report", REGISTER),
+        ("earlier register period report", REGISTER_EARLIER),
     ):
         result = pages.render_period(period, reports_root=root)
         assert result.ok, result.error
