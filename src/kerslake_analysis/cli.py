@@ -110,7 +110,23 @@ def _cmd_report(args: argparse.Namespace) -> int:
             print(f"  wrote {root / plan / 'index.html'} (the plan's overview)")
     print(f"  wrote {root / 'index.html'} (the dashboard)")
     print(f"  wrote {manifest}")
-    return 0 if all(r.ok for r in results) else 1
+    printed_ok = True
+    if args.pdf:
+        from kerslake_analysis.report.pdf import print_pdfs
+
+        written = [r.html_path for r in results if r.ok]
+        written += [root / plan / "index.html" for plan in dict.fromkeys(p.plan for p in chosen)]
+        written.append(root / "index.html")
+        for printed in print_pdfs(p for p in written if p.is_file()):
+            if printed.ok:
+                print(f"  wrote {printed.pdf_path}")
+            else:
+                printed_ok = False
+                print(
+                    f"kerslake report: could not print {printed.html_path}: {printed.error}",
+                    file=sys.stderr,
+                )
+    return 0 if all(r.ok for r in results) and printed_ok else 1
 
 
 def _cmd_periods(args: argparse.Namespace) -> int:
@@ -374,6 +390,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--scheduler",
         metavar="ADDRESS",
         help="the dask scheduler's address, e.g. tcp://10.0.0.5:8786 (with --executor dask)",
+    )
+    rep.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print each page written to a PDF beside it (A4, headless Chromium)",
     )
     _register_options(rep)
     rep.set_defaults(func=_cmd_report)

@@ -148,6 +148,20 @@ STATUS_COLOURS: dict[str, str] = {
     NO_EVIDENCE: RAG_COLOURS["none"],
 }
 
+#: Hatch patterns of the statuses for charts, beside :data:`STATUS_COLOURS`, so colour is
+#: never the only carrier of a status (WCAG 1.4.1): one distinct pattern each, none for
+#: Complete, the most common status.
+STATUS_HATCHES: dict[str, str] = {
+    COMPLETE: "",
+    IN_PROGRESS: "//",
+    NOT_DUE: "..",
+    IN_PROGRESS_SLIPPED: "xx",
+    NOT_STARTED_SLIPPED: "++",
+    ONGOING: "--",
+    TBC: "\\\\",
+    NO_EVIDENCE: "oo",
+}
+
 #: States an observation can record (as ``schema.OBSERVATION_STATES``).
 OBSERVATION_STATES: tuple[str, ...] = ("complete", "in_progress", "not_started", "unknown")
 

@@ -16,7 +16,11 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from kerslake_analysis.measure.status import STATUS_COLOURS, STATUS_ORDER  # noqa: E402
+from kerslake_analysis.measure.status import (  # noqa: E402
+    STATUS_COLOURS,
+    STATUS_HATCHES,
+    STATUS_ORDER,
+)
 from kerslake_analysis.report import colours  # noqa: E402
 
 
@@ -72,7 +76,9 @@ def status_by_theme_chart(counts: pd.DataFrame) -> Figure:
 
     The statuses are the December 2015 key's six, Ongoing and No evidence
     (:data:`kerslake_analysis.measure.status.STATUS_ORDER`), each in its own colour
-    (:data:`kerslake_analysis.measure.status.STATUS_COLOURS`); the legend lists those present.
+    (:data:`kerslake_analysis.measure.status.STATUS_COLOURS`) and hatch pattern
+    (:data:`~kerslake_analysis.measure.status.STATUS_HATCHES`), so colour is never the only
+    carrier of a status; the legend lists those present.
 
     Parameters
     ----------
@@ -110,8 +116,9 @@ def status_by_theme_chart(counts: pd.DataFrame) -> Figure:
             values,
             left=left,
             color=STATUS_COLOURS[status_name],
-            edgecolor="white",
-            linewidth=0.5,
+            hatch=STATUS_HATCHES[status_name],
+            edgecolor="#0b0c0c",
+            linewidth=0.3,
             label=status_name,
         )
         left += values
