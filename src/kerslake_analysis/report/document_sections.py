@@ -29,13 +29,14 @@ class DocumentSection:
         The section heading.
     intro : str
         A paragraph shown under the heading; empty for none.
-    tables : list of (pandas.DataFrame, str or None)
-        Each table with its caption (None for none), in the order shown.
+    tables : list of (pandas.DataFrame, str)
+        Each table with its caption, in the order shown (every table has one: WCAG 1.3.1,
+        checked by tests/test_accessibility.py).
     """
 
     title: str
     intro: str = ""
-    tables: list[tuple[pd.DataFrame, str | None]] = field(default_factory=list)
+    tables: list[tuple[pd.DataFrame, str]] = field(default_factory=list)
 
 
 def document_sections(view: PeriodView) -> list[DocumentSection]:
@@ -72,7 +73,7 @@ def _due_dates_moved(view: PeriodView) -> DocumentSection:
             "later."
         ),
         tables=[
-            (due_date_summary_table(moved), None),
+            (due_date_summary_table(moved), "Due dates moved, in summary"),
             (furthest, "The ten items whose end dates moved furthest later"),
         ],
     )
@@ -88,5 +89,10 @@ def _aims_and_updates_by_section(view: PeriodView) -> DocumentSection:
     }
     return DocumentSection(
         title="Improvement aims and updates by section",
-        tables=[(counts.rename(columns=columns), None)],
+        tables=[
+            (
+                counts.rename(columns=columns),
+                f"Improvement aims and updates by section, {period_label(view.period)}",
+            )
+        ],
     )
