@@ -16,12 +16,12 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import textwrap
 
 import jinja2
 
 from kerslake_analysis.base.periods import period_label
+from kerslake_analysis.report.templating import package_environment
 
 #: Width in pixels the chart is shown at in the message body.
 CHART_WIDTH = 600
@@ -45,7 +45,6 @@ STYLE: dict[str, str] = {
 }
 
 
-@functools.cache
 def environment() -> jinja2.Environment:
     """The Jinja2 environment of the e-mail templates (autoescape on, strict undefined).
 
@@ -53,12 +52,7 @@ def environment() -> jinja2.Environment:
     -------
     jinja2.Environment
     """
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("kerslake_analysis.deliver", "templates"),
-        autoescape=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    return package_environment("kerslake_analysis.deliver")
 
 
 def attachment_name(plan: str, period: str) -> str:

@@ -22,19 +22,38 @@ from kerslake_analysis.base import paths
 
 
 @functools.cache
-def environment() -> jinja2.Environment:
-    """The Jinja2 environment of the package's page templates (autoescaping).
+def package_environment(package: str) -> jinja2.Environment:
+    """The Jinja2 environment of a package's ``templates/`` folder (package data).
+
+    Autoescaping on and undefined names an error, for every page and e-mail the
+    package writes: the report's pages use ``kerslake_analysis.report``, the e-mail body
+    ``kerslake_analysis.deliver``.
+
+    Parameters
+    ----------
+    package : str
+        The package whose ``templates/`` folder holds the templates.
 
     Returns
     -------
     jinja2.Environment
     """
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("kerslake_analysis.report", "templates"),
+        loader=jinja2.PackageLoader(package, "templates"),
         autoescape=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
+
+
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment of the report's page templates (:func:`package_environment`).
+
+    Returns
+    -------
+    jinja2.Environment
+    """
+    return package_environment("kerslake_analysis.report")
 
 
 def stylesheet() -> str:
