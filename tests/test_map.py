@@ -13,7 +13,6 @@ drafts are ``test_long_file_draft_validates``, ``test_srp_tracker_draft_validate
 from __future__ import annotations
 
 import csv
-import os
 import tomllib
 from pathlib import Path
 
@@ -255,21 +254,9 @@ def test_report_renders_from_the_draft(tmp_path, csv_tracker):
 # --------------------------------------------------------------------------- real trackers
 
 
-def shared_folder(*parts: str) -> Path:
-    folder = Path(__file__).resolve().parents[2].joinpath("shared", "external", *parts)
-    if not folder.exists():
-        folder = Path("/work/shared/external").joinpath(*parts)
-    if not folder.exists():
-        message = f"the real tracker data is absent: {'/'.join(parts)}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true and {message}", pytrace=False)
-        pytest.skip(message)
-    return folder
-
-
 @pytest.mark.parametrize("year", ["uk_2019.csv", "uk_2022.csv", "uk_2023.csv"])
-def test_gmpp_year_draft_validates_without_edits(tmp_path, year):
-    path = shared_folder("gmpp") / year
+def test_gmpp_year_draft_validates_without_edits(tmp_path, year, gmpp_dir):
+    path = gmpp_dir / year
     out = draft_to(tmp_path, path)
     data = tomllib.loads(out.read_text(encoding="utf-8"))
     assert "rag" in data["rating"]["columns"]
@@ -277,8 +264,8 @@ def test_gmpp_year_draft_validates_without_edits(tmp_path, year):
     assert problems == [], format_problems(problems)
 
 
-def test_gmpp_folder_draft_validates_without_edits(tmp_path):
-    folder = shared_folder("gmpp")
+def test_gmpp_folder_draft_validates_without_edits(tmp_path, gmpp_dir):
+    folder = gmpp_dir
     out = draft_to(tmp_path, folder)
     data = tomllib.loads(out.read_text(encoding="utf-8"))
     # README.md there: 2014-2017 are transposed; 2018-2019 have no project_number
@@ -288,9 +275,9 @@ def test_gmpp_folder_draft_validates_without_edits(tmp_path):
     assert problems == [], format_problems(problems)
 
 
-def test_srp_tracker_draft_validates(tmp_path):
+def test_srp_tracker_draft_validates(tmp_path, srp_dir):
     """A draft with same_period = "latest-date" validates."""
-    folder = shared_folder("trackers", "uk-srp-business-plans-2012")
+    folder = srp_dir
     out = draft_to(tmp_path, folder)
     text = out.read_text(encoding="utf-8")
     data = tomllib.loads(text)
@@ -304,8 +291,8 @@ def test_srp_tracker_draft_validates(tmp_path):
     assert problems == [], format_problems(problems)
 
 
-def test_nyc_capital_projects_draft_is_long(tmp_path):
-    folder = shared_folder("trackers", "nyc-capital-projects")
+def test_nyc_capital_projects_draft_is_long(tmp_path, nyc_dir):
+    folder = nyc_dir
     data = tomllib.loads(draft_mapping(folder).text)
     assert data["files"]["layout"] == "long"
     assert data["files"]["period_column"] == "Date Reported As Of"
@@ -340,19 +327,19 @@ def test_nothing_to_read_is_one_line_and_no_file(tmp_path, capsys):
     assert not out.exists()
 
 
-def test_nyc_capital_projects_draft_validates(tmp_path):
+def test_nyc_capital_projects_draft_validates(tmp_path, nyc_dir):
     """A draft with layout = "long" validates (the loader's long layout)."""
-    folder = shared_folder("trackers", "nyc-capital-projects")
+    folder = nyc_dir
     out = draft_to(tmp_path, folder)
     problems = validate_register(folder, out)
     assert problems == [], format_problems(problems)
 
 
-def test_nyc_draft_reads_every_period_when_split_by_hand(tmp_path):
+def test_nyc_draft_reads_every_period_when_split_by_hand(tmp_path, nyc_dir):
     """Everything but the layout: the file split by its period column, one file a period."""
     import pandas as pd
 
-    folder = shared_folder("trackers", "nyc-capital-projects")
+    folder = nyc_dir
     text = draft_mapping(folder).text
     assert 'missing = ["10/21/2108"]' in text  # PROVENANCE.md: one value is 10/21/2108
     split = tmp_path / "split"
@@ -372,11 +359,11 @@ def test_nyc_draft_reads_every_period_when_split_by_hand(tmp_path):
     assert problems == [], format_problems(problems)
 
 
-def test_srp_draft_reads_the_latest_file_of_each_month_copied_by_hand(tmp_path):
+def test_srp_draft_reads_the_latest_file_of_each_month_copied_by_hand(tmp_path, srp_dir):
     """Everything but same_period: only the latest included file of each month copied."""
     import shutil
 
-    folder = shared_folder("trackers", "uk-srp-business-plans-2012")
+    folder = srp_dir
     text = draft_mapping(folder).text
     include = tomllib.loads(text)["files"]["include"]
     # July: the 30 July file is left out (PROVENANCE.md), so 22 July 23:27 is the latest
