@@ -34,11 +34,12 @@ def write_manifest(results, periods, reports_root: Path) -> Path:
     """
     inputs: dict[str, str] = {}
     encodings: dict[str, dict] = {}
-    for period in periods:
-        if period.register:
-            folder = Path(period.register)
-            files = [*sorted(p for p in folder.iterdir() if p.is_file()), Path(period.mapping)]
-            encodings.update(_encodings(files[:-1], Path(period.mapping)))
+    # Every period of one source reads the same files: hash (and detect) them once.
+    for register, mapping in dict.fromkeys((p.register, p.mapping) for p in periods):
+        if register:
+            folder = Path(register)
+            files = [*sorted(p for p in folder.iterdir() if p.is_file()), Path(mapping)]
+            encodings.update(_encodings(files[:-1], Path(mapping)))
         else:
             files = sorted(paths.RAW_DIR.glob("*.txt")) + sorted(paths.CURATED_DIR.glob("*.csv"))
         for path in files:
