@@ -39,7 +39,7 @@ from kerslake_analysis.audit.sums import check_sums
 from kerslake_analysis.base import paths
 from kerslake_analysis.ingest import load
 from kerslake_analysis.ingest.provenance import SourceDocument
-from kerslake_analysis.report import audit_page
+from kerslake_analysis.report import audit_page, page_summaries
 
 PROGRESS = "000_e235c92a6776d4ac.txt"
 CGIP = "001_3e6875fb2dbcaf44.txt"
@@ -860,7 +860,7 @@ def test_the_audit_headline_tells_missed_targets_from_wrong_figures():
         Finding("recommendation-outcome", INCONSISTENT, "s", "e", (ref[3],)),
         Finding("no-counterpart", UNVERIFIABLE, "s", "e", (ref[4],)),
     ]
-    text = audit_page.headline(findings)
+    text = page_summaries.audit_headline(findings)
     assert "state 4 figures; all were examined and 3 could be tested" in text
     assert "3 are involved in 2 inconsistent findings" in text
     assert "1 (2 figures) where the documents state a figure differently" in text

@@ -27,12 +27,7 @@ from kerslake_analysis.audit.findings import (  # noqa: E402
 )
 from kerslake_analysis.audit.prepared import document_name  # noqa: E402
 from kerslake_analysis.base import paths  # noqa: E402
-from kerslake_analysis.report import colours, page_summaries, pages  # noqa: E402
-
-#: The page's opening sentence and the kinds of inconsistency it counts, shared with the
-#: index (:mod:`kerslake_analysis.report.page_summaries`).
-headline = page_summaries.audit_headline
-INCONSISTENCY_KINDS = page_summaries.INCONSISTENCY_KINDS
+from kerslake_analysis.report import colours, pages  # noqa: E402
 
 #: Where the audit page and its findings are written.
 AUDIT_DIR: Path = paths.AUDIT_DIR

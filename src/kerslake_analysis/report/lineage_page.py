@@ -37,13 +37,9 @@ from kerslake_analysis.base import paths  # noqa: E402
 from kerslake_analysis.ingest.documents.lineage import DOCUMENT_DATES  # noqa: E402
 from kerslake_analysis.ingest.provenance import strip_markup  # noqa: E402
 from kerslake_analysis.measure.lineage import SUMMARY_COLUMNS  # noqa: E402
-from kerslake_analysis.report import colours, page_summaries  # noqa: E402
+from kerslake_analysis.report import colours  # noqa: E402
 from kerslake_analysis.report.formatting import iso_day  # noqa: E402
 from kerslake_analysis.report.pages import ReportResult, render_notebook  # noqa: E402
-
-#: The page's opening paragraph, shared with the index
-#: (:mod:`kerslake_analysis.report.page_summaries`).
-introduction = page_summaries.lineage_introduction
 
 #: The notebook that makes the page.
 LINEAGE_NOTEBOOK: Path = paths.LINEAGE_NOTEBOOK
