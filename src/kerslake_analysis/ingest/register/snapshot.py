@@ -818,14 +818,9 @@ def _long_periods(
     text = raw[PERIOD_FIELD].astype(str).str.strip()
     formats = mapping.files.period_formats or context.plan.date_formats
     periods = pd.Series("", index=text.index, dtype=object)
-    remaining = ~missing[PERIOD_FIELD]
-    for fmt in formats:
-        if not remaining.any():
-            break
-        parsed = pd.to_datetime(text.where(remaining), format=fmt, errors="coerce")
-        ok = remaining & parsed.notna()
-        periods[ok] = parsed[ok].dt.strftime("%Y-%m")
-        remaining &= ~ok
+    dates, _, remaining = _read_dates(text, ~missing[PERIOD_FIELD], formats)
+    read = dates.notna()
+    periods[read] = dates[read].dt.strftime("%Y-%m")
     if remaining.any():
         context.report(
             PERIOD_FIELD,
@@ -878,6 +873,29 @@ def _text(raw: dict[str, pd.Series], missing: dict[str, pd.Series], name: str) -
 # --------------------------------------------------------------------------- dates
 
 
+def _read_dates(
+    text: pd.Series, todo: pd.Series, formats: list[str]
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Read each value to do with the first of ``formats`` that reads it.
+
+    Returns the dates (NaT where unread), which were read by a format without a day (a
+    month only: no ``%d`` or ``%j``), and which of those to do no format read.
+    """
+    dates = pd.Series(pd.NaT, index=text.index, dtype=DATE)
+    month = pd.Series(False, index=text.index)
+    remaining = todo.copy()
+    for fmt in formats:
+        if not remaining.any():
+            break
+        parsed = pd.to_datetime(text.where(remaining), format=fmt, errors="coerce")
+        ok = remaining & parsed.notna()
+        dates[ok] = parsed[ok]
+        if "%d" not in fmt and "%j" not in fmt:
+            month |= ok
+        remaining &= ~ok
+    return dates, month, remaining
+
+
 def _dates(
     context: _Context, raw: dict[str, pd.Series], missing: dict[str, pd.Series], name: str
 ) -> tuple[pd.Series, pd.Series]:
@@ -888,21 +906,10 @@ def _dates(
         [(int(i), col) in context.sheet.native_dates for i in text.index], index=text.index
     )
     todo = ~missing[name]
-    dates = pd.Series(pd.NaT, index=text.index, dtype=DATE)
-    month = pd.Series(False, index=text.index)
+    dates, month, remaining = _read_dates(text, todo & ~native, context.plan.date_formats)
     from_sheet = todo & native
     if from_sheet.any():
         dates[from_sheet] = pd.to_datetime(text[from_sheet], format="ISO8601").dt.normalize()
-    remaining = todo & ~native
-    for fmt in context.plan.date_formats:
-        if not remaining.any():
-            break
-        parsed = pd.to_datetime(text.where(remaining), format=fmt, errors="coerce")
-        ok = remaining & parsed.notna()
-        dates[ok] = parsed[ok]
-        if "%d" not in fmt and "%j" not in fmt:
-            month |= ok
-        remaining &= ~ok
     if remaining.any():
         formats = context.plan.date_formats
         context.report(
