@@ -28,6 +28,8 @@ def _reason_rows(ids: list[str]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "slippage_reason_id": ids,
+            "plan": ["gap-2016"] * len(ids),
+            "period": ["2016-03"] * len(ids),
             "reason_order": range(1, len(ids) + 1),
             "reason": ["A reason"] * len(ids),
             "source": [GAP] * len(ids),
@@ -107,7 +109,16 @@ def test_csv_is_utf8_with_newline_endings_and_schema_column_order(fake_sources, 
         # columns deliberately out of order; the builder restores the schema's order
         return {
             "slippage_reasons": frame.assign(source=CGIP, source_line=10, quote="Green – complete")[
-                ["quote", "reason", "source_line", "slippage_reason_id", "source", "reason_order"]
+                [
+                    "quote",
+                    "reason",
+                    "source_line",
+                    "period",
+                    "slippage_reason_id",
+                    "source",
+                    "plan",
+                    "reason_order",
+                ]
             ]
         }
 
@@ -115,8 +126,8 @@ def test_csv_is_utf8_with_newline_endings_and_schema_column_order(fake_sources, 
     data = (tmp_path / "slippage_reasons.csv").read_bytes()
     assert b"\r" not in data
     assert data.decode("utf-8") == (
-        "slippage_reason_id,reason_order,reason,source,source_line,quote\n"
-        "green,1,A reason,001_3e6875fb2dbcaf44.txt,10,Green – complete\n"
+        "slippage_reason_id,plan,period,reason_order,reason,source,source_line,quote\n"
+        "green,gap-2016,2016-03,1,A reason,001_3e6875fb2dbcaf44.txt,10,Green – complete\n"
     )
 
 

@@ -346,6 +346,7 @@ def test_update_of_unknown_aim_is_reported(tmp_path):
             "text": ["Group secretaries have been engaged", "Revised cycle"],
             "bold": ["true", "false"],
             "complete": ["false", "maybe"],
+            "continued_on": ["", ""],
             "source": [CGIP, CGIP],
             "source_line": ["11", "12"],
             "quote": ["Group secretaries have been engaged", "Revised"],

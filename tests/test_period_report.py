@@ -106,14 +106,15 @@ def test_commitments_first_evidenced_are_not_newly_slipped_or_newly_complete():
     assert all(before[i] != "No evidence" for i in _ids(march["newly_slipped"]))
 
 
-def test_overdue_list_names_days_overdue_and_latest_evidence_with_source(small):
+def test_overdue_list_names_days_overdue_and_the_latest_update_with_source(small):
     view = period_view(small, "2024-02")
     overdue = overdue_list(view)
     assert overdue["ID"].tolist() == ["B"]
     assert overdue["Days overdue"].tolist() == [29]  # 29 Feb 2024 - 31 Jan 2024
-    evidence = overdue["Latest evidence [source]"].item()
-    assert evidence.startswith("Consultation extended <b>to March</b>")
-    assert "tracker_2024-02.csv line 3" in evidence  # B is the second record: row 3
+    # The tracker's update column, verbatim (markup and all), dated by the snapshot.
+    update = overdue["Latest update, in the council's words"].item()
+    assert update.startswith("29 Feb 2024: “Consultation extended <b>to March</b>")
+    assert update.endswith("” [tracker_2024-02.csv line 3]")  # B is the second record: row 3
 
 
 def test_published_figures_of_december_2015_beside_recomputed():
@@ -451,7 +452,10 @@ def test_document_sections_are_the_ones_that_apply_and_the_notebook_has_no_plan_
     register = document_sections(period_view(small, small.periods[-1]))
     first_snapshot = document_sections(period_view(small, small.periods[0]))
     assert ap15 == [] and first_snapshot == []
-    assert [s.title for s in cgip18] == ["Improvement aims and updates by section"]
+    assert [s.title for s in cgip18] == [
+        "Improvement aims and updates by section",
+        "What partners said: the temperature take",  # published in the September update
+    ]
     assert list(cgip18[0].tables[0][0].columns)[-1] == "Updates dated September 2018"
     assert [s.title for s in register] == ["Due dates moved since the previous snapshot"]
     cells = json.loads(paths.PERIOD_REPORT_NOTEBOOK.read_text())["cells"]

@@ -332,7 +332,7 @@ def test_joined_update_quotes_the_longer_part(tables):
     row = _update(tables, "CGIP18-1.7", "Staff Survey went live 2 months earlier")
     assert row["text"].endswith("was issued in September 2018. (September Update)")
     assert row["source_line"] == 53
-    assert "65" in row["transcription_note"]
+    assert row["continued_on"] == "65"
 
 
 def test_every_complete_marker_is_an_update(tables):

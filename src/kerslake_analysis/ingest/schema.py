@@ -283,7 +283,11 @@ status_key = _document_table(
     transcription_note=_text(),
 )
 slippage_reasons = _document_table(
-    "slippage_reason_id", reason_order=_order(), reason=_text(required=True)
+    "slippage_reason_id",
+    plan=_category(PLANS),
+    period=_text(_matches(PERIOD)),
+    reason_order=_order(),
+    reason=_text(required=True),
 )
 cgip18_aims = _document_table(
     "aim_id",
@@ -312,10 +316,13 @@ cgip18_updates = _document_table(
     text=_text(required=True),
     bold=pa.Column(bool),
     complete=pa.Column(bool),
+    continued_on=_text(_matches(re.compile(r"(?:[1-9]\d*(?:, [1-9]\d*)*)?"))),
     transcription_note=_text(),
 )
 cgip18_temperature = _document_table(
     "point_id",
+    plan=_category(PLANS),
+    period=_text(_matches(PERIOD)),
     kind=_text(pa.Check.isin(("precis", "point"), error="is not precis or point")),
     partner=_text(),
     date=_date(nullable=True),

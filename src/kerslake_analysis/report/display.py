@@ -215,7 +215,7 @@ def show_link_list(links: pd.DataFrame, text: str, href: str) -> None:
 def show_document_section(section) -> None:
     """Display one :class:`~kerslake_analysis.report.document_sections.DocumentSection`:
     its heading, its paragraph if any, then its tables with their captions."""
-    show_heading(section.title)
+    show_heading(section.title, level=section.level)
     if section.intro:
         show_paragraph(section.intro)
     for frame, caption in section.tables:

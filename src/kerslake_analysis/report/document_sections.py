@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from kerslake_analysis.base.periods import period_label
+from kerslake_analysis.ingest.council_words import SLIPPAGE_REASON, TEMPERATURE_TAKE, lead_in
+from kerslake_analysis.report import council_words
 from kerslake_analysis.report.plan_data import PeriodView
 from kerslake_analysis.report.ratings import due_date_changes, due_date_summary_table
 from kerslake_analysis.report.sections import section_counts
@@ -27,6 +29,9 @@ class DocumentSection:
     ----------
     title : str
         The section heading.
+    level : int
+        The heading's level: 2 for a section of the page, 3 for one inside the section
+        before it.
     intro : str
         A paragraph shown under the heading; empty for none.
     tables : list of (pandas.DataFrame, str)
@@ -36,6 +41,7 @@ class DocumentSection:
 
     title: str
     intro: str = ""
+    level: int = 2
     tables: list[tuple[pd.DataFrame, str]] = field(default_factory=list)
 
 
@@ -60,7 +66,74 @@ def document_sections(view: PeriodView) -> list[DocumentSection]:
         found.append(_due_dates_moved(view))
     if view.data.register is None and view.data.plan in SECTIONED_PLANS:
         found.append(_aims_and_updates_by_section(view))
+    take = council_words.remarks_at(view, TEMPERATURE_TAKE)
+    if not take.empty:
+        found.append(_temperature_take(view, take))
     return found
+
+
+def beside_overdue(view: PeriodView) -> list[DocumentSection]:
+    """What the documents say about the period's slippage, shown under the overdue list.
+
+    The December 2015 progress report gives its reasons for the actions behind schedule
+    as one list for the plan as a whole, naming no action, so the reasons are shown
+    beside the overdue commitments and matched to none of them.
+
+    Parameters
+    ----------
+    view : PeriodView
+
+    Returns
+    -------
+    list of DocumentSection
+        Level-3 sections; empty when the documents give no reason for the period.
+    """
+    reasons = council_words.remarks_at(view, SLIPPAGE_REASON)
+    if reasons.empty:
+        return []
+    first = reasons.iloc[0]
+    text, line = lead_in(first["source"], first["source_line"])
+    intro = f"{council_words.quoted(text)} {council_words.cited(first['source'], line)}"
+    return [
+        DocumentSection(
+            title="Reasons the council gave for slippage",
+            level=3,
+            intro=(
+                f"The council gave these reasons for the actions behind schedule in "
+                f"{period_label(view.period)}, for the plan as a whole: it does not say "
+                "which reason applies to which action, so none is matched to a commitment "
+                f"in the list above. It introduces them with {intro}. Each is quoted as "
+                "printed, with its file and line."
+            ),
+            tables=[
+                (
+                    council_words.reasons_table(reasons),
+                    f"Reasons given for slippage, {period_label(view.period)}, "
+                    "in the council's words",
+                )
+            ],
+        )
+    ]
+
+
+def _temperature_take(view: PeriodView, take: pd.DataFrame) -> DocumentSection:
+    partners = take.loc[take["speaker"] != "", "speaker"].drop_duplicates()
+    return DocumentSection(
+        title="What partners said: the temperature take",
+        intro=(
+            f"The tracker's {period_label(view.period)} update reports a 'temperature "
+            f"take' of the council's partners: its précis, then the points each of "
+            f"{len(partners)} people made, with the date of the conversation. Each is "
+            "quoted as printed, with its file and line."
+        ),
+        tables=[
+            (
+                council_words.take_table(take),
+                f"The temperature take published in {period_label(view.period)}, "
+                "in the words of the précis and of each partner",
+            )
+        ],
+    )
 
 
 def _due_dates_moved(view: PeriodView) -> DocumentSection:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from kerslake_analysis.base import paths
 from kerslake_analysis.base.periods import ReportPeriod, parse_period, period_end
-from kerslake_analysis.ingest import load
+from kerslake_analysis.ingest import council_words, load
 from kerslake_analysis.ingest.register import Register, load_register
 from kerslake_analysis.measure import status
 from kerslake_analysis.measure.metrics import (
@@ -65,6 +65,13 @@ class PlanData:
     claims : pandas.DataFrame
         Every figure the plan's documents state (curated ``claims`` columns), for
         citing a published sum where the document states it (empty for a register).
+    updates : pandas.DataFrame
+        The council's own words on each commitment's progress, one row per update
+        (:data:`kerslake_analysis.ingest.council_words.UPDATE_COLUMNS`).
+    remarks : pandas.DataFrame
+        The documents' words on a period as a whole, such as reasons given for slippage
+        (:data:`kerslake_analysis.ingest.council_words.REMARK_COLUMNS`; empty for a
+        register).
     """
 
     plan: str
@@ -75,6 +82,12 @@ class PlanData:
     sources: tuple[Path, ...] = ()
     register: Register | None = None
     claims: pd.DataFrame = field(default_factory=pd.DataFrame)
+    updates: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(council_words.UPDATE_COLUMNS))
+    )
+    remarks: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(council_words.REMARK_COLUMNS))
+    )
 
     @property
     def periods(self) -> list[str]:
@@ -127,6 +140,9 @@ def embedded_plan(plan: str, curated_dir: Path | None = None) -> PlanData:
     sources = tuple(paths.raw_file(key) for key in PLAN_SOURCES[plan])
     claims = load.load_claims(curated_dir)
     claims = claims[claims["source"].isin({path.name for path in sources})]
+    updates, remarks = council_words.embedded_council_words(
+        plan, commitments, observations, curated_dir
+    )
     return PlanData(
         plan,
         PLAN_TITLES[plan],
@@ -135,6 +151,8 @@ def embedded_plan(plan: str, curated_dir: Path | None = None) -> PlanData:
         published,
         sources,
         claims=claims.reset_index(drop=True),
+        updates=updates,
+        remarks=remarks,
     )
 
 
@@ -172,6 +190,7 @@ def register_plan(register_path: str | Path, mapping_path: str | Path) -> PlanDa
         published=pd.DataFrame(),
         sources=sources,
         register=register,
+        updates=council_words.observation_updates(register.observations),
     )
 
 

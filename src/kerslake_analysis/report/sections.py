@@ -11,6 +11,7 @@ import pandas as pd
 from kerslake_analysis.base.periods import period_end, period_label
 from kerslake_analysis.ingest import load
 from kerslake_analysis.measure import status
+from kerslake_analysis.report import council_words
 from kerslake_analysis.report.formatting import format_value
 from kerslake_analysis.report.plan_data import PeriodView, UnsupportedPlanError
 
@@ -165,13 +166,7 @@ def _latest_evidence(view: PeriodView) -> pd.DataFrame:
     obs = view.data.observations
     obs = obs[obs["observed_on"] <= view.as_of].sort_values(["commitment_id", "observed_on"])
     latest = obs.groupby("commitment_id", sort=False).tail(1)
-    return latest[["commitment_id", "observed_on", "evidence", "source", "source_line"]].rename(
-        columns={
-            "observed_on": "evidence_date",
-            "source": "evidence_source",
-            "source_line": "evidence_line",
-        }
-    )
+    return latest[["commitment_id", "observed_on"]].rename(columns={"observed_on": "evidence_date"})
 
 
 def overdue_list(view: PeriodView) -> pd.DataFrame:
@@ -186,8 +181,9 @@ def overdue_list(view: PeriodView) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``ID``, ``Commitment``, ``Owner``, ``Due``, ``Days overdue``, ``Latest
         evidence dated`` (a date before ``Due`` means the status carries forward a state
-        never observed after the due date) and ``Latest evidence [source]`` (the
-        evidence, then its file and line). At most
+        never observed after the due date) and ``Latest update, in the council's words``
+        (:func:`kerslake_analysis.report.council_words.update_cells`: when, the text
+        verbatim, its file and line; empty where the council gave none). At most
         :data:`MAX_LIST_ROWS` rows and a row counting the rest; texts cut at
         :data:`MAX_TEXT_CHARS` characters.
     """
@@ -196,12 +192,7 @@ def overdue_list(view: PeriodView) -> pd.DataFrame:
     behind = behind.assign(days=(view.as_of - behind["due_end"]).dt.days).sort_values(
         ["days", "commitment_id"], ascending=[False, True]
     )
-    source = (
-        behind["evidence_source"].fillna("")
-        + " line "
-        + behind["evidence_line"].astype("Int64").astype(str)
-    )
-    evidence = _shorten(behind["evidence"]) + " [" + source + "]"
+    updates = council_words.update_cells(view)
     table = pd.DataFrame(
         {
             "ID": behind["commitment_id"],
@@ -210,7 +201,9 @@ def overdue_list(view: PeriodView) -> pd.DataFrame:
             "Due": behind["due_end"].dt.strftime("%d %b %Y"),
             "Days overdue": behind["days"].astype(int),
             "Latest evidence dated": behind["evidence_date"].dt.strftime("%d %b %Y").fillna(""),
-            "Latest evidence [source]": evidence.where(behind["evidence"].notna(), ""),
+            "Latest update, in the council's words": behind["commitment_id"]
+            .map(updates)
+            .fillna(""),
         }
     ).reset_index(drop=True)
     return _capped(table, "commitments behind schedule")

@@ -84,8 +84,11 @@ Tables and columns (besides ``source``, ``source_line``, ``quote``):
 6.1a), aim_text, required_actions, outputs, lead (lead names in order, ``; ``-joined),
 transcription_note; ``commitments`` as in docs/design.md; ``cgip18_updates`` update_id,
 aim_id, month (``YYYY-MM`` or empty when not stated), text, bold (bool), complete
-(bool), transcription_note; ``observations`` as in docs/design.md; ``cgip18_temperature``
-point_id, kind, partner, date (ISO, empty for the précis), point, transcription_note.
+(bool), continued_on (the further lines the text runs on to, ``", "``-joined; empty for
+none), transcription_note; ``observations`` as in docs/design.md; ``cgip18_temperature``
+point_id, plan, period (the document's month, 2018-09: the take is published in its
+September update), kind, partner, date (ISO, empty for the précis), point,
+transcription_note.
 
 Examples
 --------
@@ -812,7 +815,8 @@ def _updates_frame(
         earlier: list[str] = []
         for number, update in enumerate(updates[aim.aim_id], start=1):
             line, quote = _quote(doc, update.spans)
-            notes = _update_notes(update, line) + _repeat_note(update.text, earlier)
+            notes = _update_notes(update) + _repeat_note(update.text, earlier)
+            continued = sorted({span.line for span in update.spans} - {line})
             earlier.append(update.text)
             rows.append(
                 {
@@ -825,6 +829,7 @@ def _updates_frame(
                     "source": doc.name,
                     "source_line": line,
                     "quote": quote,
+                    "continued_on": ", ".join(map(str, continued)),
                     "transcription_note": "; ".join(notes),
                 }
             )
@@ -842,7 +847,7 @@ def _repeat_note(text: str, earlier: list[str]) -> list[str]:
     return []
 
 
-def _update_notes(update: _Update, line: int) -> list[str]:
+def _update_notes(update: _Update) -> list[str]:
     notes = [note for phrase, note in _NOT_UPDATE_TAGS.items() if phrase in update.text]
     text_pieces = [p for p in update.pieces if p.kind == "text"]
     if any(p.multi_month for p in update.pieces):
@@ -862,9 +867,6 @@ def _update_notes(update: _Update, line: int) -> list[str]:
             "no month tag and not bold: written for an earlier edition (July or August "
             "2018, or the original plan); month not stated"
         )
-    other_lines = sorted({s.line for s in update.spans} - {line})
-    if other_lines:
-        notes.append(f"text continues on line(s) {', '.join(map(str, other_lines))}")
     return notes
 
 
@@ -1256,6 +1258,8 @@ def _temperature_frame(doc: SourceDocument) -> pd.DataFrame:
         rows.append(
             {
                 "point_id": f"TT18-{len(rows) + 1:02d}",
+                "plan": PLAN,
+                "period": DOCUMENT_PERIOD,
                 "kind": kind,
                 "partner": partner,
                 "date": date,

@@ -348,8 +348,9 @@ def slippage_reasons(doc: SourceDocument) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``slippage_reason_id`` (``PR15-SLIP-1`` …), ``reason_order``,
-        ``reason``, ``source``, ``source_line`` and ``quote``.
+        Columns ``slippage_reason_id`` (``PR15-SLIP-1`` …), ``plan`` and ``period`` (the
+        plan and month the report is about: the reasons are given for that period),
+        ``reason_order``, ``reason``, ``source``, ``source_line`` and ``quote``.
 
     Raises
     ------
@@ -360,6 +361,8 @@ def slippage_reasons(doc: SourceDocument) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "slippage_reason_id": [f"PR15-SLIP-{i}" for i in range(1, len(lines) + 1)],
+            "plan": PLAN,
+            "period": PERIOD,
             "reason_order": range(1, len(lines) + 1),
             "reason": [strip_markup(doc.line(n).strip().removeprefix("- ")) for n in lines],
             "source": doc.name,
