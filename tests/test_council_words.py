@@ -23,6 +23,10 @@ from kerslake_analysis.report.sections import overdue_list
 PROGRESS = "000_e235c92a6776d4ac.txt"
 CGIP = "001_3e6875fb2dbcaf44.txt"
 GAP = "003_5c42c1f83524bff3.txt"
+#: How the pages name the three documents when they cite a line.
+PROGRESS_DOC = f"the December 2015 progress report ({PROGRESS})"
+CGIP_DOC = f"the 2018 improvement plan ({CGIP})"
+GAP_DOC = f"the March 2016 gap analysis ({GAP})"
 
 #: 000_e235c92a6776d4ac.txt lines 157-163, after "The reasons some actions behind are:"
 #: (line 155), each without its "- " bullet.
@@ -57,10 +61,10 @@ def test_december_2015_reasons_for_slippage_are_quoted_with_their_lines(ap15):
     [section] = beside_overdue(period_view(ap15, "2015-12"))
     table = section.tables[0][0]
     assert table["Reason, in the council's words"].tolist() == [f"“{r}”" for r in REASONS_2015]
-    assert table["Source"].tolist() == [f"[{PROGRESS} line {n}]" for n in range(157, 164)]
+    assert table["Source"].tolist() == [f"[{PROGRESS_DOC} line {n}]" for n in range(157, 164)]
     # Said to be for the plan as a whole, with the report's own lead-in and its line.
     assert "does not say which reason applies to which action" in section.intro
-    assert f"“The reasons some actions behind are:” [{PROGRESS} line 155]" in section.intro
+    assert f"“The reasons some actions behind are:” [{PROGRESS_DOC} line 155]" in section.intro
     assert section.level == 3  # a part of the overdue section it sits under
 
 
@@ -84,21 +88,22 @@ def test_the_september_2018_temperature_take_names_each_partner_and_date(cgip18)
     )
     assert table["Who, when"].tolist() == expected_who
     lines = [300, 302, *range(306, 311), *range(314, 321), *range(324, 328), *range(331, 336)]
-    assert table["Source"].tolist() == [f"[{CGIP} line {n}]" for n in lines]
-    assert table["In their words"].iloc[-1] == (
+    assert table["Source"].tolist() == [f"[{CGIP_DOC} line {n}]" for n in lines]
+    assert table["As the tracker records it"].iloc[-1] == (
         "“We need to ensure the basics are right not just across the Council but with bodies "
         "across the city, and for all partners to recognise that they hold joint "
         "responsibility for supporting one another – we're only as strong as our weakest "
         "link.”"
     )
     assert (
-        table["In their words"]
+        table["As the tracker records it"]
         .iloc[0]
         .startswith(
             "“From the Aug-Sep 'temperature take', the general feeling is that, although there"
         )
     )
     assert "3 people" in take.intro
+    assert "not each person's own words" in take.intro  # the tracker's notes of them
 
 
 @pytest.mark.parametrize("month", ["2018-07", "2018-08"])
@@ -114,20 +119,20 @@ def test_an_output_shows_its_aims_latest_update_of_the_month(cgip18):
     july = update_cells(period_view(cgip18, "2018-07"))["CGIP18-1.8-2"]
     assert july == (
         "On improvement aim 1.8, July 2018: “Cabinet is now more representative from a "
-        f"gender and BAME perspective. (July Update).” [{CGIP} line 80]"
+        f"gender and BAME perspective. (July Update).” [{CGIP_DOC} line 80]"
     )
     august = update_cells(period_view(cgip18, "2018-08"))["CGIP18-1.8-2"]
     assert august.startswith(
         "On improvement aim 1.8, August 2018: “Awaiting publication of the Leadership "
         "Commission findings"
     )
-    assert august.endswith(f"(August 2018 update)” [{CGIP} line 80]")
+    assert august.endswith(f"(August 2018 update)” [{CGIP_DOC} line 80]")
     september = update_cells(period_view(cgip18, "2018-09"))["CGIP18-1.8-2"]
     assert september.startswith(
         "On improvement aim 1.8, September 2018: “ELT workshop undertaken and self-assessment "
         "complete against Local Government Equalities Framework."
     )
-    assert september.endswith(f"(September update)” [{CGIP} line 71]")
+    assert september.endswith(f"(September update)” [{CGIP_DOC} line 71]")
 
 
 def test_an_update_with_no_month_counts_only_from_the_documents_own_month(cgip18):
@@ -139,9 +144,17 @@ def test_an_update_with_no_month_counts_only_from_the_documents_own_month(cgip18
         "findings letter has not highlighted any issues of concern"
     )
     assert "CGIP18-3.1-1" not in update_cells(period_view(cgip18, "2018-08"))
-    # Aim 2.2 has an undated update and a September one: the dated one is the latest.
-    assert update_cells(period_view(cgip18, "2018-09"))["CGIP18-2.2-1"].startswith(
-        "On improvement aim 2.2, September 2018:"
+    # Aim 4.8 (001 line 192): "In train – to discuss with BIIP and MHCLG (July Update)."
+    # then, with no month, "On the agenda for the BIIP September meeting.", which may well
+    # be newer: both are shown, the dated one first.
+    assert september["CGIP18-4.8-1"] == (
+        "On improvement aim 4.8, July 2018: “In train – to discuss with BIIP and MHCLG (July "
+        f"Update).” [{CGIP_DOC} line 192]; month not stated: “On the agenda for the BIIP "
+        f"September meeting.” [{CGIP_DOC} line 192]"
+    )
+    assert update_cells(period_view(cgip18, "2018-08"))["CGIP18-4.8-1"] == (
+        "On improvement aim 4.8, July 2018: “In train – to discuss with BIIP and MHCLG (July "
+        f"Update).” [{CGIP_DOC} line 192]"
     )
 
 
@@ -152,21 +165,41 @@ def test_a_text_split_by_a_page_break_cites_both_lines(cgip18):
     [cell] = {v for k, v in cells.items() if k.startswith("CGIP18-1.2-")}
     assert (
         "“Guidance for members on social media being developed, training to follow "
-        f"(September Update).” [{CGIP} lines 12, 17]"
+        f"(September Update).” [{CGIP_DOC} lines 12, 17]"
     ) in cell
 
 
 def test_the_2015_plans_latest_update_is_the_latest_document_that_speaks_of_it(ap15):
-    # AP15-1.4: the December 2015 report (000 line 239), then the gap analysis (003 line 55).
+    # AP15-1.4: the December 2015 report (000 line 239), then the gap analysis (003 line
+    # 55), whose sentence "Workshops in the spring ..." is quoted whole.
     march = update_cells(period_view(ap15, "2016-03"))["AP15-1.4"]
     assert march == (
-        "31 Mar 2016: “Workshops in the spring will bring members and officers together in a "
+        "March 2016: “Workshops in the spring will bring members and officers together in a "
         "cross-party setting to look at how we work more effectively.” "
-        f"[{GAP} line 55]"
+        f"[{GAP_DOC} line 55]"
     )
     december = update_cells(period_view(ap15, "2015-12"))["AP15-1.4"]
-    assert december.startswith("31 Dec 2015: “INLOGOV at the University of Birmingham")
-    assert december.endswith(f"[{PROGRESS} line 239]")
+    assert december.startswith("December 2015: “INLOGOV at the University of Birmingham")
+    assert december.endswith(f"[{PROGRESS_DOC} line 239]")
+
+
+def test_an_update_is_dated_by_the_document_that_says_it_not_the_event(ap15):
+    # 000 line 406 (December 2015) reports what happened at the AGM "on 21st May 2015":
+    # the council said it in December 2015.
+    cell = update_cells(period_view(ap15, "2015-12"))["AP15-4.7"]
+    assert cell.startswith("December 2015: “The role and remit of District Committees was ")
+    assert "21 May 2015:" not in cell
+
+
+def test_a_clause_cut_from_its_sentence_is_marked(ap15):
+    # 003 line 25: "Our proposed plan for 2016/17 has a much sharper focus on a targeted set
+    # of priorities and measures agreed with portfolio holders." The passage quoted for
+    # AP15-2.17 starts and stops inside that sentence.
+    cell = update_cells(period_view(ap15, "2016-03"))["AP15-2.17"]
+    assert cell == (
+        "March 2016: “… a targeted set of priorities and measures agreed with portfolio "
+        f"holders …” [{GAP_DOC} line 25]"
+    )
 
 
 def test_the_overdue_list_quotes_the_councils_latest_update_not_the_packages_reading(cgip18):
@@ -178,7 +211,7 @@ def test_the_overdue_list_quotes_the_councils_latest_update_not_the_packages_rea
     assert words["CGIP18-2.1-1"] == (
         "On improvement aim 2.1, September 2018: “Temperature checks have revealed that the "
         "perception is that the council is more open and transparent. (September update)” "
-        f"[{CGIP} line 101]"
+        f"[{CGIP_DOC} line 101]"
     )
 
 
@@ -234,4 +267,4 @@ def test_the_reasons_sit_under_the_overdue_list_on_the_page(december_page):
     after = page.index(">Published against recomputed</h2>")
     assert overdue < reasons < after
     assert f"“{REASONS_2015[5]}”" in html.unescape(page)
-    assert f"[{PROGRESS} line 162]" in page
+    assert f"[{PROGRESS_DOC} line 162]" in html.unescape(page)

@@ -113,7 +113,7 @@ def test_overdue_list_names_days_overdue_and_the_latest_update_with_source(small
     assert overdue["Days overdue"].tolist() == [29]  # 29 Feb 2024 - 31 Jan 2024
     # The tracker's update column, verbatim (markup and all), dated by the snapshot.
     update = overdue["Latest update, in the council's words"].item()
-    assert update.startswith("29 Feb 2024: “Consultation extended <b>to March</b>")
+    assert update.startswith("February 2024: “Consultation extended <b>to March</b>")
     assert update.endswith("” [tracker_2024-02.csv line 3]")  # B is the second record: row 3
 
 
@@ -454,7 +454,7 @@ def test_document_sections_are_the_ones_that_apply_and_the_notebook_has_no_plan_
     assert ap15 == [] and first_snapshot == []
     assert [s.title for s in cgip18] == [
         "Improvement aims and updates by section",
-        "What partners said: the temperature take",  # published in the September update
+        "The temperature take: views gathered from partners",  # published in September
     ]
     assert list(cgip18[0].tables[0][0].columns)[-1] == "Updates dated September 2018"
     assert [s.title for s in register] == ["Due dates moved since the previous snapshot"]

@@ -18,8 +18,9 @@ A period report quotes the council beside its figures (issue 16). Two kinds of t
   (``cgip18_temperature``).
 
 Every row keeps its source file and line (and, for a 2018 update split by a page break,
-the further lines it runs on to); the text is the curated plain text of those lines, so
-it appears in them once markup is removed.
+the other lines it is on); the text is the curated plain text of those lines, so it
+appears in them once markup is removed. Where it is only a passage of its line, the row
+says so (:func:`mark_passages`), for the page to show the cut.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from pathlib import Path
 import pandas as pd
 
 from kerslake_analysis.ingest import load
+from kerslake_analysis.ingest.documents.cgip_2018 import DOCUMENT_PERIOD
+from kerslake_analysis.ingest.provenance import strip_markup
 
 #: Columns of :func:`commitment_updates`.
 UPDATE_COLUMNS = (
@@ -37,6 +40,8 @@ UPDATE_COLUMNS = (
     "dated",
     "about",
     "text",
+    "cut_before",
+    "cut_after",
     "source",
     "source_line",
     "continued_on",
@@ -70,8 +75,10 @@ def observation_updates(observations: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        :data:`UPDATE_COLUMNS`: ``period`` the observation's, ``dated`` its
-        ``observed_on`` as ``YYYY-MM-DD``, ``about`` and ``continued_on`` empty. Rows
+        :data:`UPDATE_COLUMNS`: ``period`` and ``dated`` the observation's period, the
+        month of the document or snapshot that says it (``observed_on`` can be the date
+        of the event the text reports, months earlier); ``about`` and ``continued_on``
+        empty; ``cut_before`` and ``cut_after`` False (see :func:`mark_passages`). Rows
         with no evidence text are left out.
     """
     said = observations[observations["evidence"].fillna("").astype(str).str.strip() != ""]
@@ -79,9 +86,11 @@ def observation_updates(observations: pd.DataFrame) -> pd.DataFrame:
         {
             "commitment_id": said["commitment_id"].astype(str),
             "period": said["period"].astype(str),
-            "dated": pd.to_datetime(said["observed_on"]).dt.strftime("%Y-%m-%d").fillna(""),
+            "dated": said["period"].astype(str),
             "about": "",
             "text": said["evidence"].astype(str),
+            "cut_before": False,
+            "cut_after": False,
             "source": said["source"].astype(str),
             "source_line": said["source_line"].astype("int64"),
             "continued_on": "",
@@ -113,7 +122,8 @@ def aim_updates(
     pandas.DataFrame
         :data:`UPDATE_COLUMNS`: ``period`` the update's month (or ``document_period``),
         ``dated`` its month (empty when not stated), ``about`` "improvement aim <ref>",
-        ``continued_on`` the further lines a text split by a page break runs on to.
+        ``continued_on`` the other lines a text split by a page break is on; the update
+        is the whole of its text, so ``cut_before`` and ``cut_after`` are False.
     """
     outputs = _outputs_of_aims(commitments, aims)
     joined = outputs.merge(updates, on="aim_id")
@@ -126,6 +136,8 @@ def aim_updates(
             "dated": month,
             "about": "improvement aim " + ref,
             "text": joined["text"],
+            "cut_before": False,
+            "cut_after": False,
             "source": joined["source"],
             "source_line": joined["source_line"].astype("int64"),
             "continued_on": joined["continued_on"].fillna("").astype(str),
@@ -189,6 +201,63 @@ def period_remarks(slippage_reasons: pd.DataFrame, temperature: pd.DataFrame) ->
     return pd.concat([reasons, take], ignore_index=True)[list(REMARK_COLUMNS)]
 
 
+def mark_passages(updates: pd.DataFrame) -> pd.DataFrame:
+    """Say where a quoted passage is only part of a sentence of its published line.
+
+    An observation of the 2015 plan quotes the passage of a paragraph that bears on the
+    action, sometimes a clause of a longer sentence; a page must show the cut ("… a
+    targeted set of priorities …"), never present a clause as the whole statement. A
+    passage made of whole sentences is not marked: the other sentences of the paragraph
+    are about other things, and the line is cited.
+
+    Parameters
+    ----------
+    updates : pandas.DataFrame
+        :data:`UPDATE_COLUMNS` rows whose ``source`` is one of the five raw files.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``cut_before`` (the passage starts inside a sentence of its line)
+        and ``cut_after`` (it stops inside one).
+    """
+    marked = updates.copy()
+    cuts = [
+        _cuts(text, strip_markup(load.source_line_text(source, line)))
+        for text, source, line in zip(
+            marked["text"], marked["source"], marked["source_line"], strict=True
+        )
+    ]
+    marked["cut_before"] = [before for before, _ in cuts]
+    marked["cut_after"] = [after for _, after in cuts]
+    return marked
+
+
+def _cuts(passage: str, line: str) -> tuple[bool, bool]:
+    """Whether ``passage`` starts, and whether it stops, inside a sentence of ``line``.
+
+    Examples
+    --------
+    >>> _cuts("we created a programme", "With help from partners, we created a programme.")
+    (True, False)
+    >>> _cuts("We created a programme", "We created a programme and a plan.")
+    (False, True)
+    >>> _cuts("Workshops will run.", "Work began. Workshops will run. More to come.")
+    (False, False)
+    """
+    passage, line = " ".join(str(passage).split()), " ".join(line.split())
+    start = line.find(passage)
+    if start < 0:  # markup read differently: judge on the passage alone
+        head, tail = "", ""
+    else:
+        head, tail = line[:start].rstrip(), line[start + len(passage) :]
+    before = bool(head) and not head.endswith((".", "!", "?", ":", ";")) and head not in "-*"
+    after = not passage.rstrip("”’\"')").endswith((".", "!", "?", ":")) and (
+        start < 0 or any(c.isalnum() for c in tail)
+    )
+    return before, after
+
+
 def lead_in(source: str, line: int) -> tuple[str, int]:
     """The sentence a document introduces a list with: the last non-blank line above it.
 
@@ -215,7 +284,7 @@ def lead_in(source: str, line: int) -> tuple[str, int]:
     ('The reasons some actions behind are:', 155)
     """
     for number in range(int(line) - 1, 0, -1):
-        text = load.source_line_text(source, number).strip()
+        text = strip_markup(load.source_line_text(source, number))
         if text:
             return text, number
     raise ValueError(f"{source}: nothing above line {line}")
@@ -245,14 +314,14 @@ def embedded_council_words(
         An output of an improvement aim takes the aim's updates and none of its
         observations (module docstring).
     """
-    from kerslake_analysis.ingest.documents.cgip_2018 import DOCUMENT_PERIOD
-
     aims = load.load_table("cgip18_aims", directory)
     by_aim = aim_updates(
         commitments, aims, load.load_table("cgip18_updates", directory), DOCUMENT_PERIOD
     )
     outputs = _outputs_of_aims(commitments, aims)["commitment_id"]
-    own = observation_updates(observations[~observations["commitment_id"].isin(outputs)])
+    own = mark_passages(
+        observation_updates(observations[~observations["commitment_id"].isin(outputs)])
+    )
     updates = pd.concat([by_aim, own], ignore_index=True)[list(UPDATE_COLUMNS)]
     remarks = period_remarks(
         load.load_table("slippage_reasons", directory),

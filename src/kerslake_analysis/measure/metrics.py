@@ -71,7 +71,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -844,6 +844,43 @@ class Metrics:
     trajectory: Trajectory
     earned_schedule: pd.DataFrame
     transitions: pd.DataFrame
+
+
+#: The measures that read completion as progress, by :class:`Metrics` table.
+COMPLETION_MEASURES: dict[str, tuple[str, ...]] = {
+    "summary": ("slippage_rate", "baseline_execution_index"),
+    "earned_schedule": ("es_months", "sv_months", "spi", "es_bound_months", "sv_bound_months"),
+}
+
+
+def withhold_completion_measures(metrics: Metrics, reason: str) -> Metrics:
+    """The metrics with the measures of completion set to NaN, and a note saying why.
+
+    Data that cannot record completion (a register whose statuses are project phases)
+    has every commitment past its due date behind schedule by construction: its slippage
+    rate is 100% and its earned value zero whatever happened, so the slippage rate, the
+    baseline execution index and earned schedule (:data:`COMPLETION_MEASURES`) say
+    nothing and are withheld. The counts (behind schedule, due, past due) stay.
+
+    Parameters
+    ----------
+    metrics : Metrics
+    reason : str
+        Why, appended to each row's ``note`` as "not computable: <reason>".
+
+    Returns
+    -------
+    Metrics
+        A copy; ``metrics`` is unchanged.
+    """
+    tables = {}
+    for name, columns in COMPLETION_MEASURES.items():
+        table = getattr(metrics, name).copy()
+        table.loc[:, list(columns)] = np.nan
+        said = np.repeat(f"not computable: {reason}", len(table)).astype(object)
+        table["note"] = _join_notes(said, table["note"].to_numpy(dtype=object))
+        tables[name] = table
+    return replace(metrics, **tables)
 
 
 def metrics_as_of(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kerslake_analysis.base import paths
 from kerslake_analysis.base.periods import period_label
 from kerslake_analysis.report.plan_data import PeriodView
 
@@ -18,55 +19,66 @@ from kerslake_analysis.report.plan_data import PeriodView
 MAX_QUOTE_CHARS = 4_000
 
 
-def quoted(text: str, limit: int = MAX_QUOTE_CHARS) -> str:
-    """A text in curly quotes, cut to ``limit`` characters with "… (shortened)" after.
+def quoted(
+    text: str, cut_before: bool = False, cut_after: bool = False, limit: int = MAX_QUOTE_CHARS
+) -> str:
+    """A text in curly quotes, with "…" where it is only part of its line.
+
+    A text longer than ``limit`` characters is cut there and marked "(shortened)" outside
+    the quotation marks, so the mark is never read as the council's.
 
     Examples
     --------
     >>> quoted("We are on track.")
     '“We are on track.”'
+    >>> quoted("a targeted set of priorities", cut_before=True)
+    '“… a targeted set of priorities”'
     >>> quoted("abcdef", limit=3)
-    '“abc… (shortened)”'
+    '“abc…” (shortened)'
     """
     text = str(text)
-    if len(text) > limit:
-        text = text[:limit] + "… (shortened)"
-    return f"“{text}”"
+    shortened = len(text) > limit
+    if shortened:
+        text = text[:limit] + "…"
+    opening = "“… " if cut_before else "“"
+    closing = " …”" if cut_after and not shortened else "”"
+    return f"{opening}{text}{closing}" + (" (shortened)" if shortened else "")
 
 
 def cited(source: str, line: int, continued_on: str = "") -> str:
-    """``[file line n]``, the form every quote of a page is cited in.
+    """``[document line n]``, the form every quote of a page is cited in.
 
     Parameters
     ----------
     source : str
-        The file.
+        The file; a published document is named as every page names it
+        (:func:`kerslake_analysis.base.paths.document_name`).
     line : int
         The line quoted.
     continued_on : str, default ""
-        Further lines the text runs on to, ``", "``-joined (a page break split it).
+        The other lines the text is on, ``", "``-joined (a page break split it).
 
     Examples
     --------
-    >>> cited("000_e235c92a6776d4ac.txt", 157)
-    '[000_e235c92a6776d4ac.txt line 157]'
+    >>> cited("tracker_2024-02.csv", 3)
+    '[tracker_2024-02.csv line 3]'
     >>> cited("001_3e6875fb2dbcaf44.txt", 110, "103")
-    '[001_3e6875fb2dbcaf44.txt lines 103, 110]'
+    '[the 2018 improvement plan (001_3e6875fb2dbcaf44.txt) lines 103, 110]'
     """
     more = [int(n) for n in str(continued_on).split(",") if n.strip()]
-    if not more:
-        return f"[{source} line {int(line)}]"
-    return f"[{source} lines {', '.join(map(str, sorted({int(line), *more})))}]"
+    lines = sorted({int(line), *more})
+    where = f"line {lines[0]}" if len(lines) == 1 else f"lines {', '.join(map(str, lines))}"
+    return f"[{paths.document_name(source)} {where}]"
 
 
 def latest_updates(view: PeriodView) -> pd.DataFrame:
-    """Each commitment's latest update known at the period, one row per update text.
+    """Each commitment's latest updates known at the period, one row per update text.
 
-    An update counts from its ``period`` (for an update whose month the document does
-    not state, the document's own month). The latest are those with the latest
-    ``dated``; an undated update comes before any dated one, so it is the latest only
-    when the commitment has no dated update. Several updates of the same latest month
-    (the 2018 tracker often gives two or three) are all kept, in document order.
+    An update counts from its ``period`` (for one whose month the document does not
+    state, the document's own month). The latest are those of the latest month given
+    (the 2018 tracker often gives two or three in a month), in document order, and then
+    any known update whose month is not stated: it may be older or newer, so it is shown,
+    marked "month not stated", rather than ranked.
 
     Parameters
     ----------
@@ -82,15 +94,18 @@ def latest_updates(view: PeriodView) -> pd.DataFrame:
     if known.empty:
         return known.reset_index(drop=True)
     latest = known.groupby("commitment_id")["dated"].transform("max")
-    return known[known["dated"] == latest].reset_index(drop=True)
+    shown = (known["dated"] == latest) | (known["dated"] == "")
+    return known[shown].reset_index(drop=True)
 
 
 def update_cells(view: PeriodView) -> pd.Series:
-    """The latest update of each commitment as one cell of text, indexed by commitment.
+    """The latest updates of each commitment as one cell of text, indexed by commitment.
 
-    For example ``On improvement aim 1.6, September 2018: “…” [001_… line 48]`` or
-    ``31 Dec 2015: “…” [000_… line 230]``: when (``month not stated`` where the document
-    does not say), each text quoted verbatim, then its file and line.
+    For example ``On improvement aim 1.6, September 2018: “…” [the 2018 improvement plan
+    (001_…) line 48]`` or ``December 2015: “… we created a councillor development
+    programme.” [the December 2015 progress report (000_…) line 230]``: the month the
+    document or snapshot gives (``month not stated`` where it gives none), each text
+    quoted verbatim, "…" marking a passage cut from its line, then its document and line.
 
     Parameters
     ----------
@@ -102,21 +117,26 @@ def update_cells(view: PeriodView) -> pd.Series:
         str, indexed by ``commitment_id``.
     """
     latest = latest_updates(view)
+    latest = latest.assign(undated=latest["dated"] == "")
     cells = {}
     for commitment_id, group in latest.groupby("commitment_id", sort=False):
-        first = group.iloc[0]
-        when = _when(str(first["dated"]))
-        lead = f"On {first['about']}, {when}" if first["about"] else when
-        quotes = " ".join(
-            f"{quoted(row.text)} {cited(row.source, row.source_line, row.continued_on)}"
-            for row in group.itertuples(index=False)
-        )
-        cells[commitment_id] = f"{lead}: {quotes}"
+        parts = []
+        for _, same in group.groupby("undated", sort=True):  # dated first
+            first = same.iloc[0]
+            when = _when(str(first["dated"]))
+            quotes = " ".join(
+                f"{quoted(row.text, row.cut_before, row.cut_after)} "
+                f"{cited(row.source, row.source_line, row.continued_on)}"
+                for row in same.itertuples(index=False)
+            )
+            parts.append(f"{when}: {quotes}")
+        about = group["about"].iloc[0]
+        cells[commitment_id] = (f"On {about}, " if about else "") + "; ".join(parts)
     return pd.Series(cells, dtype=object)
 
 
 def _when(dated: str) -> str:
-    """Say when: "31 Dec 2015", "September 2018" or "month not stated"."""
+    """Say when: "September 2018", "29 Aug 2018" or "month not stated"."""
     if not dated:
         return "month not stated"
     if len(dated) == len("YYYY-MM"):
@@ -167,7 +187,10 @@ def reasons_table(reasons: pd.DataFrame) -> pd.DataFrame:
 
 
 def take_table(take: pd.DataFrame) -> pd.DataFrame:
-    """The temperature take as shown: who and when, their words, and the source.
+    """The temperature take as shown: who and when, the point noted, and the source.
+
+    The points are the tracker's notes of each conversation, not the speaker's own words
+    verbatim, so they are headed as the tracker records them.
 
     Parameters
     ----------
@@ -177,8 +200,8 @@ def take_table(take: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``Who, when`` ("Précis" for the summary's paragraphs), ``In their words`` and
-        ``Source``.
+        ``Who, when`` ("Précis" for the summary's paragraphs), ``As the tracker records
+        it`` and ``Source``.
     """
     who = [
         f"{speaker}, {_when(said_on)}" if said_on else (speaker or "Précis")
@@ -187,7 +210,7 @@ def take_table(take: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Who, when": who,
-            "In their words": [quoted(t) for t in take["text"]],
+            "As the tracker records it": [quoted(t) for t in take["text"]],
             "Source": [
                 cited(s, n) for s, n in zip(take["source"], take["source_line"], strict=True)
             ],

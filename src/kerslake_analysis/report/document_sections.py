@@ -103,7 +103,7 @@ def beside_overdue(view: PeriodView) -> list[DocumentSection]:
                 f"{period_label(view.period)}, for the plan as a whole: it does not say "
                 "which reason applies to which action, so none is matched to a commitment "
                 f"in the list above. It introduces them with {intro}. Each is quoted as "
-                "printed, with its file and line."
+                "printed, with its document and line."
             ),
             tables=[
                 (
@@ -117,20 +117,21 @@ def beside_overdue(view: PeriodView) -> list[DocumentSection]:
 
 
 def _temperature_take(view: PeriodView, take: pd.DataFrame) -> DocumentSection:
-    partners = take.loc[take["speaker"] != "", "speaker"].drop_duplicates()
+    people = take.loc[take["speaker"] != "", "speaker"].drop_duplicates()
     return DocumentSection(
-        title="What partners said: the temperature take",
+        title="The temperature take: views gathered from partners",
         intro=(
             f"The tracker's {period_label(view.period)} update reports a 'temperature "
-            f"take' of the council's partners: its précis, then the points each of "
-            f"{len(partners)} people made, with the date of the conversation. Each is "
-            "quoted as printed, with its file and line."
+            f"take': a précis, then the points noted from conversations with {len(people)} "
+            "people, each named with the date of the conversation. The points are the "
+            "tracker's notes of what was said, not each person's own words; each is quoted "
+            "as the tracker prints it, with its document and line."
         ),
         tables=[
             (
                 council_words.take_table(take),
-                f"The temperature take published in {period_label(view.period)}, "
-                "in the words of the précis and of each partner",
+                f"The temperature take published in {period_label(view.period)}: the précis "
+                "and the points noted from each conversation",
             )
         ],
     )

@@ -50,7 +50,9 @@ def figures(view: PeriodView) -> dict:
     -------
     dict
         JSON-ready: ``plan``, ``period``, ``as_of``, ``previous_period``,
-        ``headline_sentence``, ``headline`` (this period's figures), ``previous``
+        ``headline_sentence``, ``records_completion`` (false for a register that cannot
+        say an item is complete: its slippage rate, baseline execution index and earned
+        schedule are then null), ``headline`` (this period's figures), ``previous``
         (the previous period's or null), ``status_counts`` (status → count),
         ``status_by_theme`` (theme → status → count), ``forecast``,
         ``earned_schedule``, ``overdue`` (count and IDs), ``published_vs_recomputed``,
@@ -78,6 +80,7 @@ def figures(view: PeriodView) -> dict:
         "as_of": view.as_of.date().isoformat(),
         "previous_period": view.previous,
         "headline_sentence": headline_sentence(view),
+        "records_completion": view.data.records_completion,
         "headline": h["now"],
         "previous": h["previous"],
         "status_counts": {

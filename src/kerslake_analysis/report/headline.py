@@ -81,12 +81,21 @@ def headline_sentence(view: PeriodView) -> str:
             "so how many are complete or behind schedule cannot be measured from it."
         )
     lead = "Read from the documents' own evidence, at" if published else "At"
-    text = opening + (
-        f"{lead} the end of {period_label(view.period)}, {now['complete']} of the "
-        f"{now['commitments']} commitments in the {view.data.title} were complete and "
-        f"{now['behind_schedule']} {'was' if now['behind_schedule'] == 1 else 'were'} behind "
-        f"schedule."
-    )
+    completion = view.data.records_completion
+    if completion:
+        text = opening + (
+            f"{lead} the end of {period_label(view.period)}, {now['complete']} of the "
+            f"{now['commitments']} commitments in the {view.data.title} were complete and "
+            f"{now['behind_schedule']} {'was' if now['behind_schedule'] == 1 else 'were'} "
+            "behind schedule."
+        )
+    else:
+        text = opening + (
+            f"{lead} the end of {period_label(view.period)}, {now['behind_schedule']} of the "
+            f"{now['commitments']} commitments in the {view.data.title} "
+            f"{'was' if now['behind_schedule'] == 1 else 'were'} behind schedule: past "
+            "their due date and still listed."
+        )
     old, doubtful = now["behind_last_evidence_before_due"], now["behind_on_doubtful_readings"]
     if old:
         text += (
@@ -98,18 +107,25 @@ def headline_sentence(view: PeriodView) -> str:
             f" {doubtful} of the {now['behind_schedule']} behind rest on readings of the text "
             "declared doubtful in the transcription; see figures.json trace."
         )
-    text += (
-        f" Of the {now['past_due']} commitments with evidence whose due date had passed by "
-        f"{day_label(view.as_of)}, {format_percent(now['slippage_rate'])} had slipped"
-    )
-    if now["due_on_date_open"]:
+    if completion:
         text += (
-            f" (a further {now['due_on_date_open']} "
-            f"{'falls' if now['due_on_date_open'] == 1 else 'fall'} due on "
-            f"{day_label(view.as_of, year=False)} itself and "
-            f"{'is' if now['due_on_date_open'] == 1 else 'are'} not yet complete)"
+            f" Of the {now['past_due']} commitments with evidence whose due date had passed "
+            f"by {day_label(view.as_of)}, {format_percent(now['slippage_rate'])} had slipped"
         )
-    text += "; " + _schedule_clause(now)
+        if now["due_on_date_open"]:
+            text += (
+                f" (a further {now['due_on_date_open']} "
+                f"{'falls' if now['due_on_date_open'] == 1 else 'fall'} due on "
+                f"{day_label(view.as_of, year=False)} itself and "
+                f"{'is' if now['due_on_date_open'] == 1 else 'are'} not yet complete)"
+            )
+        text += "; " + _schedule_clause(now)
+    else:
+        text += (
+            " The register records no completion (no status word, colour or column of its "
+            "mapping reads an item as complete), so how many are complete, the slippage rate "
+            "and the schedule position by earned schedule cannot be read from it."
+        )
     missing = now["commitments"] - now["with_evidence"]
     if missing:
         text += (
@@ -127,9 +143,9 @@ def headline_sentence(view: PeriodView) -> str:
         text += " Every commitment has evidence for the period."
     if h["previous"]:
         before = h["previous"]
+        complete = f"complete {now['complete'] - before['complete']:+d}, " if completion else ""
         text += (
-            f" Since {period_label(view.previous)}: complete "
-            f"{now['complete'] - before['complete']:+d}, behind schedule "
+            f" Since {period_label(view.previous)}: {complete}behind schedule "
             f"{now['behind_schedule'] - before['behind_schedule']:+d}."
         )
         if now["with_evidence"] != before["with_evidence"]:

@@ -27,6 +27,7 @@ from kerslake_analysis.measure import status
 from kerslake_analysis.measure.metrics import (
     Metrics,
     metrics_as_of,
+    withhold_completion_measures,
 )
 
 #: The source documents each embedded plan's report draws on (keys of ``paths.SOURCE_FILES``).
@@ -88,6 +89,22 @@ class PlanData:
     remarks: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=list(council_words.REMARK_COLUMNS))
     )
+
+    @property
+    def records_completion(self) -> bool:
+        """Whether the data can say a commitment is complete.
+
+        Always for the embedded documents. A council's register can when its mapping
+        reads completion (:meth:`~kerslake_analysis.ingest.register.mapping.Mapping.names_completion`)
+        or some snapshot holds an item read as complete. One that cannot (the NYC
+        example's project phases) has every item past its due date behind schedule by
+        construction, so the measures of completion are withheld
+        (:func:`kerslake_analysis.measure.metrics.withhold_completion_measures`).
+        """
+        if self.register is None:
+            return True
+        seen = self.observations["state"].astype(str).eq("complete").any()
+        return bool(seen) or self.register.mapping.names_completion()
 
     @property
     def periods(self) -> list[str]:
@@ -310,9 +327,23 @@ def period_view(data: PlanData, period: str) -> PeriodView:
         previous=previous,
         status=now,
         previous_status=before,
-        metrics=metrics_as_of(now, before=before),
-        previous_metrics=metrics_as_of(before) if before is not None else None,
+        metrics=_measured(data, metrics_as_of(now, before=before)),
+        previous_metrics=_measured(data, metrics_as_of(before)) if before is not None else None,
     )
+
+
+#: Why the measures of completion are withheld for a register that cannot record it.
+NO_COMPLETION_REASON = (
+    "the register records no completion (no status word, colour or column of its mapping "
+    "reads an item as complete, and no snapshot holds one)"
+)
+
+
+def _measured(data: PlanData, metrics: Metrics) -> Metrics:
+    """The metrics, with those of completion withheld when the data cannot record it."""
+    if data.records_completion:
+        return metrics
+    return withhold_completion_measures(metrics, NO_COMPLETION_REASON)
 
 
 def _listed(data: PlanData, period: str) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -29,7 +29,8 @@ def earned_schedule_reading(view: PeriodView) -> str:
     es = view.metrics.earned_schedule.iloc[0]
     basis, dated = int(es["dated_with_evidence"]), int(es["dated"])
     if pd.isna(es["es_months"]):
-        text = f"Earned schedule is not computable: {es['note'].split('; ')[0]}."
+        why = es["note"].split("; ")[0].removeprefix("not computable: ")
+        text = f"Earned schedule is not computable: {why}."
     else:
         counted = (
             f"all {dated} dated commitments"

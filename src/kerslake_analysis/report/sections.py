@@ -183,9 +183,11 @@ def overdue_list(view: PeriodView) -> pd.DataFrame:
         evidence dated`` (a date before ``Due`` means the status carries forward a state
         never observed after the due date) and ``Latest update, in the council's words``
         (:func:`kerslake_analysis.report.council_words.update_cells`: when, the text
-        verbatim, its file and line; empty where the council gave none). At most
-        :data:`MAX_LIST_ROWS` rows and a row counting the rest; texts cut at
-        :data:`MAX_TEXT_CHARS` characters.
+        verbatim, its document and line; empty where the council gave none). At most
+        :data:`MAX_LIST_ROWS` rows and a row counting the rest; the commitment and owner
+        cut at :data:`MAX_TEXT_CHARS` characters, a quotation at
+        :data:`kerslake_analysis.report.council_words.MAX_QUOTE_CHARS` (a quote is the
+        point of its column, and is marked "(shortened)" outside its quotation marks).
     """
     behind = view.status[view.status["status"].isin(status.BEHIND_STATUSES)]
     behind = behind.merge(_latest_evidence(view), on="commitment_id", how="left")
@@ -201,9 +203,9 @@ def overdue_list(view: PeriodView) -> pd.DataFrame:
             "Due": behind["due_end"].dt.strftime("%d %b %Y"),
             "Days overdue": behind["days"].astype(int),
             "Latest evidence dated": behind["evidence_date"].dt.strftime("%d %b %Y").fillna(""),
-            "Latest update, in the council's words": behind["commitment_id"]
-            .map(updates)
-            .fillna(""),
+            "Latest update, in the council's words": [
+                updates.get(commitment_id, "") for commitment_id in behind["commitment_id"]
+            ],
         }
     ).reset_index(drop=True)
     return _capped(table, "commitments behind schedule")

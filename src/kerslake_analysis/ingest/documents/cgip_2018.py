@@ -84,8 +84,8 @@ Tables and columns (besides ``source``, ``source_line``, ``quote``):
 6.1a), aim_text, required_actions, outputs, lead (lead names in order, ``; ``-joined),
 transcription_note; ``commitments`` as in docs/design.md; ``cgip18_updates`` update_id,
 aim_id, month (``YYYY-MM`` or empty when not stated), text, bold (bool), complete
-(bool), continued_on (the further lines the text runs on to, ``", "``-joined; empty for
-none), transcription_note; ``observations`` as in docs/design.md; ``cgip18_temperature``
+(bool), continued_on (the other lines a text split by a page break is on, ``", "``-joined;
+empty for none), transcription_note; ``observations`` as in docs/design.md; ``cgip18_temperature``
 point_id, plan, period (the document's month, 2018-09: the take is published in its
 September update), kind, partner, date (ISO, empty for the précis), point,
 transcription_note.

@@ -765,6 +765,30 @@ class Mapping(_Model):
             names.update(dict.fromkeys(o.extra or {}))
         return list(names)
 
+    def names_completion(self) -> bool:
+        """Whether the mapping itself can read an item as complete.
+
+        True with a ``completed_on`` column (in ``[columns]`` or an override), or a
+        status word, pattern or fill colour mapped to Complete. A register whose status
+        column literally says "Complete" is read as complete without any of these; that
+        is seen in its observations, not here.
+
+        Returns
+        -------
+        bool
+        """
+        complete = STATUSES[0]
+        if self.columns.completed_on is not None:
+            return True
+        if any(o.columns is not None and o.columns.completed_on is not None for o in self.override):
+            return True
+        status = self.status or StatusMap()
+        return complete in {
+            *status.values.values(),
+            *status.patterns.values(),
+            *status.colours.values(),
+        }
+
     def rating_names(self) -> list[str]:
         """Every rating column name, including those only some overrides define, in order."""
         names = dict.fromkeys(self.rating.columns if self.rating else {})
