@@ -182,7 +182,8 @@ def parse_table(text: pd.DataFrame, table: str, file: str | None = None) -> pd.D
 
     Examples
     --------
-    >>> text = pd.DataFrame({"slippage_reason_id": ["R-1"], "reason_order": ["1"],
+    >>> text = pd.DataFrame({"slippage_reason_id": ["R-1"], "plan": ["ap-2015"],
+    ...                      "period": ["2015-12"], "reason_order": ["1"],
     ...                      "reason": ["More planning"], "source": ["x.txt"],
     ...                      "source_line": ["0"], "quote": ["planned"]})
     >>> parse_table(text, "slippage_reasons")
