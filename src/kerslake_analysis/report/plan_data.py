@@ -15,6 +15,7 @@ The report of a plan at a period is built in three steps:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -90,7 +91,7 @@ class PlanData:
         default_factory=lambda: pd.DataFrame(columns=list(council_words.REMARK_COLUMNS))
     )
 
-    @property
+    @cached_property
     def records_completion(self) -> bool:
         """Whether the data can say a commitment is complete.
 
