@@ -13,6 +13,7 @@ For every case the command a user runs fails with that message, and the reports 
 
 from __future__ import annotations
 
+import json
 import shutil
 import string
 import sys
@@ -1246,6 +1247,10 @@ def test_many_themes_owners_and_long_texts_are_folded_and_the_page_stays_small(t
     [result] = pages.render_reports([period], reports_root=root, progress=False)
     assert result.ok, result.error
     assert result.html_path.stat().st_size < 1_000_000
+    # figures.json counts every commitment behind, not the page's capped list (200 + "…").
+    saved = json.loads((result.html_path.parent / "figures.json").read_text(encoding="utf-8"))
+    assert saved["overdue"]["count"] == 6015 == saved["headline"]["behind_schedule"]
+    assert len(saved["overdue"]["ids"]) == 6015 and "…" not in saved["overdue"]["ids"]
     chart = result.html_path.parent / STATUS_CHART_FILE
     assert chart.stat().st_size < 200_000
 

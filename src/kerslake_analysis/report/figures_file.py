@@ -29,7 +29,7 @@ from kerslake_analysis.report.published import (
 from kerslake_analysis.report.ratings import due_date_changes, has_ratings, rating_counts
 from kerslake_analysis.report.sections import (
     STATUS_CHART_FILE,
-    overdue_list,
+    behind_schedule,
     status_by_theme,
     status_chart_alt,
 )
@@ -65,7 +65,7 @@ def figures(view: PeriodView) -> dict:
     by_theme = status_by_theme(view)
     es = view.metrics.earned_schedule.iloc[0]
     fc = view.metrics.trajectory.forecast.iloc[0]
-    overdue = overdue_list(view)
+    behind = behind_schedule(view)["commitment_id"].tolist()
     pub = published_against_recomputed(view)
     traced, cited = trace(view)
     return {
@@ -110,7 +110,7 @@ def figures(view: PeriodView) -> dict:
             "remaining": int(fc["remaining"]),
             "note": fc["note"],
         },
-        "overdue": {"count": len(overdue), "ids": overdue["ID"].tolist()},
+        "overdue": {"count": len(behind), "ids": behind},
         "published_vs_recomputed": [
             {"measure": r["Measure"], "published": r["Published"], "recomputed": r["Recomputed"]}
             for r in pub.to_dict("records")

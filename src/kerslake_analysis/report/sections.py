@@ -169,6 +169,25 @@ def _latest_evidence(view: PeriodView) -> pd.DataFrame:
     return latest[["commitment_id", "observed_on"]].rename(columns={"observed_on": "evidence_date"})
 
 
+def behind_schedule(view: PeriodView) -> pd.DataFrame:
+    """Every commitment behind schedule at the period, most overdue first, none left out.
+
+    Parameters
+    ----------
+    view : PeriodView
+
+    Returns
+    -------
+    pandas.DataFrame
+        The status rows (``view.status`` columns) and ``days`` overdue, sorted by days
+        (most first), then ID.
+    """
+    behind = view.status[view.status["status"].isin(status.BEHIND_STATUSES)]
+    return behind.assign(days=(view.as_of - behind["due_end"]).dt.days).sort_values(
+        ["days", "commitment_id"], ascending=[False, True]
+    )
+
+
 def overdue_list(view: PeriodView) -> pd.DataFrame:
     """Commitments behind schedule at the period, most overdue first.
 
@@ -189,11 +208,7 @@ def overdue_list(view: PeriodView) -> pd.DataFrame:
         :data:`kerslake_analysis.report.council_words.MAX_QUOTE_CHARS` (a quote is the
         point of its column, and is marked "(shortened)" outside its quotation marks).
     """
-    behind = view.status[view.status["status"].isin(status.BEHIND_STATUSES)]
-    behind = behind.merge(_latest_evidence(view), on="commitment_id", how="left")
-    behind = behind.assign(days=(view.as_of - behind["due_end"]).dt.days).sort_values(
-        ["days", "commitment_id"], ascending=[False, True]
-    )
+    behind = behind_schedule(view).merge(_latest_evidence(view), on="commitment_id", how="left")
     updates = council_words.update_cells(view)
     table = pd.DataFrame(
         {
