@@ -53,9 +53,25 @@ DASHBOARD_ROWS: tuple[tuple[str, str], ...] = (
 )
 
 
-def plan_folders(root: Path) -> list[Path]:
-    """The plan folders of a reports folder: those holding a period report (or a failed one)."""
-    return [p for p in sorted(Path(root).iterdir()) if p.is_dir() and read_entries(p)]
+def plan_entries(root: Path) -> list[tuple[Path, list]]:
+    """The plan folders of a reports folder, each with its periods' entries, read once.
+
+    A folder counts when it holds a period report (or a failed one).
+
+    Parameters
+    ----------
+    root : pathlib.Path
+
+    Returns
+    -------
+    list of (pathlib.Path, list of kerslake_analysis.report.overview.PeriodEntry)
+    """
+    found = []
+    for folder in sorted(Path(root).iterdir()):
+        entries = read_entries(folder) if folder.is_dir() else []
+        if entries:
+            found.append((folder, entries))
+    return found
 
 
 def latest_figures(entries) -> dict | None:
@@ -149,8 +165,7 @@ def index_page(root: Path) -> str:
     """
     root = Path(root)
     plans = []
-    for folder in plan_folders(root) if root.is_dir() else []:
-        entries = read_entries(folder)
+    for folder, entries in plan_entries(root) if root.is_dir() else []:
         title = _plan_title(folder.name, entries)
         trend = trend_frame(entries)
         plans.append(
@@ -179,4 +194,4 @@ def index_page(root: Path) -> str:
     return render("index.html.j2", title=INDEX_TITLE, plans=plans, pages=pages)
 
 
-__all__ = ["INDEX_TITLE", "OTHER_PAGES", "index_page", "latest_figures", "plan_folders"]
+__all__ = ["INDEX_TITLE", "OTHER_PAGES", "index_page", "latest_figures", "plan_entries"]

@@ -10,7 +10,7 @@ from kerslake_analysis.measure.metrics import (
     Metrics,
 )
 from kerslake_analysis.report.formatting import json_number
-from kerslake_analysis.report.plan_data import PeriodView
+from kerslake_analysis.report.plan_data import PeriodView, once_per_view
 
 
 def metric_summary(metrics: Metrics) -> dict:
@@ -36,6 +36,7 @@ def metric_summary(metrics: Metrics) -> dict:
     }
 
 
+@once_per_view
 def headline(view: PeriodView) -> dict:
     """The headline figures of the period, with the previous period's and the change.
 
@@ -59,6 +60,7 @@ def headline(view: PeriodView) -> dict:
     }
 
 
+@once_per_view
 def behind_caveats(view: PeriodView) -> dict[str, list[str]]:
     """Commitments behind schedule whose status rests on weak evidence, by kind.
 
@@ -91,6 +93,7 @@ def behind_caveats(view: PeriodView) -> dict[str, list[str]]:
     }
 
 
+@once_per_view
 def deciding_observations(view: PeriodView) -> pd.Series:
     """For each commitment, the ``observation_id`` that decided its status (None if none).
 
@@ -131,4 +134,4 @@ def has_status_evidence(view: PeriodView) -> bool:
     -------
     bool
     """
-    return headline(view)["now"]["with_evidence"] > 0
+    return int(view.metrics.summary["with_evidence"].iloc[0]) > 0

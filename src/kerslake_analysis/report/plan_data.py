@@ -14,9 +14,11 @@ The report of a plan at a period is built in three steps:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, wraps
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -38,6 +40,9 @@ PLAN_SOURCES: dict[str, tuple[str, ...]] = {
     "gap-2016": ("gap_2016",),
     "iif-2021": ("iif_2021",),
 }
+
+
+T = TypeVar("T")
 
 
 class UnsupportedPlanError(ValueError):
@@ -279,6 +284,8 @@ class PeriodView:
     metrics : kerslake_analysis.measure.metrics.Metrics
         Every metric at the period (transitions against the previous period).
     previous_metrics : kerslake_analysis.measure.metrics.Metrics or None
+    memo : dict
+        What :func:`once_per_view` functions have computed from this view.
     """
 
     data: PlanData
@@ -288,11 +295,30 @@ class PeriodView:
     previous_status: pd.DataFrame | None
     metrics: Metrics
     previous_metrics: Metrics | None
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def as_of(self) -> pd.Timestamp:
         """The date of the period (last day of its month)."""
         return pd.Timestamp(period_end(self.period))
+
+
+def once_per_view(function: Callable[[PeriodView], T]) -> Callable[[PeriodView], T]:
+    """Compute ``function(view)`` once per view and hand the same result to every caller.
+
+    A page asks for a view's headline, its deciding observations and its published
+    figures from several sections; a view never changes, so neither do they. Callers
+    must not modify what they are given.
+    """
+    key = f"{function.__module__}.{function.__qualname__}"
+
+    @wraps(function)
+    def once(view: PeriodView) -> T:
+        if key not in view.memo:
+            view.memo[key] = function(view)
+        return view.memo[key]
+
+    return once
 
 
 def period_view(data: PlanData, period: str) -> PeriodView:

@@ -14,9 +14,10 @@ from kerslake_analysis.measure.metrics import (
 )
 from kerslake_analysis.report.formatting import format_percent
 from kerslake_analysis.report.headline_figures import metric_summary
-from kerslake_analysis.report.plan_data import PeriodView
+from kerslake_analysis.report.plan_data import PeriodView, once_per_view
 
 
+@once_per_view
 def published_schedule_position(view: PeriodView) -> ImpliedPosition | None:
     """The schedule position a document's own count complete implies for the period.
 
@@ -107,6 +108,7 @@ def published_value(value) -> int | float:
     return int(value) if float(value).is_integer() else float(value)
 
 
+@once_per_view
 def published_figures(view: PeriodView) -> dict | None:
     """The figures a document published for the period: the council's own count.
 

@@ -145,6 +145,26 @@ def status_chart_alt(view: PeriodView) -> str:
     )
 
 
+def milestone_chart_alt(milestones: pd.DataFrame) -> str:
+    """Alt text of the milestone map: how many commitments, and how many of each marker.
+
+    Parameters
+    ----------
+    milestones : pandas.DataFrame
+        :func:`milestone_frame`.
+
+    Returns
+    -------
+    str
+    """
+    markers = milestones["marker"].value_counts().sort_index()
+    return (
+        f"Milestone map of {len(milestones)} dated commitments by theme and due date: "
+        + "; ".join(f"{k} {v}" for k, v in markers.items())
+        + "."
+    )
+
+
 def chart_path(output_dir: str | Path, name: str) -> Path | None:
     """Where to save a chart beside ``figures.json``, or None when not writing files.
 
