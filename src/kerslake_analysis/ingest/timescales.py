@@ -68,6 +68,8 @@ from typing import Any
 
 import pandas as pd
 
+from kerslake_analysis.base.periods import MONTH_NUMBERS
+
 #: Every value of :attr:`Timescale.kind`.
 KINDS: tuple[str, ...] = (
     "day",
@@ -166,12 +168,7 @@ class Timescale:
 
 # --------------------------------------------------------------------------- vocabulary
 
-_MONTHS: dict[str, int] = {
-    name: number
-    for number in range(1, 13)
-    for name in {calendar.month_name[number].lower(), calendar.month_abbr[number].lower()}
-}
-_MONTHS["sept"] = 9
+_MONTHS: dict[str, int] = MONTH_NUMBERS
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _SEASONS: dict[str, int] = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
 _SEASON = r"(?P<season>spring|summer|autumn|winter)"

@@ -91,6 +91,7 @@ from kerslake_analysis.ingest.register.sheets import (
     Sheet,
     read_sheet,
 )
+from kerslake_analysis.ingest.register.snapshot import PLAUSIBLE_YEARS
 
 #: Date formats tried on a date column, in order of preference.
 DATE_FORMATS: tuple[str, ...] = (
@@ -260,7 +261,7 @@ def _read(path: Path) -> FileRead:
 def _parses(values: pd.Series, fmt: str) -> pd.Series:
     """Which values parse with a format, as the loader parses them (plausible years)."""
     parsed = pd.to_datetime(values, format=fmt, errors="coerce")
-    return parsed.notna() & parsed.dt.year.between(1900, 2100)
+    return parsed.notna() & parsed.dt.year.between(*PLAUSIBLE_YEARS)
 
 
 @dataclass

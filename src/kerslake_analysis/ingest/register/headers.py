@@ -23,16 +23,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from kerslake_analysis.ingest.register.mapping import normalise_key
+
 #: How many rows from the top are searched for the header.
 HEADER_SEARCH_ROWS = 30
 #: The text between the parts of a header written over several rows.
 HEADER_JOINER = " - "
 
 _NUMBER_OR_DATE = re.compile(r"[\d\s.,/:%£$€+-]+|\d{4}-\d{2}-\d{2}(?: .*)?")
-
-
-def _key(text: str) -> str:
-    return " ".join(str(text).split()).casefold()
 
 
 def header_score(
@@ -59,9 +57,9 @@ def header_score(
     >>> header_score(["Ref", "Action", "Project - End Date"], ["ref", "Owner"], ["Project -"])
     2
     """
-    keys = {_key(cell) for cell in row if str(cell).strip()}
-    found = sum(1 for name in dict.fromkeys(_key(n) for n in names) if name in keys)
-    for prefix in dict.fromkeys(_key(p) for p in prefixes):
+    keys = {normalise_key(cell) for cell in row if str(cell).strip()}
+    found = sum(1 for name in dict.fromkeys(normalise_key(n) for n in names) if name in keys)
+    for prefix in dict.fromkeys(normalise_key(p) for p in prefixes):
         found += any(k.startswith(prefix) for k in keys)
     return found
 

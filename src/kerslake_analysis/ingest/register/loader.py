@@ -214,10 +214,6 @@ class Register:
         What was read but should be known, not a problem: hidden rows, columns or
         worksheets, a header found below row 1 (``kind`` says which). Listed by
         ``kerslake validate`` and in the report footer. The skipped files are among them.
-    skipped : tuple of Problem
-        The files not read because another file is for the same period
-        (``same_period`` = ``"latest-name"`` or ``"latest-date"``), each with why
-        (``kind`` ``skipped_file``): a later file, or the latest one being broken.
     period_kind : str
         ``"month"``, or ``"quarter"`` when the file names give quarters (the period is
         then the quarter's last month).
@@ -231,8 +227,17 @@ class Register:
     commitments: pd.DataFrame
     observations: pd.DataFrame
     notices: tuple[Problem, ...] = ()
-    skipped: tuple[Problem, ...] = ()
     period_kind: str = "month"
+
+    @property
+    def skipped(self) -> tuple[Problem, ...]:
+        """The files not read because another file is for the same period.
+
+        Under ``same_period`` = ``"latest-name"`` or ``"latest-date"``, each with why: a
+        later file, or the latest one being broken. They are the :attr:`notices` of
+        ``kind`` ``skipped_file``.
+        """
+        return tuple(p for p in self.notices if p.kind == "skipped_file")
 
     @property
     def periods(self) -> list[str]:
@@ -368,7 +373,7 @@ def _read(path: Path, mapping_path: Path) -> tuple[Register | None, list[Problem
         return None, sort_problems(problems), notices
     register = _assemble(path, mapping, snapshots, baseline)
     return (
-        replace(register, notices=tuple(notices), skipped=tuple(sort_problems(skipped))),
+        replace(register, notices=tuple(notices)),
         [],
         notices,
     )

@@ -66,7 +66,7 @@ from pydantic import (
 )
 
 from kerslake_analysis.base.periods import PERIOD
-from kerslake_analysis.base.statuses import KEY_STATUSES
+from kerslake_analysis.base.statuses import COMPLETE, KEY_STATUSES
 from kerslake_analysis.base.validation import StrictModel, validation_issues
 from kerslake_analysis.ingest.register.problems import MappingError, Problem
 
@@ -777,13 +777,12 @@ class Mapping(_Model):
         -------
         bool
         """
-        complete = STATUSES[0]
         if self.columns.completed_on is not None:
             return True
         if any(o.columns is not None and o.columns.completed_on is not None for o in self.override):
             return True
         status = self.status or StatusMap()
-        return complete in {
+        return COMPLETE in {
             *status.values.values(),
             *status.patterns.values(),
             *status.colours.values(),
