@@ -967,9 +967,9 @@ def test_writer_refuses_a_path_outside_its_root_even_through_a_symbolic_link(tmp
     (root / "link").symlink_to(outside)
     for target in (root / ".." / "escaped.html", root / "link" / "index.html"):
         with pytest.raises(pages.ReportError, match="outside the reports folder"):
-            pages._atomic_write(target, "x", root)
+            pages.write_inside(root, target, "x")
     assert list(outside.iterdir()) == [] and not (tmp_path / "escaped.html").exists()
-    pages._atomic_write(root / "plan" / "2018-09" / "ok.html", "x", root)
+    pages.write_inside(root, root / "plan" / "2018-09" / "ok.html", "x")
     assert (root / "plan" / "2018-09" / "ok.html").read_text() == "x"
 
 

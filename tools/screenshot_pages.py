@@ -5,7 +5,7 @@ Usage (after ``make report``)::
     .venv/bin/python tools/screenshot_pages.py [REPORTS] [--out docs/img] [--plan ap-2015]
 
 Opens ``REPORTS/index.html`` and ``REPORTS/<plan>/index.html`` in headless Chromium
-(playwright, the system's ``/usr/bin/chromium`` unless ``--chromium`` says otherwise)
+(playwright, the Chromium ``kerslake report --pdf`` uses unless ``--chromium`` says otherwise)
 at 1200 px wide, nothing fetched from the network, and writes ``dashboard.png`` and
 ``overview.png``: the top of each page, at most ``--height`` pixels tall, as 8-bit
 palette PNGs (optimised with Pillow) so that they stay small in the repository.
@@ -20,7 +20,7 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
-from kerslake_analysis.report.pdf import CHROMIUM_ARGS
+from kerslake_analysis.report.pdf import CHROMIUM_ARGS, chromium_path
 
 
 def _optimised(png: bytes) -> bytes:
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("reports", nargs="?", type=Path, default=Path("reports"))
     parser.add_argument("--out", type=Path, default=Path("docs/img"))
     parser.add_argument("--plan", default="ap-2015", help="the plan whose overview is shown")
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromium", default=str(chromium_path()))
     parser.add_argument("--width", type=int, default=1200)
     parser.add_argument("--height", type=int, default=1400)
     args = parser.parse_args(argv)

@@ -274,7 +274,7 @@ def _rebuild_and_compare(reports_root: Path | None) -> int:
     from kerslake_analysis.report import audit_page, lineage_page, pages
 
     current = reports_root or paths.REPORTS_DIR
-    if not any(current.rglob("figures.json")):
+    if not any(current.rglob(paths.FIGURES_FILE)):
         print(
             f"kerslake audit --rebuild: no figures.json under {current}; run make report first",
             file=sys.stderr,

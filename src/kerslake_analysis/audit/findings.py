@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from kerslake_analysis.base import paths
+
 CONSISTENT = "consistent"
 INCONSISTENT = "inconsistent"
 UNVERIFIABLE = "unverifiable"
@@ -427,7 +429,7 @@ def write_figures(findings: Sequence[Finding], path: str | Path) -> Path:
     """
     target = Path(path)
     if target.is_dir():
-        target = target / "figures.json"
+        target = target / paths.FIGURES_FILE
     target.write_text(
         json.dumps(figures(findings), indent=2, sort_keys=True, ensure_ascii=False) + "\n",
         encoding="utf-8",

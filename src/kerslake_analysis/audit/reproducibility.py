@@ -16,8 +16,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from kerslake_analysis.base import paths
+
 #: The file each report writes its headline numbers to.
-FIGURES_FILE = "figures.json"
+FIGURES_FILE = paths.FIGURES_FILE
 
 
 def _show(value: object) -> str:

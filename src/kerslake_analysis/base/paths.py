@@ -58,6 +58,8 @@ PERIOD_REPORT_NOTEBOOK: Path = TEMPLATES_DIR / "period_report.ipynb"
 AUDIT_NOTEBOOK: Path = TEMPLATES_DIR / "audit.ipynb"
 LINEAGE_NOTEBOOK: Path = TEMPLATES_DIR / "lineage.ipynb"
 STYLESHEET: Path = TEMPLATES_DIR / "report.css"
+#: The file beside each period report holding its figures (``report.figures_file``).
+FIGURES_FILE = "figures.json"
 #: The example data sets: published location, file names and SHA-256 (package data).
 EXAMPLE_DATA_LIST: Path = _package_file("ingest", "example_data.toml")
 

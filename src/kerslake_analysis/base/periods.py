@@ -28,6 +28,9 @@ PLAN_TITLES: dict[str, str] = {
 #: The project's one period pattern: schemas, the register mapping and loader use it.
 PERIOD = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
+#: Days in a month on average (365.25 / 12), for moves and slips stated in months.
+DAYS_PER_MONTH = 365.25 / 12
+
 
 class PeriodError(ValueError):
     """A reporting period is not a valid ``YYYY-MM`` string."""
@@ -61,7 +64,9 @@ def parse_period(period: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-_MONTH_NAMES = {
+#: Month names and abbreviations, lower case ("sept" too), to the month's number: the
+#: one table the period rules and the timescale parser read.
+MONTH_NUMBERS: dict[str, int] = {
     name.casefold(): number
     for number in range(1, 13)
     for name in (calendar.month_name[number], calendar.month_abbr[number])
@@ -101,7 +106,7 @@ def period_from_groups(groups: dict[str, str | None]) -> str | None:
         month = 3 * int(quarter.group(1)) if quarter else None
     else:
         month_text = (groups.get("month") or "").strip().casefold()
-        month = int(month_text) if month_text.isdigit() else _MONTH_NAMES.get(month_text)
+        month = int(month_text) if month_text.isdigit() else MONTH_NUMBERS.get(month_text)
     if month is None or not 1 <= month <= 12:
         return None
     return f"{int(year_text):04d}-{month:02d}"

@@ -15,7 +15,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from kerslake_analysis.base import paths
-from kerslake_analysis.report.formatting import NOT_COMPUTABLE, format_months, format_value
+from kerslake_analysis.report.formatting import (
+    NOT_COMPUTABLE,
+    coverage_caution,
+    format_months,
+    format_value,
+)
 
 #: The key figures read from the evidence: label, ``figures.json`` headline key, kind.
 #: The earned-schedule label gets its basis (N of M) from the headline; the slippage
@@ -82,12 +87,8 @@ def key_figures(
     """
     rows = _published_key_figures(published, published_position) if published else []
     prefix = "From the evidence: " if published else ""
-    total, with_evidence = headline.get("commitments"), headline.get("with_evidence")
-    caution = (
-        f"; evidence covers only {with_evidence} of {total} commitments"
-        if total and with_evidence is not None and with_evidence * 2 < total
-        else ""
-    )
+    total = headline.get("commitments")
+    caution = coverage_caution(headline)
     for label, key, kind in KEY_FIGURES:
         if key == "schedule_variance_months":
             basis = headline.get("schedule_basis_commitments")

@@ -29,6 +29,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
+from kerslake_analysis.base import paths
 from kerslake_analysis.base.periods import parse_period, period_label
 from kerslake_analysis.deliver.email_body import attachment_name, html_body, text_body
 from kerslake_analysis.deliver.errors import MailError
@@ -57,7 +58,7 @@ class _Report:
 def _read_report(report_dir: Path) -> _Report:
     """Read figures.json, report.html and the status chart, or say how to make them."""
     report_dir = Path(report_dir)
-    figures_path = report_dir / "figures.json"
+    figures_path = report_dir / paths.FIGURES_FILE
     page_path = report_dir / "report.html"
     hint = _render_hint(report_dir)
     for needed in (page_path, figures_path):

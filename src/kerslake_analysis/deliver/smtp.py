@@ -126,9 +126,7 @@ def _scrubber(credentials: Credentials | None):
 
 
 def _reply(exc: smtplib.SMTPResponseException, scrub) -> str:
-    text = exc.smtp_error
-    text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
-    return scrub(f"{exc.smtp_code} {text}".strip())
+    return scrub(_text(exc.smtp_code, exc.smtp_error))
 
 
 def _connect(settings: MailSettings, credentials: Credentials | None, scrub) -> smtplib.SMTP:

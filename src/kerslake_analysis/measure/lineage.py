@@ -38,6 +38,7 @@ from pathlib import Path
 import pandas as pd
 
 from kerslake_analysis.base import paths
+from kerslake_analysis.base.periods import DAYS_PER_MONTH
 from kerslake_analysis.ingest import load
 from kerslake_analysis.ingest.documents.build import natural_key
 from kerslake_analysis.ingest.documents.lineage import DOCUMENT_DATES
@@ -47,9 +48,6 @@ EVENTS: tuple[str, ...] = ("promised", "restated", "progress", "done")
 _EVENT_TYPE = pd.CategoricalDtype(list(EVENTS), ordered=True)
 _DATE = "datetime64[us]"
 _EVENT_OF_RELATION = {"restates": "restated", "progress": "progress", "completes": "done"}
-
-#: Days in a month on average (365.25 / 12), for slip in months.
-DAYS_PER_MONTH = 30.4375
 
 #: Where the lineage page is, seen from a period report (``reports/<plan>/<period>/``).
 LINEAGE_PAGE_FROM_PERIOD_REPORT = "../../lineage/lineage.html"

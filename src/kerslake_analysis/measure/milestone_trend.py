@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kerslake_analysis.base.periods import DAYS_PER_MONTH
+
 #: Columns of :func:`milestone_trend`.
 TREND_COLUMNS = ("commitment_id", "period", "reported_on", "due_end")
 #: Columns of :func:`milestone_moves`.
@@ -36,8 +38,6 @@ MOVE_COLUMNS = (
     "total_move_days",
     "times_moved",
 )
-#: Days in an average month, for moves stated in months (365.25 / 12).
-DAYS_PER_MONTH = 365.25 / 12
 
 
 def milestone_trend(observations: pd.DataFrame) -> pd.DataFrame:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from kerslake_analysis.base import paths
 from kerslake_analysis.base.periods import period_label
+from kerslake_analysis.report.formatting import short_day_label
 from kerslake_analysis.report.plan_data import PeriodView
 
 #: Characters of one quoted text; a longer one ends "… (shortened)" (its line is cited).
@@ -141,7 +142,7 @@ def _when(dated: str) -> str:
         return "month not stated"
     if len(dated) == len("YYYY-MM"):
         return period_label(dated)
-    return pd.Timestamp(dated).strftime("%d %b %Y")
+    return short_day_label(dated)
 
 
 def remarks_at(view: PeriodView, kind: str) -> pd.DataFrame:

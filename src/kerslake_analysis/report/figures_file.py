@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kerslake_analysis.base import paths
 from kerslake_analysis.measure import status
 from kerslake_analysis.measure.metrics import (
     ImpliedPosition,
@@ -456,6 +457,6 @@ def write_figures(data: dict, output_dir: str | Path) -> Path | None:
     """
     if not output_dir:
         return None
-    path = Path(output_dir) / "figures.json"
+    path = Path(output_dir) / paths.FIGURES_FILE
     path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", "utf-8")
     return path

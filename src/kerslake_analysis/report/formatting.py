@@ -116,3 +116,29 @@ def format_change(now, before, kind: str) -> str:
     if kind == "ratio":
         return f"{now - before:+.2f}"
     return f"{now - before:+d}"
+
+
+def coverage_caution(figures: dict) -> str:
+    """The caution a rate carries when evidence covers fewer than half of the commitments.
+
+    Parameters
+    ----------
+    figures : dict
+        Headline figures with ``commitments`` and ``with_evidence`` (either may be None).
+
+    Returns
+    -------
+    str
+        ``"; evidence covers only N of M commitments"``, or empty.
+
+    Examples
+    --------
+    >>> coverage_caution({"commitments": 10, "with_evidence": 4})
+    '; evidence covers only 4 of 10 commitments'
+    >>> coverage_caution({"commitments": 10, "with_evidence": 5})
+    ''
+    """
+    total, with_evidence = figures.get("commitments"), figures.get("with_evidence")
+    if not total or with_evidence is None or with_evidence * 2 >= total:
+        return ""
+    return f"; evidence covers only {with_evidence} of {total} commitments"

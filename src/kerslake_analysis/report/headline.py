@@ -9,6 +9,7 @@ from kerslake_analysis.base import paths
 from kerslake_analysis.base.periods import period_label
 from kerslake_analysis.measure import status
 from kerslake_analysis.report.formatting import (
+    coverage_caution,
     day_label,
     format_bound_months,
     format_change,
@@ -237,11 +238,7 @@ def headline_table(view: PeriodView) -> pd.DataFrame:
     """
     h = headline(view)
     now = h["now"]
-    caution = (
-        f"; evidence covers only {now['with_evidence']} of {now['commitments']} commitments"
-        if under_half(now)
-        else ""
-    )
+    caution = coverage_caution(now)
     rows = [
         ("Commitments", "commitments", "count"),
         ("With evidence", "with_evidence", "count"),

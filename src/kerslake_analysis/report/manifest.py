@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kerslake_analysis.base import paths
 from kerslake_analysis.base.run_info import git_commit, package_versions, sha256_file
-from kerslake_analysis.report.pages import _atomic_write
+from kerslake_analysis.report.pages import write_inside
 
 
 def write_manifest(results, periods, reports_root: Path) -> Path:
@@ -50,7 +50,7 @@ def write_manifest(results, periods, reports_root: Path) -> Path:
         entry["ok"] = result.ok
         if result.ok:
             entry["html_sha256"] = sha256_file(result.html_path)
-            figures = result.html_path.parent / "figures.json"
+            figures = result.html_path.parent / paths.FIGURES_FILE
             if figures.is_file():
                 entry["figures_sha256"] = sha256_file(figures)
         else:
@@ -65,7 +65,7 @@ def write_manifest(results, periods, reports_root: Path) -> Path:
     if encodings:
         manifest["input_encodings"] = dict(sorted(encodings.items()))
     target = reports_root / "manifest.json"
-    _atomic_write(target, json.dumps(manifest, indent=2, sort_keys=True) + "\n", reports_root)
+    write_inside(reports_root, target, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return target
 
 

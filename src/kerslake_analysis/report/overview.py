@@ -17,13 +17,13 @@ read from the files the period reports wrote.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from kerslake_analysis.base.periods import PLAN_TITLES, period_label
+from kerslake_analysis.base import paths
+from kerslake_analysis.base.periods import PERIOD, PLAN_TITLES, period_label
 from kerslake_analysis.measure.milestone_trend import milestone_moves, milestone_trend
 from kerslake_analysis.report.figures_file import FIGURES_VERSION
 from kerslake_analysis.report.formatting import format_value, short_day_label
@@ -41,7 +41,6 @@ OVERVIEW_FILE = "index.html"
 OVERVIEW_MARK = "written from the period reports' figures.json files"
 #: Rows of the largest due-date moves listed on the page.
 MOVE_ROWS = 20
-_PERIOD = re.compile(r"\d{4}-\d{2}")
 
 #: Headline figures shown per period: label, key of ``figures.json`` ``headline``, kind
 #: (as the period report's headline table labels and formats them).
@@ -111,7 +110,7 @@ def read_entries(plan_dir: Path) -> list[PeriodEntry]:
     """
     entries = []
     for folder in sorted(p for p in Path(plan_dir).iterdir() if p.is_dir()):
-        if not _PERIOD.fullmatch(folder.name):
+        if not PERIOD.fullmatch(folder.name):
             continue
         page = folder / "report.html"
         failed = (folder / "report.failed.ipynb").is_file()
@@ -123,7 +122,7 @@ def read_entries(plan_dir: Path) -> list[PeriodEntry]:
             reason = "the report failed in the last run; its partly run notebook is kept"
             entries.append(PeriodEntry(folder.name, label, False, href, None, reason))
             continue
-        figures, reason = _read_figures(folder / "figures.json")
+        figures, reason = _read_figures(folder / paths.FIGURES_FILE)
         entries.append(PeriodEntry(folder.name, label, True, href, figures, reason))
     return entries
 

@@ -76,14 +76,20 @@ class ReportResult:
     error: str = ""
 
 
-def _atomic_write(path: Path, data: str | bytes, root: Path | None = None) -> None:
-    """Write ``data`` to ``path`` with :func:`~kerslake_analysis.base.files.atomic_write`.
+def write_inside(root: Path, path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` with :func:`~kerslake_analysis.base.files.atomic_write`,
+    refusing (:class:`ReportError`) a ``path`` that resolves outside the folder ``root``
+    (through ``..``, an absolute part or a symbolic link).
 
-    With ``root``, a ``path`` that resolves outside ``root`` (through ``..``, an
-    absolute part or a symbolic link) is refused with :class:`ReportError`.
+    Parameters
+    ----------
+    root : pathlib.Path
+        The reports folder.
+    path : pathlib.Path
+        The file to write.
+    data : str or bytes
     """
-    if root is not None:
-        check_inside(root, path)
+    check_inside(root, path)
     atomic_write(path, data)
 
 
@@ -458,7 +464,7 @@ def write_rendering(rendering: Rendering, out_dir: Path, stem: str = "report") -
     failed_nb_path = out_dir / f"{stem}.failed.ipynb"
     if not rendering.ok:
         if rendering.failed_notebook is not None:
-            _atomic_write(failed_nb_path, rendering.failed_notebook)
+            atomic_write(failed_nb_path, rendering.failed_notebook)
         message = (
             f"{rendering.label}: {rendering.error}; executed notebook kept at {failed_nb_path}"
         )
@@ -466,8 +472,8 @@ def write_rendering(rendering: Rendering, out_dir: Path, stem: str = "report") -
     page = rendering.files[html_path.name]
     for name, data in rendering.files.items():
         if name != html_path.name:
-            _atomic_write(out_dir / name, data)
-    _atomic_write(html_path, page)
+            atomic_write(out_dir / name, data)
+    atomic_write(html_path, page)
     failed_nb_path.unlink(missing_ok=True)
     return ReportResult(rendering.label, True, html_path, out_dir / f"{stem}.ipynb")
 
@@ -588,7 +594,7 @@ def render_index(reports_root: Path | None = None) -> Path:
     root = reports_root or paths.REPORTS_DIR
     root.mkdir(parents=True, exist_ok=True)
     index = root / "index.html"
-    _atomic_write(index, dashboard.index_page(root), root)
+    write_inside(root, index, dashboard.index_page(root))
     return index
 
 
@@ -671,7 +677,7 @@ def render_overviews(
 
             observations = load_register(register, mapping).observations
         target = plan_dir / overview.OVERVIEW_FILE
-        _atomic_write(target, overview.overview_page(plan_dir, observations), root)
+        write_inside(root, target, overview.overview_page(plan_dir, observations))
         written.append(target)
     return written
 

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kerslake_analysis.base import paths
 from kerslake_analysis.base.files import atomic_write
 from kerslake_analysis.base.periods import period_label
 
@@ -80,7 +81,7 @@ def header_text(html_path: Path) -> str:
     str
         "<plan title> – <period>" for a period report, else the file's folder name.
     """
-    figures = html_path.parent / "figures.json"
+    figures = html_path.parent / paths.FIGURES_FILE
     if html_path.name == "report.html" and figures.is_file():
         data = json.loads(figures.read_text(encoding="utf-8"))
         plan = data.get("plan_title") or data.get("plan", "")

@@ -6,7 +6,7 @@ import pandas as pd
 
 from kerslake_analysis.base.periods import period_label
 from kerslake_analysis.measure import status
-from kerslake_analysis.report.formatting import format_bound_months
+from kerslake_analysis.report.formatting import day_label, format_bound_months
 from kerslake_analysis.report.plan_data import PeriodView
 from kerslake_analysis.report.published import published_schedule_position
 
@@ -110,7 +110,7 @@ def forecast_reading(view: PeriodView) -> str:
             parts = []
             for day, group in unseen.groupby("completed_on", sort=True):
                 ids = sorted(group["commitment_id"])
-                parts.append(f"{ids[0] if len(ids) == 1 else len(ids)} on {day:%-d %B %Y}")
+                parts.append(f"{ids[0] if len(ids) == 1 else len(ids)} on {day_label(day)}")
             one = len(unseen) == 1
             text += (
                 f" The evidence first reads {len(unseen)} commitment{'' if one else 's'} "

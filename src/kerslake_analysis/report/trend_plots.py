@@ -158,8 +158,9 @@ def milestone_trend_chart(trend: pd.DataFrame, moves: pd.DataFrame) -> InlineIma
     chosen = moves[moves["times_moved"] > 0].head(TOP_MOVES)
     ids = chosen["commitment_id"].tolist()
     lines = trend[trend["commitment_id"].isin(ids)].copy()
-    lines["label"] = lines["commitment_id"].map(lambda s: s if len(s) <= 40 else s[:39] + "…")
-    order = [s if len(s) <= 40 else s[:39] + "…" for s in ids]
+    short = {s: s if len(s) <= 40 else s[:39] + "…" for s in ids}
+    lines["label"] = lines["commitment_id"].map(short)
+    order = [short[s] for s in ids]
     fig = Figure(figsize=(9.6, 5.0))
     ax = fig.subplots()
     markers = ["o", "s", "D", "^", "v", "P", "X", "*", "<", ">"]
